@@ -1,0 +1,3 @@
+from excel_balance.cli import main
+
+main()

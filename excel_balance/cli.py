@@ -1,0 +1,88 @@
+"""The `excel-balance` command: parses options, calls one stage, turns its errors into messages."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from excel_balance import __version__
+from excel_balance.plan import Plan, check_plan
+from excel_balance.problems import Problem, ProblemsError
+from excel_balance.resources import default_plan_path
+
+PLAN_OPTION = click.option(
+    "--plan",
+    "plan_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="规划文件（YAML）；默认使用随程序提供的黔江区规划，或 templates/plans/ 中的同名文件。",
+)
+
+
+def echo_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        click.echo(f"  {problem.severity.value}：{problem}", err=True)
+
+
+def load_plan_or_fail(plan_file: Path | None) -> Plan:
+    path = plan_file or default_plan_path()
+    plan, problems = check_plan(path)
+    if plan is None:
+        click.echo(f"规划文件 {path} 有 {len(problems)} 处问题：", err=True)
+        echo_problems(problems)
+        raise SystemExit(1)
+    return plan
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="excel-balance")
+def cli() -> None:
+    """义务教育优质均衡发展推进情况测算工具。
+
+    把当年的教育事业统计报表放进 inputs/，运行 excel-balance run，在 outputs/ 得到推进情况报告。
+    """
+
+
+@cli.command("plan")
+@PLAN_OPTION
+@click.option("--check", is_flag=True, help="只检查规划文件，列出全部问题。")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="输出的工作簿，默认 outputs/<区县>推进规划.xlsx。",
+)
+def plan_command(plan_file: Path | None, check: bool, output: Path | None) -> None:
+    """检查规划文件，或把规划表输出为可打印的工作簿。
+
+    \b
+    示例：
+      excel-balance plan --check --plan templates/plans/qianjiang.yaml
+      excel-balance plan -o outputs/推进规划.xlsx
+    """
+    plan = load_plan_or_fail(plan_file)
+    if check:
+        click.echo(f"规划文件无问题：{plan.district}，{len(plan.indicators)} 项指标，"
+                   f"规划年度 {plan.plan_years[0]}—{plan.plan_years[-1]}。")
+        return
+    from excel_balance.report.plan_workbook import write_plan_workbook
+
+    target = output or Path("outputs") / f"{plan.district}推进规划.xlsx"
+    try:
+        write_plan_workbook(plan, target)
+    except OSError as exc:
+        raise click.ClickException(f"无法写入 {target}：{exc.strerror or exc}（文件是否正在 Excel 中打开？）")
+    click.echo(f"已生成规划表：{target}")
+
+
+def main() -> None:
+    # Windows consoles may not show every character: replace rather than crash.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+    try:
+        cli(prog_name="excel-balance")
+    except ProblemsError as exc:
+        echo_problems(exc.problems)
+        raise SystemExit(1)

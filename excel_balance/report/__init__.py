@@ -1,0 +1,1 @@
+"""The report workbook: one writer per sheet, shared formats and CJK width helpers."""

@@ -1,0 +1,42 @@
+"""Where the editable templates (plans, email texts) are found.
+
+A `templates/` folder in the working folder overrides the one shipped with the package, so
+staff can edit a copy without touching the installation.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _shipped_roots() -> list[Path]:
+    # Installed: setup.cfg maps the top-level templates/ to excel_balance/templates.
+    # Source tree or editable install: the top-level templates/ beside the package.
+    return [_PACKAGE_DIR / "templates", _PACKAGE_DIR.parent / "templates"]
+
+
+def template_path(*parts: str, cwd: Path | None = None) -> Path:
+    """The first existing templates/<parts> in the working folder, then the shipped copy."""
+    roots = [(cwd or Path.cwd()) / "templates", *_shipped_roots()]
+    for root in roots:
+        candidate = root.joinpath(*parts)
+        if candidate.exists():
+            return candidate
+    raise FileNotFoundError("templates/" + "/".join(parts))
+
+
+def shipped_plan_paths(cwd: Path | None = None) -> list[Path]:
+    """Every plan file: the working folder's first, then the shipped ones not overridden."""
+    seen: dict[str, Path] = {}
+    for root in [(cwd or Path.cwd()) / "templates", *_shipped_roots()]:
+        folder = root / "plans"
+        if folder.is_dir():
+            for path in sorted(folder.glob("*.yaml")):
+                seen.setdefault(path.name, path)
+    return list(seen.values())
+
+
+def default_plan_path(cwd: Path | None = None) -> Path:
+    return template_path("plans", "qianjiang.yaml", cwd=cwd)
