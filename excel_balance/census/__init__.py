@@ -1,0 +1,1 @@
+"""Census workbooks: the fill-in template, the reader and its validation."""
