@@ -76,6 +76,51 @@ def plan_command(plan_file: Path | None, check: bool, output: Path | None) -> No
     click.echo(f"已生成规划表：{target}")
 
 
+@cli.command("template")
+@PLAN_OPTION
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="输出文件，默认 inputs/<区县><年度>年统计报表（填报模板）.xlsx。")
+@click.option("--year", type=click.IntRange(2000, 2100), help="统计年度，例如 2022（2022—2023学年）。")
+@click.option("--district", help="区县名称，默认取规划文件中的区县。")
+def template_command(plan_file: Path | None, output: Path | None, year: int | None, district: str | None) -> None:
+    """生成空白的统计报表填报模板（学校、区级指标、填报说明三张表）。
+
+    \b
+    示例：
+      excel-balance template --year 2022 -o 2022年统计报表.xlsx
+    """
+    from excel_balance.census.template import write_template
+
+    plan = load_plan_or_fail(plan_file)
+    name = district or plan.district
+    target = output or Path("inputs") / f"{name}{year or ''}{'年' if year else ''}统计报表（填报模板）.xlsx"
+    write_template(target, plan, year=year, district=name)
+    click.echo(f"已生成填报模板：{target}")
+
+
+@cli.command("check")
+@PLAN_OPTION
+@click.option("--year", type=click.IntRange(2000, 2100), help="文件中没有写明统计年度时使用的年度。")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def check_command(plan_file: Path | None, year: int | None, files: tuple[Path, ...]) -> None:
+    """读取并检查统计报表，逐个文件列出概况和全部问题。
+
+    全部文件可用时退出码为 0，否则为 1。
+
+    \b
+    示例：
+      excel-balance check inputs/2022年统计报表.xlsx
+    """
+    from excel_balance.census.check import check_files
+
+    plan = load_plan_or_fail(plan_file)
+    usable = True
+    for line, ok in check_files(files, plan, year):
+        click.echo(line)
+        usable &= ok
+    if not usable:
+        raise SystemExit(1)
+
+
 def main() -> None:
     # Windows consoles may not show every character: replace rather than crash.
     for stream in (sys.stdout, sys.stderr):

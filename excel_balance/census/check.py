@@ -1,0 +1,56 @@
+"""`excel-balance check`: a Chinese summary per file, for staff to read before a run."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Iterator
+
+from excel_balance.census.model import Census
+from excel_balance.census.reader import read_census
+from excel_balance.census.sniff import is_ignored
+from excel_balance.plan import Plan
+from excel_balance.problems import ProblemsError, Severity
+
+
+def section_counts(census: Census) -> dict[str, int]:
+    """Primary and junior sections of counted schools (teaching points of any size included)."""
+    counted = [s for s in census.schools if s.counted]
+    return {
+        "小学": sum(1 for s in counted if s.school_type.has_primary),
+        "初中": sum(1 for s in counted if s.school_type.has_junior),
+    }
+
+
+def summarise(census: Census) -> list[str]:
+    types = Counter(s.school_type.label for s in census.schools if s.counted)
+    campuses = sum(1 for s in census.schools if not s.counted)
+    sections = section_counts(census)
+    lines = [
+        f"  区县：{census.district or '（未写明）'}；统计年度：{census.year}（{census.year}—{census.year + 1}学年）"
+        + ("；示例数据（虚构）" if census.sample else ""),
+        "  学校：" + "，".join(f"{name}{n}所" for name, n in types.items()) + (f"；分校区{campuses}个" if campuses else ""),
+        f"  学段：小学{sections['小学']}个，初中{sections['初中']}个；区级指标已填{len(census.recorded)}项",
+    ]
+    for warning in census.warnings:
+        lines.append(f"  警告：{warning}")
+    return lines
+
+
+def check_files(files, plan: Plan, year: int | None) -> Iterator[tuple[str, bool]]:
+    """(line, usable) pairs: for each file its summary, or its problems."""
+    for path in map(Path, files):
+        if is_ignored(path):
+            yield f"{path.name}：临时文件或隐藏文件，已忽略", True
+            continue
+        try:
+            census = read_census(path, year=year, settings=plan.settings, aliases=plan.census_aliases)
+        except ProblemsError as exc:
+            errors = [p for p in exc.problems if p.severity is Severity.ERROR]
+            yield f"{path.name}：无法使用，共 {len(errors)} 处错误", False
+            for problem in exc.problems:
+                yield f"  {problem.severity.value}：{problem}", False
+            continue
+        yield f"{path.name}：可以使用", True
+        for line in summarise(census):
+            yield line, True

@@ -1,0 +1,52 @@
+"""The typed census: what the reader returns and the evaluation takes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from excel_balance.census.schema import SchoolType
+from excel_balance.problems import Problem
+
+
+@dataclass(frozen=True)
+class SchoolRow:
+    """One row of the 学校 sheet: a school, or a campus folded into its parent (counted=False)."""
+
+    school_id: str
+    name: str
+    school_type: SchoolType
+    values: dict[str, float]
+    sponsor: str = ""
+    urban_rural: str = ""
+    counted: bool = True
+    parent_id: str = ""
+    row: int = field(default=0, compare=False)  # sheet row (1-based), for messages
+
+    def value(self, key: str) -> float:
+        return self.values.get(key, 0.0)
+
+
+@dataclass(frozen=True)
+class RecordedValue:
+    """A district-level value staff recorded: a word (达标, 无, …) or a number (% or a unit)."""
+
+    code: str
+    level: str
+    text: str
+    number: Decimal | None = None
+    note: str = ""
+    cell: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class Census:
+    file: str
+    sha256: str
+    district: str
+    year: int
+    schools: tuple[SchoolRow, ...]
+    recorded: dict[tuple[str, str], RecordedValue]
+    warnings: tuple[Problem, ...] = ()
+    sample: bool = False
+    columns: frozenset[str] = frozenset()  # the optional columns the file has

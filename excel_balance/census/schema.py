@@ -1,0 +1,240 @@
+"""The census columns: canonical headers, units, kinds, which school types they apply to, aliases.
+
+The template writes these headers; the reader matches a workbook's headers against them after
+normalising spelling (spaces, line breaks, full-width characters, units in brackets) and
+replacing aliases.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import Enum
+
+
+class SchoolType(Enum):
+    """办学类型 by national code."""
+
+    PRIMARY = 211
+    TEACHING_POINT = 218
+    JUNIOR = 311
+    NINE_YEAR = 312
+    COMPLETE = 341
+    TWELVE_YEAR = 345
+    SPECIAL = 512
+
+    @property
+    def label(self) -> str:
+        return TYPE_NAMES[self]
+
+    @property
+    def has_primary(self) -> bool:
+        return self in (SchoolType.PRIMARY, SchoolType.TEACHING_POINT, SchoolType.NINE_YEAR, SchoolType.TWELVE_YEAR)
+
+    @property
+    def has_junior(self) -> bool:
+        return self in (SchoolType.JUNIOR, SchoolType.NINE_YEAR, SchoolType.COMPLETE, SchoolType.TWELVE_YEAR)
+
+    @property
+    def has_senior(self) -> bool:
+        return self in (SchoolType.COMPLETE, SchoolType.TWELVE_YEAR)
+
+
+TYPE_NAMES = {
+    SchoolType.PRIMARY: "小学",
+    SchoolType.TEACHING_POINT: "小学教学点",
+    SchoolType.JUNIOR: "初级中学",
+    SchoolType.NINE_YEAR: "九年一贯制学校",
+    SchoolType.COMPLETE: "完全中学",
+    SchoolType.TWELVE_YEAR: "十二年一贯制学校",
+    SchoolType.SPECIAL: "特殊教育学校",
+}
+TYPE_ALIASES = {
+    **{name: t for t, name in TYPE_NAMES.items()},
+    **{str(t.value): t for t in SchoolType},
+    "教学点": SchoolType.TEACHING_POINT,
+    "初中": SchoolType.JUNIOR,
+    "九年制学校": SchoolType.NINE_YEAR,
+    "十二年制学校": SchoolType.TWELVE_YEAR,
+    "特教学校": SchoolType.SPECIAL,
+}
+
+CHOICES = {
+    "sponsor": ("公办", "民办"),
+    "urban_rural": ("城区", "镇区", "乡村"),
+    "counted": ("是", "否"),
+}
+
+
+class Kind(Enum):
+    ID = "id"
+    TEXT = "text"
+    TYPE = "type"
+    CHOICE = "choice"
+    INT = "int"
+    NUMBER = "number"
+
+
+class Applies(Enum):
+    """Which schools a figure belongs to; elsewhere an empty cell simply means 0."""
+
+    ALL = "all"
+    PRIMARY = "primary"
+    JUNIOR = "junior"
+    SENIOR = "senior"
+    FACILITY = "facility"  # whole-school facilities: every type but special education
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    kind: Kind
+    unit: str = ""
+    required: bool = True
+    applies: Applies = Applies.ALL
+    note: str = ""
+    refinement: str = ""  # the plan refinement that needs this optional column
+
+    @property
+    def title(self) -> str:
+        """The header as the template writes it, unit in brackets."""
+        return f"{self.header}({self.unit})" if self.unit else self.header
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in (Kind.INT, Kind.NUMBER)
+
+    def applies_to(self, school_type: SchoolType) -> bool:
+        if self.applies is Applies.PRIMARY:
+            return school_type.has_primary
+        if self.applies is Applies.JUNIOR:
+            return school_type.has_junior
+        if self.applies is Applies.SENIOR:
+            return school_type.has_senior
+        if self.applies is Applies.FACILITY:
+            return school_type is not SchoolType.SPECIAL
+        return True
+
+
+def _levels(key: str, header: str, kind: Kind, note: str, unit: str = "人") -> list[Column]:
+    return [
+        Column(f"{key}_primary", f"小学{header}", kind, unit, applies=Applies.PRIMARY, note=note),
+        Column(f"{key}_junior", f"初中{header}", kind, unit, applies=Applies.JUNIOR, note=note),
+    ]
+
+
+_P = Applies.PRIMARY
+_J = Applies.JUNIOR
+_F = Applies.FACILITY
+
+SCHOOL_COLUMNS: tuple[Column, ...] = (
+    Column("school_id", "学校标识码", Kind.ID, note="10位数字，按文本填写，保留开头的0"),
+    Column("name", "学校名称", Kind.TEXT),
+    Column("school_type", "办学类型", Kind.TYPE, note="小学/小学教学点/初级中学/九年一贯制学校/完全中学/十二年一贯制学校/特殊教育学校，或国标代码211/218/311/312/341/345/512"),
+    Column("sponsor", "举办者", Kind.CHOICE, required=False, note="公办或民办"),
+    Column("urban_rural", "城乡分类", Kind.CHOICE, required=False, note="城区/镇区/乡村"),
+    Column("counted", "是否计校数", Kind.CHOICE, required=False, note="分校区、校点填“否”，其数据并入所属学校"),
+    Column("parent_id", "所属学校标识码", Kind.ID, required=False, note="是否计校数为“否”时必填：所属学校的标识码"),
+    Column("students_primary", "小学在校生数", Kind.INT, "人", applies=_P),
+    Column("students_junior", "初中在校生数", Kind.INT, "人", applies=_J),
+    Column("students_senior", "高中在校生数", Kind.INT, "人", applies=Applies.SENIOR),
+    Column("classes_primary", "小学班数", Kind.INT, "个", applies=_P),
+    Column("classes_junior", "初中班数", Kind.INT, "个", applies=_J),
+    Column("oversize_primary", "小学超45人班数", Kind.INT, "个", applies=_P, note="学生数超过45人的班数"),
+    Column("oversize_junior", "初中超50人班数", Kind.INT, "个", applies=_J, note="学生数超过50人的班数"),
+    *_levels("qualified", "高于规定学历教师数", Kind.INT, "小学：专科及以上；初中：本科及以上"),
+    *_levels("key", "骨干教师数", Kind.INT, "区级（县级）及以上骨干教师"),
+    Column("pe_primary", "小学体育专任教师数", Kind.INT, "人", applies=_P),
+    Column("music_primary", "小学音乐专任教师数", Kind.INT, "人", applies=_P),
+    Column("art_primary", "小学美术专任教师数", Kind.INT, "人", applies=_P),
+    Column("pe_junior", "初中体育专任教师数", Kind.INT, "人", applies=_J),
+    Column("music_junior", "初中音乐专任教师数", Kind.INT, "人", applies=_J),
+    Column("art_junior", "初中美术专任教师数", Kind.INT, "人", applies=_J),
+    Column("teaching_area", "教学及辅助用房面积", Kind.NUMBER, "㎡", applies=_F, note="全校合计"),
+    Column("sports_area", "体育运动场馆面积", Kind.NUMBER, "㎡", applies=_F, note="全校合计"),
+    Column("equipment_value", "教学仪器设备值", Kind.NUMBER, "万元", applies=_F, note="全校合计，单位万元"),
+    Column("multimedia_rooms", "网络多媒体教室数", Kind.INT, "间", applies=_F),
+    Column("music_rooms", "达标音乐专用教室数", Kind.INT, "间", applies=_F, note="面积不小于96平方米的音乐专用教室"),
+    Column("art_rooms", "达标美术专用教室数", Kind.INT, "间", applies=_F, note="面积不小于90平方米的美术专用教室"),
+    # Optional: a mixed school's own per-section facility figures replace the weighted split.
+    *[
+        Column(f"{key}_{suffix}", f"{level}部{header}", kind, unit, required=False, note="一贯制、完全中学选填：填写后代替按学生数折算")
+        for key, header, kind, unit in (
+            ("teaching_area", "教学及辅助用房面积", Kind.NUMBER, "㎡"),
+            ("sports_area", "体育运动场馆面积", Kind.NUMBER, "㎡"),
+            ("equipment_value", "教学仪器设备值", Kind.NUMBER, "万元"),
+            ("multimedia_rooms", "网络多媒体教室数", Kind.INT, "间"),
+        )
+        for suffix, level in (("primary", "小学"), ("junior", "初中"))
+    ],
+    # Optional: what the provincial refinements of the plan need.
+    Column("indoor_sports_area", "室内体育用房面积", Kind.NUMBER, "㎡", required=False,
+           note="计入教学及辅助用房的室内体育用房", refinement="net_indoor_sports"),
+    Column("built_year", "建成年份", Kind.INT, "年", required=False, refinement="relaxed_room_areas"),
+    Column("max_class_size", "最大班额", Kind.INT, "人", required=False, refinement="relaxed_room_areas"),
+    Column("music_rooms_relaxed", "放宽面积音乐专用教室数", Kind.INT, "间", required=False,
+           note="2016年及以前建成：不小于73㎡；乡村小规模学校：小学54㎡、初中61㎡", refinement="relaxed_room_areas"),
+    Column("art_rooms_relaxed", "放宽面积美术专用教室数", Kind.INT, "间", required=False,
+           note="2016年及以前建成：不小于67㎡；乡村小规模学校：小学54㎡、初中61㎡", refinement="relaxed_room_areas"),
+    Column("migrant_students", "随迁子女在校生数", Kind.INT, "人", required=False, refinement="relaxed_size_limits"),
+)
+COLUMNS_BY_KEY = {c.key: c for c in SCHOOL_COLUMNS}
+
+TEACHER_KEYS = {
+    "primary": ("qualified_primary", "key_primary", "pe_primary", "music_primary", "art_primary"),
+    "junior": ("qualified_junior", "key_junior", "pe_junior", "music_junior", "art_junior"),
+}
+
+# Phrase aliases, applied to normalised headers before matching (longest first).
+HEADER_ALIASES = {
+    "学校代码": "学校标识码",
+    "学校识别码": "学校标识码",
+    "学校标识": "学校标识码",
+    "学校名": "学校名称",
+    "在校学生数": "在校生数",
+    "学生数": "在校生数",
+    "学校类型": "办学类型",
+    "学校办别": "举办者",
+    "办别": "举办者",
+    "城乡类型": "城乡分类",
+    "计校数": "是否计校数",
+    "班级数": "班数",
+    "网络多媒体教室": "网络多媒体教室数",
+    "教学仪器设备资产值": "教学仪器设备值",
+    "体育运动场馆": "体育运动场馆面积",
+    "教学及辅助用房": "教学及辅助用房面积",
+}
+
+# The district-level sheet.
+DISTRICT_HEADERS = {"code": "编号", "text": "指标内容", "level": "学段", "unit": "单位", "value": "数值", "note": "备注"}
+QUALITATIVE_CHOICES = ("达标", "未达标", "无", "有", "存在", "不存在")
+
+SCHOOL_SHEET = "学校"
+DISTRICT_SHEET = "区级指标"
+INFO_SHEET = "填报说明"
+SAMPLE_MARK = "示例数据（虚构）"
+
+_BRACKETS = re.compile(r"[(（\[【][^)）\]】]*[)）\]】]")
+_SPACE = re.compile(r"\s+")
+
+
+def normalise_header(text: object, aliases: dict[str, str] | None = None) -> str:
+    """A header as matched: NFKC, no spaces, no bracketed units, aliases replaced."""
+    value = unicodedata.normalize("NFKC", str(text or ""))
+    value = _SPACE.sub("", _BRACKETS.sub("", value))
+    table = {**HEADER_ALIASES, **{normalise_plain(k): normalise_plain(v) for k, v in (aliases or {}).items()}}
+    for alias in sorted(table, key=len, reverse=True):
+        canonical = table[alias]
+        if alias in value and canonical not in value:
+            value = value.replace(alias, canonical)
+    return value
+
+
+def normalise_plain(text: object) -> str:
+    value = unicodedata.normalize("NFKC", str(text or ""))
+    return _SPACE.sub("", _BRACKETS.sub("", value))
+
+
+CANONICAL = {normalise_plain(c.header): c for c in SCHOOL_COLUMNS}
