@@ -38,9 +38,8 @@ class Header:
     texts: dict[int, str]  # column index → header text as found (for messages)
 
 
-def _filled(grid: list[list], merged: list, row: int) -> list[str]:
+def _filled(grid: list[list], merged: list, row: int, width: int) -> list[str]:
     """Row `row` with merged group cells repeated over their own span only."""
-    width = max((len(r) for r in grid), default=0)
     values = [str(v).strip() if v not in (None, "") else "" for v in (grid[row] + [""] * width)[:width]]
     for (r0, c0), (r1, c1) in merged:
         if r0 <= row <= r1:
@@ -70,11 +69,13 @@ def find_header(grid: list[list], merged: list, aliases: dict[str, str]) -> Head
     """The header with the most recognised columns in the first rows, one or two rows deep."""
     best: Header | None = None
     best_score = 0
+    scan = grid[: HEADER_SCAN_ROWS + 1]
+    width = max((len(r) for r in scan), default=0)
     for row in range(min(HEADER_SCAN_ROWS, len(grid))):
-        top = _filled(grid, merged, row)
+        top = _filled(grid, merged, row, width)
         options = [(row, [[t] for t in top])]
         if row + 1 < len(grid):
-            bottom = _filled(grid, merged, row + 1)
+            bottom = _filled(grid, merged, row + 1, width)
             pairs = [_candidates(t, b, _vertical(merged, row, c)) for c, (t, b) in enumerate(zip(top, bottom))]
             options.append((row + 1, pairs))
         for last, per_column in options:

@@ -9,7 +9,7 @@ from excel_balance.census.schema import SchoolType
 from excel_balance.problems import Problem
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SchoolRow:
     """One row of the 学校 sheet: a school, or a campus folded into its parent (counted=False)."""
 

@@ -7,6 +7,7 @@ openpyxl (or xlrd for .xls), which also tell a cell formatted as a percentage.
 from __future__ import annotations
 
 import hashlib
+from operator import itemgetter
 import math
 import re
 import unicodedata
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+import numpy as np
 import python_calamine
 
 from excel_balance.census.grid import Header, cell_ref, closest_header, find_header
@@ -40,7 +42,6 @@ from excel_balance.census.sniff import DEFAULT_SIZE_LIMIT, Format, UnreadableFil
 from excel_balance.plan import Settings
 from excel_balance.problems import Problem, ProblemsError, Severity
 
-TOTAL_WORDS = ("合计", "总计")
 IMPLAUSIBLE_AREA_PER_STUDENT = 50.0
 _ID = re.compile(r"^\d{10}$")
 _YEAR_TITLE = re.compile(r"(20\d\d)\s*(?:[-—–~至]\s*20\d\d)?\s*(?:学年|年度)")
@@ -102,22 +103,31 @@ def read_census(
         except python_calamine.CalamineError as exc:
             raise ProblemsError([Problem(path.name, school_sheet, f"工作表已损坏，无法读取（{exc}）")]) from None
         info = _read_info(workbook, sheet_names)
+        district_sheet = next((n for n in sheet_names if normalise_plain(n) == DISTRICT_SHEET), None)
+        try:
+            district_grid = workbook.get_sheet_by_name(district_sheet).to_python(skip_empty_area=False) if district_sheet else []
+        except python_calamine.CalamineError as exc:
+            ctx.error(district_sheet, "", f"工作表无法读取（{exc}）")
+            district_sheet, district_grid = None, []
 
     if not any(any(v not in (None, "") for v in row) for row in grid):
         raise ProblemsError([Problem(path.name, school_sheet, "工作表是空的，没有学校数据")])
-    if fmt is Format.XLSX:
-        _check_formulas(path, ctx)
+    formulas = _FormulaCells(path, fmt, school_sheet, ctx)
+    if district_sheet and fmt is Format.XLSX:
+        _check_formulas(path, ctx, {district_sheet})
 
     header = find_header(grid, merged, aliases or {})
     if header is None or not {"school_id", "name"} & set(header.columns):
         raise ProblemsError([Problem(path.name, school_sheet, "找不到表头：前20行中没有“学校标识码”“学校名称”“办学类型”等列名")])
     present = _check_columns(header, school_sheet, ctx)
-    schools, totals = _read_rows(grid, header, present, school_sheet, ctx)
+    if ctx.problems:
+        raise ProblemsError(ctx.problems)
+    schools, totals = _read_rows(grid, header, present, school_sheet, ctx, formulas)
     _check_schools(schools, school_sheet, header, settings, ctx)
     if totals is not None:
         _check_totals(schools, totals, header, school_sheet, ctx)
 
-    recorded = _read_district_values(path, fmt, sheet_names, ctx)
+    recorded = _read_district_values(path, fmt, district_sheet, district_grid, ctx)
     census_year = _resolve_year(path, info, grid[: header.first_row], school_sheet, year, ctx)
     census_district = info.get("区县", ("", ""))[0] or district or ""
     sample = SAMPLE_MARK in path.name or any(SAMPLE_MARK in str(v) for v, _ in info.values()) or any(
@@ -159,12 +169,13 @@ def _check_columns(header: Header, sheet: str, ctx: _Context) -> list[str]:
     return [c.key for c in SCHOOL_COLUMNS if c.key in header.columns]
 
 
-def _text(value) -> str:
+def _text(value, fold: bool = True) -> str:
+    """A cell as text; `fold` also turns full-width digits and letters into plain ones."""
     if value is None:
         return ""
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    return (unicodedata.normalize("NFKC", str(value)) if fold else str(value)).strip()
 
 
 def _number(value) -> float | None | str:
@@ -183,102 +194,162 @@ def _number(value) -> float | None | str:
     return str(value).strip()
 
 
-def _is_total(row: list, header: Header) -> bool:
+def _total_rows(grid, header: Header) -> set[int]:
+    """Rows whose ID or name cell says 合计/总计."""
+    found = set()
     for key in ("school_id", "name"):
         col = header.columns.get(key)
-        if col is not None and col < len(row) and any(w in str(row[col]) for w in TOTAL_WORDS):
-            return True
-    return False
+        if col is None:
+            continue
+        cells = [(r, row[col]) for r, row in enumerate(grid) if r > header.last_row and col < len(row)]
+        found.update(r for r, v in cells if type(v) is str and ("合计" in v or "总计" in v))
+    return found
 
 
-def _read_rows(grid, header: Header, present: list[str], sheet: str, ctx: _Context):
+_MISSING = object()
+
+
+def _read_rows(grid, header: Header, present: list[str], sheet: str, ctx: _Context, formulas=frozenset()):
+    # `formulas`: cells holding a formula without a cached value, which read as empty.
+    """Type and check the data rows, column by column (the fast path for large files)."""
     columns = [(COLUMNS_BY_KEY[k], header.columns[k]) for k in present]
-    numeric = [(c, i) for c, i in columns if c.numeric]
-    schools: list[SchoolRow] = []
+    width = max(col for _, col in columns) + 1
+    rows: list[int] = []
+    data: list[list] = []
     totals = None
+    total_rows = _total_rows(grid, header)
     for r in range(header.last_row + 1, len(grid)):
         row = grid[r]
-        if all(v in (None, "") for v in row):
+        if len(row) < width:
+            row = row + [""] * (width - len(row))
+        if row.count("") + row.count(None) == len(row):
             continue
-        if _is_total(row, header):
+        if r in total_rows:
             totals = (r, row)
             continue
-        school = _read_school(row, r, columns, numeric, sheet, ctx)
-        if school is not None:
-            schools.append(school)
-    if not schools:
+        rows.append(r)
+        data.append(row)
+    if not data:
         ctx.error(sheet, "", "表头下没有学校数据")
-    return schools, totals
+        return [], totals
 
-
-def _cell(row: list, col: int):
-    return row[col] if col < len(row) else None
-
-
-def _read_school(row, r, columns, numeric, sheet, ctx) -> SchoolRow | None:
-    fields: dict[str, str] = {}
-    ok = True
+    found: list[tuple[int, int, str]] = []  # (row, col, message), reported in sheet order
+    ok = [True] * len(data)
+    fields: dict[str, list[str]] = {}
     for column, col in columns:
         if column.numeric:
             continue
-        text = _text(_cell(row, col))
-        ref = cell_ref(r, col)
-        if column.kind is Kind.ID and text and not _ID.match(text):
-            ctx.error(sheet, ref, f"{column.header}应为10位数字，现为“{text}”（若开头的0丢失，请把该列设为文本格式后重新填写）")
-            ok = False
-        elif column.kind is Kind.CHOICE and text and text not in CHOICES[column.key]:
-            ctx.error(sheet, ref, f"{column.header}“{text}”不是可选值（{'/'.join(CHOICES[column.key])}）")
-            ok = False
-        elif column.required and not text:
-            ctx.error(sheet, ref, f"{column.header}未填写")
-            ok = False
-        fields[column.key] = text
-    school_type = TYPE_ALIASES.get(fields.get("school_type", ""))
-    if school_type is None:
-        if fields.get("school_type"):
-            col = dict((c.key, i) for c, i in columns)["school_type"]
-            ctx.error(sheet, cell_ref(r, col), f"办学类型“{fields['school_type']}”无法识别（可填名称或国标代码211/218/311/312/341/345/512）")
-        return None
-    values: dict[str, float] = {}
-    for column, col in numeric:
-        raw = _cell(row, col)
-        value = raw if type(raw) is float and raw >= 0 else _number(raw)
-        ref = cell_ref(r, col)
-        if value is None:
-            # Blank: an error where the figure belongs to the school, 0 where it does not,
-            # and "not given" in an optional column (a per-section figure left to the split).
-            if column.required and column.applies_to(school_type):
-                ctx.error(sheet, ref, f"{column.header}未填写（没有请填0）")
-                ok = False
-            elif column.required:
-                values[column.key] = 0.0
+        fold = column.kind is not Kind.TEXT
+        raw = [row[col] for row in data]
+        if fold:
+            values = [v.strip() if type(v) is str and v.isascii() else _text(v, fold) for v in raw]
+        else:
+            values = [v.strip() if type(v) is str else _text(v, fold) for v in raw]
+        fields[column.key] = values
+        if column.kind is Kind.ID:
+            suspects = [k for k, t in enumerate(values) if not (t and _ID.match(t))]
+        elif column.kind is Kind.CHOICE:
+            allowed = set(CHOICES[column.key]) | {""}
+            suspects = [k for k, t in enumerate(values) if t not in allowed]
+        else:
+            suspects = [k for k, t in enumerate(values) if not t]
+        for k in suspects:
+            problem = _text_problem(column, values[k])
+            if problem:
+                found.append((rows[k], col, problem))
+                ok[k] = False
+    types = [TYPE_ALIASES.get(t) for t in fields["school_type"]]
+    type_col = header.columns["school_type"]
+    for k, school_type in enumerate(types):
+        if school_type is None:
+            ok[k] = False
+            if fields["school_type"][k]:
+                found.append((rows[k], type_col, f"办学类型“{fields['school_type'][k]}”无法识别（可填名称或国标代码211/218/311/312/341/345/512）"))
+
+    keys, cols, patches = [], [], {}
+    for column, col in columns:
+        if not column.numeric:
             continue
-        if isinstance(value, str):
-            ctx.error(sheet, ref, f"{column.header}“{value}”不是数字")
-            ok = False
+        whole = column.kind is Kind.INT
+        values = [row[col] for row in data]
+        if not column.required and values.count("") + values.count(None) == len(values):
+            continue  # an optional column nobody filled in
+        for k in _odd_cells(values, whole):
+            ref = cell_ref(rows[k], col)
+            patches.setdefault(k, {})[column.key], problem = _odd_number(
+                column, values[k], types[k], lambda: (sheet, ref) in formulas)
+            if problem:
+                found.append((rows[k], col, problem))
+            if problem is not None:
+                ok[k] = False
+        keys.append(column.key)
+        cols.append(col)
+
+    for r, col, message in sorted(found):
+        ctx.error(sheet, cell_ref(r, col), message)
+    get = fields.get
+    blank = [""] * len(data)
+    sponsor, urban, counted, parent = (get(k, blank) for k in ("sponsor", "urban_rural", "counted", "parent_id"))
+    ids, names = fields["school_id"], fields["name"]
+    pick = itemgetter(*cols) if len(cols) > 1 else (lambda row: (row[cols[0]],))
+    schools = []
+    for k, row in enumerate(data):
+        if not ok[k]:
             continue
-        if value < 0:
-            ctx.error(sheet, ref, f"{column.header}不能为负数（现为{_fmt(value)}）")
-            ok = False
-            continue
-        if column.kind is Kind.INT and not value.is_integer():
-            ctx.error(sheet, ref, f"{column.header}应为整数（现为{_fmt(value)}）")
-            ok = False
-            continue
-        values[column.key] = value
-    if not ok:
-        return None
-    return SchoolRow(
-        school_id=fields["school_id"],
-        name=fields["name"],
-        school_type=school_type,
-        values=values,
-        sponsor=fields.get("sponsor", ""),
-        urban_rural=fields.get("urban_rural", ""),
-        counted=fields.get("counted", "") != "否",
-        parent_id=fields.get("parent_id", ""),
-        row=r + 1,
-    )
+        values = dict(zip(keys, pick(row)))
+        if k in patches:
+            values.update(patches[k])
+            values = {key: v for key, v in values.items() if v is not _MISSING}
+        schools.append(SchoolRow(ids[k], names[k], types[k], values, sponsor[k], urban[k], counted[k] != "否",
+                                 parent[k], rows[k] + 1))
+    return schools, totals
+
+
+def _odd_cells(values: list, whole: bool) -> list[int]:
+    """Indexes of the cells that are not plain non-negative numbers (whole where `whole`).
+
+    The common case, a column of plain numbers, is checked at numpy's speed.
+    """
+    if set(map(type, values)) == {float}:
+        array = np.fromiter(values, dtype=float, count=len(values))
+        if (array >= 0).all() and (not whole or (array == np.floor(array)).all()):
+            return []
+    if whole:
+        return [k for k, v in enumerate(values) if type(v) is not float or v < 0 or not v.is_integer()]
+    return [k for k, v in enumerate(values) if type(v) is not float or v < 0]
+
+
+def _text_problem(column: Column, text: str) -> str | None:
+    if column.kind is Kind.ID and text and not _ID.match(text):
+        return f"{column.header}应为10位数字，现为“{text}”（若开头的0丢失，请把该列设为文本格式后重新填写）"
+    if column.kind is Kind.CHOICE and text and text not in CHOICES[column.key]:
+        return f"{column.header}“{text}”不是可选值（{'/'.join(CHOICES[column.key])}）"
+    if column.required and not text:
+        return f"{column.header}未填写"
+    return None
+
+
+def _odd_number(column: Column, raw, school_type: SchoolType | None, is_formula):
+    """(value, problem) for a cell that is not a plain non-negative number.
+
+    Blank: an error where the figure belongs to the school, 0 where it does not, and "not
+    given" in an optional column (a per-section figure left to the split). A problem of ""
+    marks a cell already reported (a formula without a value).
+    """
+    value = _number(raw)
+    if value is None:
+        if column.required and school_type is not None and column.applies_to(school_type):
+            if is_formula():
+                return _MISSING, ""
+            return _MISSING, f"{column.header}未填写（没有请填0）"
+        return (0.0 if column.required else _MISSING), None
+    if isinstance(value, str):
+        return _MISSING, f"{column.header}“{value}”不是数字"
+    if value < 0:
+        return _MISSING, f"{column.header}不能为负数（现为{_fmt(value)}）"
+    if column.kind is Kind.INT and not value.is_integer():
+        return _MISSING, f"{column.header}应为整数（现为{_fmt(value)}）"
+    return value, None
 
 
 def _fmt(value: float) -> str:
@@ -293,13 +364,14 @@ def _check_schools(schools: list[SchoolRow], sheet: str, header: Header, setting
     ids = {s.school_id: s for s in schools if s.counted}
     seen: dict[str, int] = {}
     for school in schools:
-        id_ref = cell_ref(school.row - 1, cols["school_id"]) if "school_id" in cols else ""
         if school.counted:
             if school.school_id in seen:
-                ctx.error(sheet, id_ref, f"学校标识码{school.school_id}重复（第{seen[school.school_id]}行已有）；分校区请在“是否计校数”填“否”")
-            seen.setdefault(school.school_id, school.row)
+                ctx.error(sheet, _ref(school, cols, "school_id"),
+                          f"学校标识码{school.school_id}重复（第{seen[school.school_id]}行已有）；分校区请在“是否计校数”填“否”")
+            else:
+                seen[school.school_id] = school.row
         elif school.parent_id not in ids:
-            ref = cell_ref(school.row - 1, cols["parent_id"]) if "parent_id" in cols else id_ref
+            ref = _ref(school, cols, "parent_id")
             given = f"“{school.parent_id}”" if school.parent_id else "未填写"
             ctx.error(sheet, ref, f"分校区“{school.name}”的所属学校标识码{given}，不是本文件中的学校")
         _check_levels(school, sheet, cols, ctx)
@@ -312,27 +384,31 @@ def _ref(school: SchoolRow, cols: dict[str, int], key: str) -> str:
 
 def _check_levels(school: SchoolRow, sheet: str, cols, ctx: _Context) -> None:
     t = school.school_type
+    if t is SchoolType.SPECIAL:
+        return
+    get = school.values.get
     for key, present, level in (
         ("students_primary", t.has_primary, "小学"),
         ("students_junior", t.has_junior, "初中"),
         ("students_senior", t.has_senior, "高中"),
     ):
-        if not present and school.value(key) > 0 and t is not SchoolType.SPECIAL:
+        if not present and get(key, 0) > 0:
             ctx.error(sheet, _ref(school, cols, key),
-                      f"办学类型为{t.label}，却填有{level}在校生数{_fmt(school.value(key))}：请核对办学类型或学生数")
+                      f"办学类型为{t.label}，却填有{level}在校生数{_fmt(get(key))}：请核对办学类型或学生数")
     for section, level in (("primary", "小学"), ("junior", "初中")):
-        teachers = sum(school.value(k) for k in TEACHER_KEYS[section])
-        if teachers > 0 and school.value(f"students_{section}") == 0 and t is not SchoolType.SPECIAL:
-            key = next(k for k in TEACHER_KEYS[section] if school.value(k) > 0)
-            ctx.error(sheet, _ref(school, cols, key), f"填有{level}教师，但{level}在校生数为0：请核对")
-        if school.value(f"oversize_{section}") > school.value(f"classes_{section}"):
+        if not get(f"students_{section}", 0):
+            key = next((k for k in TEACHER_KEYS[section] if get(k, 0) > 0), None)
+            if key:
+                ctx.error(sheet, _ref(school, cols, key), f"填有{level}教师，但{level}在校生数为0：请核对")
+        oversize, classes = get(f"oversize_{section}", 0), get(f"classes_{section}", 0)
+        if oversize > classes:
             ctx.error(sheet, _ref(school, cols, f"oversize_{section}"),
-                      f"{COLUMNS_BY_KEY[f'oversize_{section}'].header}{_fmt(school.value(f'oversize_{section}'))}"
-                      f"多于{level}班数{_fmt(school.value(f'classes_{section}'))}")
+                      f"{COLUMNS_BY_KEY[f'oversize_{section}'].header}{_fmt(oversize)}多于{level}班数{_fmt(classes)}")
 
 
 def _check_plausible(school: SchoolRow, sheet: str, cols, settings: Settings, ctx: _Context) -> None:
-    students = sum(school.value(k) for k in ("students_primary", "students_junior", "students_senior"))
+    get = school.values.get
+    students = get("students_primary", 0) + get("students_junior", 0) + get("students_senior", 0)
     if school.school_type is SchoolType.TEACHING_POINT and school.counted:
         threshold = settings.teaching_point_threshold
         below = students < threshold if settings.teaching_point_comparator == "<" else students <= threshold
@@ -340,7 +416,7 @@ def _check_plausible(school: SchoolRow, sheet: str, cols, settings: Settings, ct
             rule = f"不足{threshold}人" if settings.teaching_point_comparator == "<" else f"{threshold}人及以下"
             ctx.warn(sheet, _ref(school, cols, "students_primary"),
                      f"教学点“{school.name}”在校生{_fmt(students)}人（{rule}），不参加资源配置指标测算")
-    if students > 0 and school.value("teaching_area") / students > IMPLAUSIBLE_AREA_PER_STUDENT:
+    if students > 0 and get("teaching_area", 0) / students > IMPLAUSIBLE_AREA_PER_STUDENT:
         ctx.warn(sheet, _ref(school, cols, "teaching_area"),
                  f"“{school.name}”生均教学及辅助用房{school.value('teaching_area') / students:.1f}㎡，"
                  f"超过{IMPLAUSIBLE_AREA_PER_STUDENT:g}㎡，请核对面积或学生数")
@@ -352,7 +428,7 @@ def _check_totals(schools, totals, header: Header, sheet: str, ctx: _Context) ->
         column = COLUMNS_BY_KEY[key]
         if not column.numeric:
             continue
-        stated = _number(_cell(row, col))
+        stated = _number(row[col] if col < len(row) else None)
         if not isinstance(stated, float):
             continue
         actual = sum(s.value(key) for s in schools)
@@ -360,22 +436,43 @@ def _check_totals(schools, totals, header: Header, sheet: str, ctx: _Context) ->
             ctx.warn(sheet, cell_ref(r, col), f"合计行的{column.header}为{_fmt(stated)}，各校之和为{_fmt(actual)}")
 
 
+_FORMULA = re.compile(rb"<f[ >/]")
 _FORMULA_NO_VALUE = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*?>\s*<f(?:\s[^>]*)?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v></v>)?\s*</c>')
 
 
-def _check_formulas(path: Path, ctx: _Context) -> None:
+class _FormulaCells:
+    """The school sheet's formula cells without a cached value, looked for on first need only
+    (a blank cell that should hold a figure): scanning a large sheet's XML costs time."""
+
+    def __init__(self, path: Path, fmt: Format, sheet: str, ctx: _Context):
+        self._path, self._fmt, self._sheet, self._ctx = path, fmt, sheet, ctx
+        self._cells: set[tuple[str, str]] | None = None
+
+    def __contains__(self, cell: tuple[str, str]) -> bool:
+        if self._cells is None:
+            self._cells = _check_formulas(self._path, self._ctx, {self._sheet}) if self._fmt is Format.XLSX else set()
+        return cell in self._cells
+
+
+def _check_formulas(path: Path, ctx: _Context, sheets: set[str]) -> set[tuple[str, str]]:
     """Formula cells saved without a cached value read as empty: name each one."""
+    found: set[tuple[str, str]] = set()
     try:
         with zipfile.ZipFile(path) as archive:
             sheet_names = _xlsx_sheet_parts(archive)
             for part, name in sheet_names.items():
+                if name not in sheets:
+                    continue
                 data = archive.read(part)
-                if b"<f" not in data:
+                if not _FORMULA.search(data):
                     continue
                 for match in _FORMULA_NO_VALUE.finditer(data):
-                    ctx.error(name, match[1].decode(), "公式单元格没有保存计算结果：请在 Excel 中打开、重新计算并保存，或改为填写数值")
+                    ref = match[1].decode()
+                    found.add((name, ref))
+                    ctx.error(name, ref, "公式单元格没有保存计算结果：请在 Excel 中打开、重新计算并保存，或改为填写数值")
     except (zipfile.BadZipFile, KeyError):
-        return
+        pass
+    return found
 
 
 def _xlsx_sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -441,72 +538,75 @@ def _resolve_year(path: Path, info, title_rows, sheet: str, given: int | None, c
     return 0
 
 
-def _district_rows(path: Path, fmt: Format, sheet_names: list[str]):
-    """(row, [(value, is_percent_format)]) for every row of the 区级指标 sheet, or None."""
-    name = next((n for n in sheet_names if normalise_plain(n) == DISTRICT_SHEET), None)
-    if name is None:
-        return None, None
-    if fmt is Format.XLSX:
-        import openpyxl
+class _PercentFormats:
+    """Whether a district-sheet cell is formatted as a percentage; the file is opened for
+    formats only when a bare fraction needs it (openpyxl or xlrd, on that one small sheet)."""
 
-        with path.open("rb") as handle:
-            workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-            rows = [
-                [(c.value, "%" in (c.number_format or "")) for c in row]
-                for row in workbook[name].iter_rows()
-            ]
-            workbook.close()
-        return name, rows
-    import xlrd
+    def __init__(self, path: Path, fmt: Format, sheet: str):
+        self.path, self.fmt, self.sheet = path, fmt, sheet
+        self._formats: dict[tuple[int, int], bool] | None = None
 
-    book = xlrd.open_workbook(str(path), formatting_info=True)
-    sheet = book.sheet_by_name(name)
-    rows = []
-    for r in range(sheet.nrows):
-        row = []
-        for c in range(sheet.ncols):
-            cell = sheet.cell(r, c)
-            fmt_str = book.format_map[book.xf_list[cell.xf_index].format_key].format_str
-            value = None if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK) else cell.value
-            row.append((value, "%" in fmt_str))
-        rows.append(row)
-    return name, rows
+    def __call__(self, row: int, col: int) -> bool:
+        if self._formats is None:
+            self._formats = self._load()
+        return self._formats.get((row, col), False)
+
+    def _load(self) -> dict[tuple[int, int], bool]:
+        if self.fmt is Format.XLSX:
+            import openpyxl
+
+            with self.path.open("rb") as handle:
+                workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+                found = {
+                    (c.row - 1, c.column - 1): "%" in (c.number_format or "")
+                    for row in workbook[self.sheet].iter_rows()
+                    for c in row
+                    if getattr(c, "row", None)
+                }
+                workbook.close()
+            return found
+        import xlrd
+
+        book = xlrd.open_workbook(str(self.path), formatting_info=True)
+        sheet = book.sheet_by_name(self.sheet)
+        return {
+            (r, c): "%" in book.format_map[book.xf_list[sheet.cell_xf_index(r, c)].format_key].format_str
+            for r in range(sheet.nrows)
+            for c in range(sheet.ncols)
+        }
 
 
-def _read_district_values(path: Path, fmt: Format, sheet_names, ctx: _Context) -> dict[tuple[str, str], RecordedValue]:
-    try:
-        sheet, rows = _district_rows(path, fmt, sheet_names)
-    except Exception as exc:  # the school sheet was readable; say what failed here
-        ctx.error(DISTRICT_SHEET, "", f"工作表无法读取（{exc}）")
-        return {}
-    if rows is None:
+def _read_district_values(path: Path, fmt: Format, sheet: str | None, rows, ctx: _Context) -> dict[tuple[str, str], RecordedValue]:
+    if sheet is None:
         return {}
     wanted = {normalise_plain(v): k for k, v in DISTRICT_HEADERS.items()}
     header_row, columns = None, {}
     for r, row in enumerate(rows[:20]):
-        found = {wanted[normalise_plain(v)]: c for c, (v, _) in enumerate(row) if normalise_plain(v) in wanted}
+        found = {wanted[normalise_plain(v)]: c for c, v in enumerate(row) if normalise_plain(v) in wanted}
         if {"code", "value"} <= set(found):
             header_row, columns = r, found
             break
     if header_row is None:
         ctx.error(sheet, "", "找不到表头（应有“编号”“数值”列）")
         return {}
+    is_percent = _PercentFormats(path, fmt, sheet)
     recorded: dict[tuple[str, str], RecordedValue] = {}
     for r in range(header_row + 1, len(rows)):
         row = rows[r]
 
         def get(key):
             col = columns.get(key)
-            return row[col] if col is not None and col < len(row) else (None, False)
+            return row[col] if col is not None and col < len(row) else None
 
-        code = _text(get("code")[0])
-        raw, is_percent = get("value")
+        code = _text(get("code"))
+        raw = get("value")
         if not code or raw in (None, ""):
             continue
-        level = _text(get("level")[0]) or "全区"
-        unit = _text(get("unit")[0])
-        ref = cell_ref(r, columns["value"])
-        value = _recorded(code, level, unit, raw, is_percent, _text(get("note")[0]), f"{sheet}!{ref}", sheet, ref, ctx)
+        level = _text(get("level")) or "全区"
+        col = columns["value"]
+        ref = cell_ref(r, col)
+        value = _recorded(code, level, _text(get("unit")), raw, lambda: is_percent(r, col), _text(get("note")),
+                          f"{sheet}!{ref}", sheet, ref, ctx)
         if value is not None:
             recorded[(code, level)] = value
     return recorded
@@ -516,7 +616,7 @@ def _recorded(code, level, unit, raw, is_percent, note, where, sheet, ref, ctx) 
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         number = Decimal(repr(float(raw)))
         if unit == "%":
-            if is_percent:
+            if number <= 1 and is_percent():
                 number *= 100
             elif number <= 1:
                 ctx.error(sheet, ref, f"{code}的数值{_fmt(float(raw))}含义不明确：百分比请填写如 96 或 96%")
