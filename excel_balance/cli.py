@@ -121,6 +121,50 @@ def check_command(plan_file: Path | None, year: int | None, files: tuple[Path, .
         raise SystemExit(1)
 
 
+@cli.command("report")
+@PLAN_OPTION
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="输出的报告，默认 outputs/<区县>义务教育优质均衡推进情况_<最新年度>.xlsx。")
+@click.option("--year", type=click.IntRange(2000, 2100), help="文件中没有写明统计年度时使用的年度。")
+@click.option("--generated-at", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+              help="写入报告的生成时间（默认取 SOURCE_DATE_EPOCH 或统计年度），便于重复生成得到相同文件。")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def report_command(plan_file, output, year, generated_at, files) -> None:
+    """测算一个区县各年度的统计报表，生成推进情况报告工作簿。
+
+    \b
+    示例：
+      excel-balance report inputs/2019年统计.xlsx inputs/2022年统计.xlsx
+    """
+    from excel_balance.census.reader import read_census
+    from excel_balance.evaluate import evaluate
+    from excel_balance.report.workbook import report_name, write_report
+
+    plan = load_plan_or_fail(plan_file)
+    censuses, failed = [], False
+    for path in files:
+        try:
+            censuses.append(read_census(path, year=year, settings=plan.settings, aliases=plan.census_aliases))
+        except ProblemsError as exc:
+            failed = True
+            click.echo(f"{path.name}：无法使用", err=True)
+            echo_problems(exc.problems)
+    if failed:
+        raise SystemExit(1)
+    districts = sorted({c.district or plan.district for c in censuses})
+    if len(districts) > 1:
+        raise click.ClickException(f"这些文件属于多个区县（{'、'.join(districts)}）：请用 excel-balance run 按区县分别生成报告")
+    evaluation = evaluate(plan, censuses)
+    target = output or Path("outputs") / report_name(evaluation)
+    try:
+        write_report(evaluation, target, generated_at)
+    except OSError as exc:
+        raise click.ClickException(f"无法写入 {target}：{exc.strerror or exc}（文件是否正在 Excel 中打开？）")
+    verdict = evaluation.verdict
+    click.echo(f"已生成报告：{target}")
+    click.echo(f"{verdict.year}年总体判断：" + ("已达到优质均衡标准" if verdict.certified else f"尚有{len(verdict.obstacles)}项差距"))
+
+
 def main() -> None:
     # Windows consoles may not show every character: replace rather than crash.
     for stream in (sys.stdout, sys.stderr):

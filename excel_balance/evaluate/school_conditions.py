@@ -31,13 +31,20 @@ def _relaxed_rooms(school: School) -> bool:
     return old or small_rural
 
 
-def special_rooms(school: School, settings: Settings) -> tuple[bool, bool, int]:
-    """(music met, art met, rooms needed of each) for a school, judged on all its classes."""
-    needed = rooms_needed(school.compulsory_classes)
+def counted_rooms(school: School, settings: Settings) -> tuple[float, float]:
+    """(music, art) rooms that count: those of the full area, plus the relaxed-area ones where
+    the plan's refinement applies to this school."""
     music, art = school.value("music_rooms"), school.value("art_rooms")
     if settings.refinements.relaxed_room_areas and _relaxed_rooms(school):
         music += school.value("music_rooms_relaxed")
         art += school.value("art_rooms_relaxed")
+    return music, art
+
+
+def special_rooms(school: School, settings: Settings) -> tuple[bool, bool, int]:
+    """(music met, art met, rooms needed of each) for a school, judged on all its classes."""
+    needed = rooms_needed(school.compulsory_classes)
+    music, art = counted_rooms(school, settings)
     return music >= needed, art >= needed, needed
 
 

@@ -88,6 +88,7 @@ def write_plan_sheet(
     first_row: int = 0,
     extra_rows: ExtraRows | None = None,
     height_above: float = 0.0,
+    with_label: bool = True,
 ) -> int:
     """Write the plan table from `first_row`; returns the first row after the footnotes.
 
@@ -98,7 +99,7 @@ def write_plan_sheet(
         sheet.set_column(col, col, columns.width(col))
 
     row = first_row
-    if plan.label:
+    if plan.label and with_label:
         sheet.write_string(row, AREA_COL, plan.label, formats.label)
         sheet.set_row(row, LABEL_HEIGHT)
         row += 1
@@ -119,7 +120,7 @@ def write_plan_sheet(
             heights[row] = height
             row += 1
         blocks.append((indicator.area, start, row - 1))
-    title_height = TITLE_HEIGHT + (LABEL_HEIGHT if plan.label else 0.0) + height_above
+    title_height = TITLE_HEIGHT + (LABEL_HEIGHT if plan.label and with_label else 0.0) + height_above
     breaks = _page_breaks(blocks, heights, PAGE_BODY_HEIGHT - 3 * HEADER_ROW_HEIGHT, title_height)
     _write_areas(sheet, plan, _area_segments(blocks, breaks), columns, formats, heights)
     for r, height in heights.items():
@@ -137,7 +138,7 @@ def write_plan_sheet(
     sheet.center_horizontally()
     sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
     sheet.set_footer("&C第 &P 页，共 &N 页")
-    sheet.print_area(first_row, 0, row - 1, columns.last)
+    sheet.print_area(0, 0, row - 1, columns.last)
     return row
 
 

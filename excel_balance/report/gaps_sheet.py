@@ -1,0 +1,114 @@
+"""`缺口测算` (what each section lacks, and totals per level and indicator with their units) and
+`攻坚清单` (next year's to-do list)."""
+
+from __future__ import annotations
+
+from excel_balance.evaluate.model import Evaluation
+from excel_balance.evaluate.resources import MEASURES
+from excel_balance.evaluate.todo import todo_list
+from excel_balance.plan import LEVELS
+from excel_balance.report.formats import Formats
+
+GAPS_SHEET = "缺口测算"
+TODO_SHEET = "攻坚清单"
+
+
+def _headers(sheet, row: int, headers: list[str], formats: Formats) -> None:
+    for col, text in enumerate(headers):
+        sheet.write_string(row, col, text, formats.header)
+
+
+def _page(sheet, widths: list[float]) -> None:
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, width)
+    sheet.set_paper(8)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
+
+
+def gap_totals(evaluation: Evaluation) -> list[tuple[str, str, int, float, str]]:
+    """(level, indicator id, sections short, total gap, unit) for the latest year."""
+    latest = evaluation.latest
+    totals = []
+    for level in LEVELS:
+        for indicator in evaluation.plan.indicators:
+            if indicator.evaluation != "school_count" or (level, indicator.id) not in latest.resources:
+                continue
+            short = [s.values[indicator.id] for s in latest.sections_of(level) if not s.values[indicator.id].met]
+            totals.append((level, indicator.id, len(short), sum(v.gap for v in short), MEASURES[indicator.measure].gap_unit))
+    return totals
+
+
+def write_gaps_sheet(workbook, evaluation: Evaluation, formats: Formats) -> None:
+    plan, latest = evaluation.plan, evaluation.latest
+    sheet = workbook.add_worksheet(GAPS_SHEET)
+    headers = ["学段", "指标", "未达标学校数", "缺口合计", "单位", "牵头单位", "配合单位"]
+    _headers(sheet, 0, headers, formats)
+    row = 0
+    for level, indicator_id, count, total, unit in gap_totals(evaluation):
+        indicator = plan.indicator(indicator_id)
+        row += 1
+        sheet.write_string(row, 0, level, formats.centre)
+        sheet.write_string(row, 1, indicator.text, formats.text)
+        sheet.write_number(row, 2, count, formats.integer)
+        sheet.write_number(row, 3, total, formats.integer if unit in ("人", "间") else formats.number)
+        sheet.write_string(row, 4, unit, formats.centre)
+        sheet.write_string(row, 5, indicator.lead_unit, formats.centre)
+        sheet.write_string(row, 6, "、".join(indicator.units[1:]) or "—", formats.text)
+    row += 2
+    sheet.write_string(row, 0, f"{latest.year}年各校缺口（每项缺口由该指标的牵头单位统筹，配合单位分担，不重复计入）", formats.note_title)
+    row += 1
+    _headers(sheet, row, ["学段", "指标", "学校标识码", "学校名称", "现值", "标准", "缺口", "单位"], formats)
+    for level in LEVELS:
+        for indicator in plan.indicators:
+            if indicator.evaluation != "school_count":
+                continue
+            for section in sorted(latest.sections_of(level), key=lambda s: s.section.school_id):
+                value = section.values[indicator.id]
+                if value.met:
+                    continue
+                row += 1
+                unit = MEASURES[indicator.measure].gap_unit
+                sheet.write_string(row, 0, level, formats.centre)
+                sheet.write_string(row, 1, indicator.id, formats.centre)
+                sheet.write_string(row, 2, section.section.school_id, formats.centre)
+                sheet.write_string(row, 3, section.section.name, formats.text)
+                sheet.write_number(row, 4, float(value.shown), formats.number)
+                sheet.write_number(row, 5, float(value.standard), formats.number)
+                sheet.write_number(row, 6, value.gap, formats.integer if unit in ("人", "间") else formats.number)
+                sheet.write_string(row, 7, unit, formats.centre)
+    _page(sheet, [8, 50, 14, 12, 8, 14, 40, 8])
+    sheet.freeze_panes(1, 0)
+
+
+def write_todo_sheet(workbook, evaluation: Evaluation, formats: Formats) -> None:
+    plan, latest = evaluation.plan, evaluation.latest
+    sheet = workbook.add_worksheet(TODO_SHEET)
+    headers = ["指标", "学段", "目标年度", "目标", "现状", "还需达标校数", "学校标识码", "学校名称", "需补", "单位"]
+    _headers(sheet, 0, headers, formats)
+    row = 0
+    groups = todo_list(plan, latest)
+    for group in groups:
+        name = f"{group.indicator_id}{group.part}"
+        for item in group.items:
+            row += 1
+            sheet.write_string(row, 0, name, formats.centre)
+            sheet.write_string(row, 1, group.level, formats.centre)
+            sheet.write_number(row, 2, group.target_year, formats.integer)
+            sheet.write_string(row, 3, group.target_text, formats.centre)
+            sheet.write_string(row, 4, f"{group.met}/{group.total}", formats.centre)
+            sheet.write_number(row, 5, group.still_needed, formats.integer)
+            sheet.write_string(row, 6, item.school_id, formats.centre)
+            sheet.write_string(row, 7, item.name, formats.text)
+            sheet.write_number(row, 8, item.need, formats.integer if item.unit in ("人", "间") else formats.number)
+            sheet.write_string(row, 9, item.unit, formats.centre)
+        row += 1
+        sheet.write_string(row, 0, name, formats.label_cell)
+        sheet.merge_range(row, 1, row, 7, f"合计：{len(group.items)}所学校达标后可达到{group.target_year}年目标", formats.label_cell)
+        sheet.write_number(row, 8, group.total_need, formats.integer if group.unit in ("人", "间") else formats.number)
+        sheet.write_string(row, 9, group.unit, formats.label_cell)
+    if not groups:
+        sheet.merge_range(1, 0, 1, len(headers) - 1, f"{latest.year + 1}年各项学校数目标均已达到，无需攻坚。", formats.text)
+    _page(sheet, [8, 6, 9, 22, 9, 12, 13, 26, 10, 6])
+    sheet.freeze_panes(1, 0)

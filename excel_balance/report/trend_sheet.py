@@ -1,0 +1,121 @@
+"""`年度趋势`: for the count and percentage indicators, actual against target per year, as a
+table and as native Excel line charts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from excel_balance.evaluate.model import Evaluation
+from excel_balance.plan import CountTarget, Indicator, PairedCountTarget, PercentTarget
+from excel_balance.report.formats import FONT, Formats
+
+SHEET_NAME = "年度趋势"
+CHARTS_PER_ROW = 3
+CHART_ROWS = 16
+
+
+def _share(text: str) -> float | None:
+    """'45/70' → 0.6429, '96.5%' → 0.965; None for anything else."""
+    text = text.strip()
+    if "/" in text:
+        met, total = text.split("/")
+        return int(met) / int(total) if int(total) else None
+    if text.endswith("%"):
+        return float(Decimal(text[:-1]) / 100)
+    return None
+
+
+def _target_share(target) -> float | None:
+    if isinstance(target, CountTarget):
+        return target.met / target.total
+    if isinstance(target, PercentTarget):
+        return float(target.value / 100)
+    return None
+
+
+def trend_series(evaluation: Evaluation, indicator: Indicator, level: str, years: list[int]):
+    """[(series name, [value or None per year])]: actual and target, music and art apart for G3."""
+    plan = evaluation.plan
+    parts = [("", None)]
+    if indicator.evaluation == "paired_count":
+        parts = [("音乐", 0), ("美术", 1)]
+    series = []
+    for part, index in parts:
+        actual, target = [], []
+        for year in years:
+            result = evaluation.years.get(year)
+            cell = result.cells.get((indicator.id, level)) if result else None
+            text = cell.actual_text if cell and cell.actual_text else ""
+            if index is not None and text:
+                text = text.split("，")[index].removeprefix(part)
+            if text.startswith("全区"):
+                text = text.split("达标")[-1]
+            actual.append(_share(text) if text else None)
+            plan_year = plan.target_year(year)
+            goal = indicator.targets[plan_year][level].target if plan_year in indicator.targets else None
+            if isinstance(goal, PairedCountTarget):
+                goal = (goal.music, goal.art)[index]
+            target.append(_target_share(goal) if goal is not None else None)
+        series += [(f"{part}实际", actual), (f"{part}目标", target)]
+    return series
+
+
+def charted(indicator: Indicator) -> bool:
+    return indicator.evaluation in ("school_count", "paired_count", "percent")
+
+
+def write_trend_sheet(workbook, evaluation: Evaluation, formats: Formats) -> None:
+    plan = evaluation.plan
+    sheet = workbook.add_worksheet(SHEET_NAME)
+    years = sorted({plan.baseline_year, *plan.plan_years, *evaluation.years})
+    headers = ["指标", "学段", "系列", *[f"{y}年" for y in years]]
+    for col, text in enumerate(headers):
+        sheet.write_string(0, col, text, formats.header)
+    percent = formats.make(**FONT, border=1, align="center", num_format="0.0%")
+    row = 0
+    blocks = []
+    for indicator in plan.indicators:
+        if not charted(indicator):
+            continue
+        for level in indicator.levels:
+            if all(indicator.targets[y][level].target is None for y in plan.plan_years):
+                continue
+            first, names = row + 1, []
+            for name, values in trend_series(evaluation, indicator, level, years):
+                names.append(name)
+                row += 1
+                sheet.write_string(row, 0, indicator.id, formats.centre)
+                sheet.write_string(row, 1, level, formats.centre)
+                sheet.write_string(row, 2, name, formats.centre)
+                for col, value in enumerate(values, start=3):
+                    if value is None:
+                        sheet.write_blank(row, col, None, percent)
+                    else:
+                        sheet.write_number(row, col, value, percent)
+            blocks.append((indicator, level, first, names))
+    sheet.set_column(0, 2, 8)
+    sheet.set_column(3, 2 + len(years), 9)
+    chart_top = row + 3
+    for n, (indicator, level, first, names) in enumerate(blocks):
+        chart = workbook.add_chart({"type": "line"})
+        for r, name in enumerate(names, start=first):
+            chart.add_series({
+                "name": [SHEET_NAME, r, 2],  # the list form: a name like 'A!B1' is not taken as a reference
+                "categories": [SHEET_NAME, 0, 3, 0, 2 + len(years)],
+                "values": [SHEET_NAME, r, 3, r, 2 + len(years)],
+                "marker": {"type": "circle"},
+                "line": {"dash_type": "dash" if name.endswith("目标") else "solid"},
+            })
+        title = f"{indicator.id} {level}：{indicator.text[:18]}…" if len(indicator.text) > 18 else f"{indicator.id} {level}：{indicator.text}"
+        chart.set_title({"name": title, "name_font": {"name": "宋体", "size": 10}})
+        chart.set_y_axis({"num_format": "0%", "min": 0, "max": 1})
+        chart.set_legend({"position": "bottom", "font": {"name": "宋体"}})
+        chart.set_size({"width": 480, "height": 300})
+        place_row = chart_top + (n // CHARTS_PER_ROW) * CHART_ROWS
+        place_col = (n % CHARTS_PER_ROW) * 5
+        sheet.insert_chart(place_row, place_col, chart)
+    sheet.freeze_panes(1, 3)
+    sheet.set_paper(8)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+

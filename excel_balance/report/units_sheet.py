@@ -1,0 +1,68 @@
+"""`责任单位`: one column per responsible unit, one row per indicator, coloured by the latest status."""
+
+from __future__ import annotations
+
+from excel_balance.evaluate.model import Evaluation
+from excel_balance.evaluate.rules import Status, worse
+from excel_balance.plan import Indicator
+from excel_balance.report.formats import Formats
+from excel_balance.report.layout import line_count, row_height
+
+SHEET_NAME = "责任单位"
+BEHIND = (Status.NEAR, Status.BEHIND, Status.NOT_MET)
+
+
+def indicator_status(evaluation: Evaluation, indicator: Indicator) -> Status:
+    """The indicator's latest standing: the worse of its levels."""
+    status = Status.NOT_APPLICABLE
+    for level in indicator.levels:
+        status = worse(status, evaluation.latest.cells[(indicator.id, level)].status)
+    return status
+
+
+def behind_counts(evaluation: Evaluation) -> dict[str, int]:
+    """Per unit, the indicators it is responsible for that are not on plan (near, behind, not met)."""
+    counts = dict.fromkeys(evaluation.plan.units, 0)
+    for indicator in evaluation.plan.indicators:
+        if indicator_status(evaluation, indicator) in BEHIND:
+            for unit in indicator.units:
+                counts[unit] += 1
+    return counts
+
+
+def write_units_sheet(workbook, evaluation: Evaluation, formats: Formats) -> None:
+    plan = evaluation.plan
+    sheet = workbook.add_worksheet(SHEET_NAME)
+    units = plan.units
+    headers = ["编号", "指标", f"{evaluation.latest.year}年状态", *units]
+    for col, text in enumerate(headers):
+        sheet.write_string(0, col, text, formats.header)
+    sheet.set_row(0, row_height(max(line_count(u, 10) for u in headers)))
+    for row, indicator in enumerate(plan.indicators, start=1):
+        status = indicator_status(evaluation, indicator)
+        fmt = formats.status(status)
+        sheet.write_string(row, 0, indicator.id, formats.centre)
+        sheet.write_string(row, 1, indicator.text, formats.text)
+        sheet.write_string(row, 2, f"{status.symbol} {status.value}", fmt)
+        for col, unit in enumerate(units, start=3):
+            if unit == indicator.lead_unit:
+                sheet.write_string(row, col, "牵头", fmt)
+            elif unit in indicator.units:
+                sheet.write_string(row, col, "配合", fmt)
+            else:
+                sheet.write_blank(row, col, None, formats.centre)
+        sheet.set_row(row, row_height(line_count(indicator.text, 50)))
+    row = len(plan.indicators) + 1
+    sheet.merge_range(row, 0, row, 2, "未按规划推进的指标数（接近目标、未达年度目标、未达标）", formats.label_cell)
+    for col, unit in enumerate(units, start=3):
+        sheet.write_number(row, col, behind_counts(evaluation)[unit], formats.integer)
+    sheet.set_row(row, 30)
+    sheet.set_column(0, 0, 6)
+    sheet.set_column(1, 1, 50)
+    sheet.set_column(2, 2, 16)
+    sheet.set_column(3, 2 + len(units), 10)
+    sheet.freeze_panes(1, 3)
+    sheet.set_paper(8)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
