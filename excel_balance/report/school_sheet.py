@@ -106,7 +106,7 @@ def write_school_sheet(workbook, evaluation: Evaluation, formats: Formats) -> Sc
             measure = MEASURES[indicator.measure]
             factor = measure.scale * measure.per
             num_col, val_col, mk_col = FIRST_NUMERATOR + k, value_col + k, mark_col + k
-            sheet.write_number(r, num_col, value.numerator, formats.number)
+            sheet.write_number(r, num_col, value.numerator, formats.integer if measure.gap_unit == "人" else formats.number)
             numerator = cell(num_col) if factor == 1 else f"{cell(num_col)}*{factor}"
             formula = "=" + _rounded(f"{numerator}/{cell(STUDENTS_COL)}", decimals)
             sheet.write_formula(r, val_col, formula, formats.number, float(value.shown))
@@ -148,7 +148,8 @@ def write_school_sheet(workbook, evaluation: Evaluation, formats: Formats) -> Sc
     last_col = len(headers) - 1
     sheet.autofilter(0, 0, max(last_row, 1), last_col)
     sheet.freeze_panes(1, 4)
-    widths = [6, 6, 12, fit_width([e[1].section.name for e in entries] + ["学校名称"], 12, 30), 14, 9]
+    widths = [6, 8, 12, fit_width([e[1].section.name for e in entries] + ["学校名称"], 12, 30),
+              fit_width([e[1].section.school.school_type.label for e in entries] + ["办学类型"], 10, 20), 9]
     for col in range(len(headers)):
         sheet.set_column(col, col, widths[col] if col < len(widths) else 10)
     _write_excluded(sheet, evaluation, last_row + 2, formats)

@@ -11,7 +11,8 @@ from excel_balance.report.formats import FONT, Formats
 
 SHEET_NAME = "年度趋势"
 CHARTS_PER_ROW = 3
-CHART_ROWS = 16
+CHART_ROWS = 16  # 16 rows of 20 px hold a 300 px chart with a margin
+CHART_WIDTH = 480
 
 
 def _share(text: str) -> float | None:
@@ -110,10 +111,10 @@ def write_trend_sheet(workbook, evaluation: Evaluation, formats: Formats) -> Non
         chart.set_title({"name": title, "name_font": {"name": "宋体", "size": 10}})
         chart.set_y_axis({"num_format": "0%", "min": 0, "max": 1})
         chart.set_legend({"position": "bottom", "font": {"name": "宋体"}})
-        chart.set_size({"width": 480, "height": 300})
+        chart.set_size({"width": CHART_WIDTH, "height": 300})
+        # Placed by pixel offsets from column A, so that the grid does not depend on column widths.
         place_row = chart_top + (n // CHARTS_PER_ROW) * CHART_ROWS
-        place_col = (n % CHARTS_PER_ROW) * 5
-        sheet.insert_chart(place_row, place_col, chart)
+        sheet.insert_chart(place_row, 0, chart, {"x_offset": (n % CHARTS_PER_ROW) * (CHART_WIDTH + 16), "y_offset": 4})
     sheet.freeze_panes(1, 3)
     sheet.set_paper(8)
     sheet.set_landscape()
