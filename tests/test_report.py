@@ -254,6 +254,15 @@ def test_cli_report(inputs, tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, ["report", *map(str, inputs)])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0] == "已生成报告：outputs/黔江区义务教育优质均衡推进情况_2022.xlsx"
+    other = tmp_path / "2021年外区.xlsx"
+    from excel_balance.census.template import write_template
+    from excel_balance.plan import load_plan
+    from excel_balance.resources import default_plan_path
+
+    write_template(other, load_plan(default_plan_path()), year=2021, district="武隆区", schools=clean_schools())
+    result = CliRunner().invoke(cli, ["report", str(other), str(inputs[1])])
+    assert result.exit_code == 1
+    assert "这些文件属于多个区县（武隆区、黔江区）：请用 excel-balance run 按区县分别生成报告" in result.output
     bad = tmp_path / "2020年.xls"
     bad.write_text("<html>")
     result = CliRunner().invoke(cli, ["report", str(bad), *map(str, inputs)])

@@ -38,7 +38,7 @@ class _Column:
     """Which plan column a census year fills: the baseline (judged on the standard) or a year."""
 
     def __init__(self, plan: Plan, indicator: Indicator, level: str, year: int):
-        self.year = year
+        self.indicator, self.level, self.year = indicator, level, year
         self.target_year = plan.target_year(year)
         if self.target_year is None:
             self.text = indicator.baseline.get(level)
@@ -51,46 +51,51 @@ class _Column:
     def is_baseline(self) -> bool:
         return self.target_year is None
 
-    def cell(self, indicator: Indicator, level: str, actual: str, status: Status, standard_met=None, note="") -> Cell:
-        return Cell(indicator.id, level, self.year, self.target_year, self.text, actual, status, standard_met, note)
+    def cell(self, actual: str, status: Status, standard_met=None, note="") -> Cell:
+        return Cell(self.indicator.id, self.level, self.year, self.target_year, self.text, actual, status,
+                    standard_met, note)
+
+    def unjudged(self, has_data: bool) -> Cell | None:
+        """The cell when there is nothing to judge: a blank plan cell, or no data."""
+        if self.text is None:
+            return self.cell("", Status.NOT_APPLICABLE)
+        if not has_data:
+            return self.cell("", Status.NO_DATA)
+        return None
 
 
 def judge_count(plan, indicator, level, year, level_result: LevelIndicator | None) -> Cell:
     column = _Column(plan, indicator, level, year)
-    if column.text is None:
-        return column.cell(indicator, level, "", Status.NOT_APPLICABLE)
-    if level_result is None or level_result.total == 0:
-        return column.cell(indicator, level, "", Status.NO_DATA)
+    if blank := column.unjudged(level_result is not None and level_result.total > 0):
+        return blank
     met, total = level_result.met, level_result.total
     standard_met = met == total
     if column.is_baseline:
         value = round_half_up(level_result.district_value, indicator.display_decimals)
         actual = f"全区{value}{indicator.unit}，达标{met}/{total}"
-        return column.cell(indicator, level, actual, standard_status(standard_met), standard_met)
+        return column.cell(actual, standard_status(standard_met), standard_met)
     target: CountTarget = column.target
     margin = plan.settings.near_count_margin
     status = yearly_status(count_met(met, total, target), standard_met, count_near(met, total, target, margin))
-    return column.cell(indicator, level, f"{met}/{total}", status, standard_met)
+    return column.cell(f"{met}/{total}", status, standard_met)
 
 
 def judge_paired(plan, indicator, level, year, conditions: LevelConditions | None) -> Cell:
     column = _Column(plan, indicator, level, year)
-    if column.text is None:
-        return column.cell(indicator, level, "", Status.NOT_APPLICABLE)
-    if conditions is None or conditions.total == 0:
-        return column.cell(indicator, level, "", Status.NO_DATA)
+    if blank := column.unjudged(conditions is not None and conditions.total > 0):
+        return blank
     total = conditions.total
     actual = f"音乐{conditions.music_met}/{total}，美术{conditions.art_met}/{total}"
     standard_met = conditions.music_met == total and conditions.art_met == total
     if column.is_baseline:
-        return column.cell(indicator, level, actual, standard_status(standard_met), standard_met)
+        return column.cell(actual, standard_status(standard_met), standard_met)
     target: PairedCountTarget = column.target
     margin = plan.settings.near_count_margin
     statuses = [
         yearly_status(count_met(met, total, part), met == total, count_near(met, total, part, margin))
         for met, part in ((conditions.music_met, target.music), (conditions.art_met, target.art))
     ]
-    return column.cell(indicator, level, actual, worse(*statuses), standard_met)
+    return column.cell(actual, worse(*statuses), standard_met)
 
 
 def judge_percent(plan, indicator, level, year, actual: Decimal | None, recorded: RecordedValue | None = None) -> Cell:
@@ -101,21 +106,19 @@ def judge_percent(plan, indicator, level, year, actual: Decimal | None, recorded
     compared as recorded, so 96.5% falls short of 97%.
     """
     column = _Column(plan, indicator, level, year)
-    if column.text is None:
-        return column.cell(indicator, level, "", Status.NOT_APPLICABLE)
-    if recorded is not None and recorded.number is None:
-        return _judge_word(column, indicator, level, recorded)
     if recorded is not None:
+        if recorded.number is None:
+            return column.unjudged(True) or _judge_word(column, recorded)
         actual = recorded.number
-    if actual is None:
-        return column.cell(indicator, level, "", Status.NO_DATA)
+    if blank := column.unjudged(actual is not None):
+        return blank
     exact = recorded is not None
     standard = indicator.standard.get(level)
     standard_met = standard is None or percent_met(actual, standard, None if exact else decimals_of(standard))
     decimals = column.target.decimals if isinstance(column.target, PercentTarget) else 0
     text = recorded.text if exact else f"{round_half_up(actual, decimals)}%"
     if column.is_baseline:
-        return column.cell(indicator, level, text, standard_status(standard_met), standard_met)
+        return column.cell(text, standard_status(standard_met), standard_met)
     target: PercentTarget = column.target
     margin = plan.settings.near_percent_margin
     decimals = None if exact else target.decimals
@@ -123,48 +126,44 @@ def judge_percent(plan, indicator, level, year, actual: Decimal | None, recorded
         percent_met(actual, target.value, decimals), standard_met,
         percent_near(actual, target.value, decimals, margin),
     )
-    return column.cell(indicator, level, text, status, standard_met, recorded.note if recorded else "")
+    return column.cell(text, status, standard_met, recorded.note if recorded else "")
 
 
 def judge_number(plan, indicator, level, year, recorded: RecordedValue | None) -> Cell:
     column = _Column(plan, indicator, level, year)
-    if column.text is None:
-        return column.cell(indicator, level, "", Status.NOT_APPLICABLE)
-    if recorded is None:
-        return column.cell(indicator, level, "", Status.NO_DATA)
+    if blank := column.unjudged(recorded is not None):
+        return blank
     if recorded.number is None:
-        return _judge_word(column, indicator, level, recorded)
+        return _judge_word(column, recorded)
     standard = indicator.standard.get(level)
     standard_met = standard is None or recorded.number >= standard
     if column.is_baseline:
-        return column.cell(indicator, level, recorded.text, standard_status(standard_met), standard_met, recorded.note)
+        return column.cell(recorded.text, standard_status(standard_met), standard_met, recorded.note)
     target: NumberTarget = column.target
     status = yearly_status(recorded.number >= target.value, standard_met, False)
-    return column.cell(indicator, level, recorded.text, status, standard_met, recorded.note)
+    return column.cell(recorded.text, status, standard_met, recorded.note)
 
 
 def judge_qualitative(plan, indicator, level, year, recorded: RecordedValue | None) -> Cell:
     column = _Column(plan, indicator, level, year)
-    if column.text is None:
-        return column.cell(indicator, level, "", Status.NOT_APPLICABLE)
-    if recorded is None:
-        return column.cell(indicator, level, "", Status.NO_DATA)
+    if blank := column.unjudged(recorded is not None):
+        return blank
     if recorded.number is not None:  # e.g. a satisfaction survey's percentage for 社会认可度
         standard = indicator.standard.get(level)
         met = standard is not None and recorded.number >= standard
         status = standard_status(met) if column.is_baseline else yearly_status(met, met, False)
-        return column.cell(indicator, level, recorded.text, status, met, recorded.note)
-    return _judge_word(column, indicator, level, recorded)
+        return column.cell(recorded.text, status, met, recorded.note)
+    return _judge_word(column, recorded)
 
 
-def _judge_word(column: _Column, indicator: Indicator, level: str, recorded: RecordedValue) -> Cell:
+def _judge_word(column: _Column, recorded: RecordedValue) -> Cell:
     """达标/未达标, or 无/有 where 无 is the goal (无过重课业负担)."""
-    goals = [cells[level].target for cells in indicator.targets.values() if level in cells]
+    goals = [cells[column.level].target for cells in column.indicator.targets.values() if column.level in cells]
     expected = next((g.expected for g in goals if isinstance(g, QualitativeTarget)), "达标")
     met = recorded.text == expected or (expected == "达标" and recorded.text in MET_WORDS)
     status = standard_status(met) if column.is_baseline else yearly_status(met, met, False)
     text = recorded.text + (f"（{recorded.note}）" if recorded.note else "")
-    return column.cell(indicator, level, text, status, met, recorded.note)
+    return column.cell(text, status, met, recorded.note)
 
 
 def judge_recorded(plan: Plan, indicator: Indicator, level: str, year: int, recorded: dict) -> Cell:

@@ -59,5 +59,6 @@ def write_changes_sheet(workbook, evaluation: Evaluation, formats: Formats) -> N
         sheet.set_column(col, col, width)
     sheet.freeze_panes(1, 0)
     sheet.set_paper(8)
+    sheet.set_landscape()
     sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(0)

@@ -81,5 +81,8 @@ def write_notes_sheet(workbook, evaluation: Evaluation, formats: Formats, correc
         line(*correction)
     if not corrections:
         line("无")
-    sheet.set_paper(9)
+    sheet.freeze_panes(1, 0)
+    sheet.set_paper(8)
+    sheet.set_landscape()
     sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
