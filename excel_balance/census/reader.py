@@ -387,23 +387,29 @@ def _check_levels(school: SchoolRow, sheet: str, cols, ctx: _Context) -> None:
     if t is SchoolType.SPECIAL:
         return
     get = school.values.get
-    for key, present, level in (
-        ("students_primary", t.has_primary, "小学"),
-        ("students_junior", t.has_junior, "初中"),
-        ("students_senior", t.has_senior, "高中"),
-    ):
-        if not present and get(key, 0) > 0:
-            ctx.error(sheet, _ref(school, cols, key),
-                      f"办学类型为{t.label}，却填有{level}在校生数{_fmt(get(key))}：请核对办学类型或学生数")
+    students = {"primary": get("students_primary", 0), "junior": get("students_junior", 0)}
+    senior = get("students_senior", 0)
+    if (students["primary"] and not t.has_primary) or (students["junior"] and not t.has_junior) or (
+            senior and not t.has_senior):
+        for key, present, level in (
+            ("students_primary", t.has_primary, "小学"),
+            ("students_junior", t.has_junior, "初中"),
+            ("students_senior", t.has_senior, "高中"),
+        ):
+            if not present and get(key, 0) > 0:
+                ctx.error(sheet, _ref(school, cols, key),
+                          f"办学类型为{t.label}，却填有{level}在校生数{_fmt(get(key))}：请核对办学类型或学生数")
     for section, level in (("primary", "小学"), ("junior", "初中")):
-        if not get(f"students_{section}", 0):
+        if not students[section]:
             key = next((k for k in TEACHER_KEYS[section] if get(k, 0) > 0), None)
             if key:
                 ctx.error(sheet, _ref(school, cols, key), f"填有{level}教师，但{level}在校生数为0：请核对")
-        oversize, classes = get(f"oversize_{section}", 0), get(f"classes_{section}", 0)
-        if oversize > classes:
-            ctx.error(sheet, _ref(school, cols, f"oversize_{section}"),
-                      f"{COLUMNS_BY_KEY[f'oversize_{section}'].header}{_fmt(oversize)}多于{level}班数{_fmt(classes)}")
+        oversize = get(f"oversize_{section}", 0)
+        if oversize:
+            classes = get(f"classes_{section}", 0)
+            if oversize > classes:
+                ctx.error(sheet, _ref(school, cols, f"oversize_{section}"),
+                          f"{COLUMNS_BY_KEY[f'oversize_{section}'].header}{_fmt(oversize)}多于{level}班数{_fmt(classes)}")
 
 
 def _check_plausible(school: SchoolRow, sheet: str, cols, settings: Settings, ctx: _Context) -> None:
