@@ -165,6 +165,56 @@ def report_command(plan_file, output, year, generated_at, files) -> None:
     click.echo(f"{verdict.year}年总体判断：" + ("已达到优质均衡标准" if verdict.certified else f"尚有{len(verdict.obstacles)}项差距"))
 
 
+@cli.command("run")
+@click.option("--inputs", type=click.Path(file_okay=False, path_type=Path), default=Path("inputs"), show_default=True,
+              help="放统计报表的文件夹。")
+@click.option("--outputs", type=click.Path(file_okay=False, path_type=Path), default=Path("outputs"), show_default=True,
+              help="输出报告的文件夹。")
+@click.option("--plan", "plan_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="规划文件，可多次给出（按区县匹配；只给一个时用于所有区县）。")
+@click.option("--force", is_flag=True, help="输入未变化也重新生成报告。")
+@click.option("--year", type=click.IntRange(2000, 2100), help="文件中没有写明统计年度时使用的年度。")
+@click.option("--wait", type=click.FloatRange(0), default=10.0, show_default=True,
+              help="另一次运行正在写同一输出文件夹时，最多等待的秒数。")
+def run_command(inputs: Path, outputs: Path, plan_files, force: bool, year, wait: float) -> None:
+    """读取 inputs/ 中的统计报表，按区县生成推进情况报告到 outputs/。
+
+    无法使用的文件会列出原因，其余文件照常处理；有文件无法使用时退出码为 1。
+
+    \b
+    示例：
+      excel-balance run
+      excel-balance run --inputs D:\\优质均衡\\报表 --outputs D:\\优质均衡\\报告
+    """
+    from excel_balance.workflow import RunBusy, run, summary_lines
+
+    for plan_file in plan_files:
+        load_plan_or_fail(plan_file)
+    if not inputs.is_dir():
+        raise click.ClickException(f"找不到输入文件夹 {inputs}：请新建该文件夹并放入统计报表，或用 --inputs 指定")
+    try:
+        report = run(inputs, outputs, plan_files, force=force, year=year, lock_wait=wait, progress=_progress)
+    except RunBusy:
+        raise click.ClickException(f"另一个 excel-balance 正在处理 {outputs}，请等它完成后再运行")
+    for line in summary_lines(report):
+        click.echo(line)
+    if report.failed:
+        raise SystemExit(1)
+
+
+def _progress(paths):
+    """A progress bar on the terminal when there is a lot to read (many files or a large one)."""
+    paths = list(paths)
+    if len(paths) <= 3 and all(p.stat().st_size < 5_000_000 for p in paths):
+        return paths
+    return _bar(paths)
+
+
+def _bar(paths):
+    with click.progressbar(paths, label="读取统计报表", file=sys.stderr, item_show_func=lambda p: p.name if p else "") as bar:
+        yield from bar
+
+
 def main() -> None:
     # Windows consoles may not show every character: replace rather than crash.
     for stream in (sys.stdout, sys.stderr):

@@ -609,7 +609,8 @@ def check_plan(path: str | Path) -> tuple[Plan | None, list[Problem]]:
     path = Path(path)
     out = _Collector(path.name)
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        # libyaml's loader when PyYAML has it: ten times faster than the pure-Python one.
+        doc = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except FileNotFoundError:
         out.add("", "找不到规划文件")
         return None, out.problems

@@ -9,23 +9,21 @@ from typing import Iterator
 from excel_balance.census.model import Census
 from excel_balance.census.reader import read_census
 from excel_balance.census.sniff import is_ignored
-from excel_balance.plan import Plan
+from excel_balance.evaluate.sections import build_sections
+from excel_balance.plan import Plan, Settings
 from excel_balance.problems import ProblemsError, Severity
 
 
-def section_counts(census: Census) -> dict[str, int]:
-    """Primary and junior sections of counted schools (teaching points of any size included)."""
-    counted = [s for s in census.schools if s.counted]
-    return {
-        "小学": sum(1 for s in counted if s.school_type.has_primary),
-        "初中": sum(1 for s in counted if s.school_type.has_junior),
-    }
+def section_counts(census: Census, settings: Settings) -> dict[str, int]:
+    """The primary and junior sections the resource indicators are judged on."""
+    sections, _, _ = build_sections(census.schools, settings)
+    return {level: sum(1 for s in sections if s.level == level) for level in ("小学", "初中")}
 
 
-def summarise(census: Census) -> list[str]:
+def summarise(census: Census, settings: Settings) -> list[str]:
     types = Counter(s.school_type.label for s in census.schools if s.counted)
     campuses = sum(1 for s in census.schools if not s.counted)
-    sections = section_counts(census)
+    sections = section_counts(census, settings)
     lines = [
         f"  区县：{census.district or '（未写明）'}；统计年度：{census.year}（{census.year}—{census.year + 1}学年）"
         + ("；示例数据（虚构）" if census.sample else ""),
@@ -52,5 +50,5 @@ def check_files(files, plan: Plan, year: int | None) -> Iterator[tuple[str, bool
                 yield f"  {problem.severity.value}：{problem}", False
             continue
         yield f"{path.name}：可以使用", True
-        for line in summarise(census):
+        for line in summarise(census, plan.settings):
             yield line, True

@@ -49,6 +49,10 @@ _YEAR_NAME = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 _NUMBER_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 
+class NotACensus(ProblemsError):
+    """A readable workbook that is not a census: no 学校 sheet, or no census header on it."""
+
+
 @dataclass
 class _Context:
     file: str
@@ -95,7 +99,7 @@ def read_census(
             raise ProblemsError([Problem(path.name, "", "工作簿中没有工作表")])
         school_sheet = _school_sheet_name(sheet_names)
         if school_sheet is None:
-            raise ProblemsError([Problem(path.name, "", f"找不到“{SCHOOL_SHEET}”工作表（现有工作表：{'、'.join(sheet_names)}）")])
+            raise NotACensus([Problem(path.name, "", f"找不到“{SCHOOL_SHEET}”工作表（现有工作表：{'、'.join(sheet_names)}）")])
         try:
             sheet = workbook.get_sheet_by_name(school_sheet)
             grid = sheet.to_python(skip_empty_area=False)
@@ -118,7 +122,7 @@ def read_census(
 
     header = find_header(grid, merged, aliases or {})
     if header is None or not {"school_id", "name"} & set(header.columns):
-        raise ProblemsError([Problem(path.name, school_sheet, "找不到表头：前20行中没有“学校标识码”“学校名称”“办学类型”等列名")])
+        raise NotACensus([Problem(path.name, school_sheet, "找不到表头：前20行中没有“学校标识码”“学校名称”“办学类型”等列名")])
     present = _check_columns(header, school_sheet, ctx)
     if ctx.problems:
         raise ProblemsError(ctx.problems)

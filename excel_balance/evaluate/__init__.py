@@ -117,7 +117,7 @@ def overall_verdict(plan: Plan, result: YearResult) -> Verdict:
             if value.cv_shown is None:
                 obstacles.append(f"资源配置{indicator_id}：{level}差异系数无法计算（无数据）")
             elif not value.cv_ok:
-                obstacles.append(f"资源配置{indicator_id}：{level}差异系数{value.cv_shown}，超过{value.cv_threshold}")
+                obstacles.append(f"资源配置{indicator_id}：{level}差异系数{value.cv_shown}，超过{value.cv_threshold:.2f}")
     for indicator in plan.indicators:
         if indicator.evaluation == "school_count":
             continue

@@ -7,7 +7,7 @@ from excel_balance.evaluate.model import Evaluation
 from excel_balance.evaluate.resources import MEASURES
 from excel_balance.evaluate.rules import Status
 from excel_balance.plan import LEVELS
-from excel_balance.report.formats import Formats
+from excel_balance.report.formats import ClassicFormulaSheet, Formats
 from excel_balance.report.school_sheet import SchoolSheetLayout, decimal_text
 
 SHEET_NAME = "差异系数"
@@ -16,7 +16,7 @@ HEADERS = ["年度", "学段", "指标", "标准", "全区值", "差异系数", 
 
 def write_cv_sheet(workbook, evaluation: Evaluation, layout: SchoolSheetLayout, formats: Formats) -> None:
     plan = evaluation.plan
-    sheet = workbook.add_worksheet(SHEET_NAME)
+    sheet = workbook.add_worksheet(SHEET_NAME, worksheet_class=ClassicFormulaSheet)
     for col, text in enumerate(HEADERS):
         sheet.write_string(0, col, text, formats.header)
     decimals = plan.settings.compare_decimals

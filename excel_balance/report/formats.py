@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
 
 from excel_balance.evaluate.rules import Status
 
@@ -56,3 +57,18 @@ class Formats:
         if key not in self._cache:
             self._cache[key] = self._workbook.add_format(dict(properties))
         return self._cache[key]
+
+
+class ClassicFormulaSheet(Worksheet):
+    """A worksheet whose formulas use only classic functions (ROUND, IF, SUM, SUMPRODUCT, …).
+
+    XlsxWriter rewrites every formula through some thirty regular expressions to prefix Excel
+    365 functions (FILTER, XLOOKUP, …); with thousands of formulas that dominated writing the
+    report. None of those functions is used here, so only the leading "=" is removed.
+    """
+
+    FUTURE = ("FILTER(", "XLOOKUP(", "LAMBDA(", "LET(", "SORT(", "UNIQUE(", "SEQUENCE(", "SWITCH(", "IFS(")
+
+    def _prepare_formula(self, formula, expand_future_functions=False):
+        assert not any(name in formula for name in self.FUTURE), formula
+        return formula[1:] if formula.startswith("=") else formula

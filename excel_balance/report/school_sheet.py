@@ -18,7 +18,7 @@ from excel_balance.evaluate.rules import Status
 from excel_balance.evaluate.school_conditions import counted_rooms, size_limit, special_rooms
 from excel_balance.evaluate.sections import SECTION_KEY
 from excel_balance.plan import LEVELS
-from excel_balance.report.formats import Formats
+from excel_balance.report.formats import ClassicFormulaSheet, Formats
 from excel_balance.report.layout import fit_width, line_count, row_height
 
 SHEET_NAME = "学校明细"
@@ -56,7 +56,7 @@ def mark(ok: bool) -> str:
 
 def write_school_sheet(workbook, evaluation: Evaluation, formats: Formats) -> SchoolSheetLayout:
     plan = evaluation.plan
-    sheet = workbook.add_worksheet(SHEET_NAME)
+    sheet = workbook.add_worksheet(SHEET_NAME, worksheet_class=ClassicFormulaSheet)
     indicators = [i for i in plan.indicators if i.evaluation == "school_count"]
     n = len(indicators)
     value_col = FIRST_NUMERATOR + n

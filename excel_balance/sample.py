@@ -1,0 +1,461 @@
+"""The bundled sample: synthetic census workbooks of 黔江区 for 2019–2022, marked 示例数据（虚构）.
+
+Deterministic (same script, same bytes): `python -m excel_balance.sample inputs/`.
+
+The 2019 workbook reproduces the plan's baseline (现状): for every resource indicator the district
+value at the printed precision and the count of sections meeting the standard, and G3–G5. Its
+sections follow domain.md §2: 66 primary schools, 16 junior schools and 2 完全中学, 4 nine-year
+schools and a private twelve-year school (71 primary and 23 junior sections), a special school,
+small teaching points and a branch campus. Later years improve at different paces, so that every
+status appears.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import sys
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from excel_balance.census.template import write_template
+from excel_balance.evaluate.rules import compared
+from excel_balance.plan import Plan, load_plan
+from excel_balance.resources import default_plan_path
+
+YEARS = (2019, 2020, 2021, 2022)
+SEED = 20191
+TOWNS = ["城东", "城西", "城南", "舟白", "正阳", "冯家", "濯水", "石会", "马喇", "黎水", "金溪", "阿蓬江", "黑溪",
+         "两河", "鹅池", "沙坝", "白石", "杉岭", "太极", "水田", "白土", "五里", "蓬东", "新华", "石家", "中塘",
+         "邻鄂", "小南海", "金洞", "水市", "官渡", "后坝"]
+
+# The plan's baseline per level: indicator → (district value, sections meeting). R3 primary is
+# printed as 0.9: aimed at 0.90.
+BASELINE = {
+    "小学": {"R1": (5.95, 71), "R2": (0.64, 5), "R3": (0.90, 34), "R4": (4.38, 55), "R5": (4.70, 42),
+             "R6": (1407, 20), "R7": (3.07, 67)},
+    "初中": {"R1": (7.41, 23), "R2": (0.46, 1), "R3": (0.84, 15), "R4": (5.68, 14), "R5": (6.92, 0),
+             "R6": (1864, 4), "R7": (2.97, 19)},
+}
+ROOMS = {"小学": (29, 25), "初中": (11, 11)}  # sections meeting music, art
+CLASS_SHARE = {"小学": 0.71, "初中": 0.85}
+STANDARDS = {
+    "小学": {"R1": 4.2, "R2": 1, "R3": 0.9, "R4": 4.5, "R5": 7.5, "R6": 2000, "R7": 2.3},
+    "初中": {"R1": 5.3, "R2": 1, "R3": 0.9, "R4": 5.8, "R5": 10.2, "R6": 2500, "R7": 2.4},
+}
+PER_100 = {"R1", "R2", "R3", "R7"}
+TEACHERS = {"R1": "qualified", "R2": "key", "R3": "pe_art"}
+FACILITY = {"R4": "teaching_area", "R5": "sports_area", "R6": "equipment_value", "R7": "multimedia_rooms"}
+# Later years: the share of the way from the baseline to each year's target that is reached.
+PACE = {"R1": 1.0, "R2": 0.9, "R3": 1.05, "R4": 1.0, "R5": 0.8, "R6": 1.1, "R7": 0.96}
+
+
+@dataclass
+class SampleSchool:
+    school_id: str
+    name: str
+    school_type: str
+    students: dict[str, int]  # primary / junior / senior
+    sponsor: str = "公办"
+    urban_rural: str = "乡村"
+    values: dict[str, float] = field(default_factory=dict)
+    counted: str = "是"
+    parent_id: str = ""
+
+    @property
+    def levels(self) -> list[str]:
+        return [lvl for lvl, key in (("小学", "primary"), ("初中", "junior")) if self.students.get(key)]
+
+    def weight(self, level: str) -> float:
+        """The section's weighted students in the facility split (domain.md §2)."""
+        a, b, c = (self.students.get(k, 0) for k in ("primary", "junior", "senior"))
+        if self.school_type == "九年一贯制学校":
+            total = a + 1.1 * b
+        elif self.school_type == "十二年一贯制学校":
+            total = a + 1.1 * b + 1.32 * c
+        elif self.school_type == "完全中学":
+            total = b + 1.2 * c
+        else:
+            return 1.0
+        own = a if level == "小学" else (1.1 * b if self.school_type != "完全中学" else b)
+        return own / total
+
+    def row(self) -> dict:
+        row = {"school_id": self.school_id, "name": self.name, "school_type": self.school_type,
+               "sponsor": self.sponsor, "urban_rural": self.urban_rural, "counted": self.counted,
+               "parent_id": self.parent_id}
+        for key in ("primary", "junior", "senior"):
+            row[f"students_{key}"] = self.students.get(key, 0)
+        row.update(self.values)
+        return row
+
+
+def _key(level: str) -> str:
+    return "primary" if level == "小学" else "junior"
+
+
+def _schools(rng: random.Random) -> tuple[list[SampleSchool], list[SampleSchool]]:
+    """(schools with sections, schools left out: teaching points, the special school)."""
+    schools: list[SampleSchool] = []
+    n = 0
+
+    def new_id() -> str:
+        nonlocal n
+        n += 1
+        return f"50011400{n:02d}" if n < 100 else f"5001140{n:03d}"
+
+    for i in range(66):
+        town = TOWNS[i % len(TOWNS)]
+        if i < 6:
+            students, place = rng.randint(2050, 2350), "城区"
+        elif i < 26:
+            students, place = rng.randint(600, 1500), "镇区"
+        else:
+            students, place = rng.randint(80, 420), "乡村"
+        suffix = ("", "第二", "第三")[i // len(TOWNS)]
+        schools.append(SampleSchool(new_id(), f"{town}{suffix}小学", "小学", {"primary": students}, urban_rural=place))
+    for i in range(16):
+        students = rng.randint(2050, 2300) if i < 5 else rng.randint(400, 1400)
+        schools.append(SampleSchool(new_id(), f"{TOWNS[i]}初级中学", "初级中学", {"junior": students},
+                                    urban_rural="城区" if i < 5 else "镇区"))
+    schools.append(SampleSchool(new_id(), "黔江中学", "完全中学", {"junior": 2100, "senior": 1800}, urban_rural="城区"))
+    schools.append(SampleSchool(new_id(), "民族中学", "完全中学", {"junior": 1300, "senior": 1500}, urban_rural="城区"))
+    for i in range(4):
+        schools.append(SampleSchool(new_id(), f"{TOWNS[20 + i]}九年制学校", "九年一贯制学校",
+                                    {"primary": rng.randint(300, 700), "junior": rng.randint(200, 500)}))
+    schools.append(SampleSchool(new_id(), "育才实验学校", "十二年一贯制学校", {"primary": 820, "junior": 600, "senior": 480},
+                                sponsor="民办", urban_rural="城区"))
+    left_out = [
+        SampleSchool(new_id(), f"{TOWNS[25 + i]}教学点", "小学教学点", {"primary": 18 + 9 * i}) for i in range(3)
+    ]
+    left_out.append(SampleSchool(new_id(), "特殊教育学校", "特殊教育学校", {}, urban_rural="城区"))
+    return schools, left_out
+
+
+def _sections(schools: list[SampleSchool], level: str) -> list[SampleSchool]:
+    return [s for s in schools if level in s.levels]
+
+
+def _met(value: float, standard: float) -> bool:
+    return compared(value, 2) >= Decimal(repr(standard))
+
+
+def _assign_teachers(rng, sections: list[SampleSchool], level: str, indicator: str) -> None:
+    """Integer teacher counts per section: `count` meet the standard, the district value as printed."""
+    target, count = BASELINE[level][indicator]
+    std = STANDARDS[level][indicator]
+    key = f"{TEACHERS[indicator]}_{_key(level)}"
+    meeting = _meeting(rng, sections, level, count, target < std)
+    for s in sections:
+        students = s.students[_key(level)]
+        need = math.ceil(std * students / 100 - 1e-9)
+        if id(s) in meeting:
+            s.values[key] = need + rng.randint(0, max(1, need // 5))
+        else:
+            s.values[key] = max(0, int(need * rng.uniform(0.45, 0.9)))
+            while s.values[key] and _met(s.values[key] * 100 / students, std):
+                s.values[key] -= 1
+    total_students = sum(s.students[_key(level)] for s in sections)
+    wanted = round(target * total_students / 100)
+    _shift_integers(rng, sections, key, level, std, meeting, wanted, lambda s, v: v * 100 / s.students[_key(level)])
+
+
+def _meeting(rng, sections, level: str, count: int, small_first: bool) -> set[int]:
+    """Which sections meet a standard: where the district lags the standard, mostly the small
+    schools (large town schools lack room); where it leads, mostly the large ones."""
+    sign = 1 if small_first else -1
+    order = sorted(sections, key=lambda s: sign * s.students[_key(level)] * rng.uniform(0.8, 1.25))
+    return set(id(s) for s in order[:count])
+
+
+def _shift_integers(rng, sections, key, level, std, meeting, wanted, value_of) -> None:
+    """Add or remove whole units until their sum is `wanted`, keeping who meets the standard."""
+    for _ in range(100000):
+        diff = wanted - sum(s.values[key] for s in sections)
+        if diff == 0:
+            return
+        s = rng.choice(sections)
+        step = 1 if diff > 0 else -1
+        new = s.values[key] + step
+        if new < 0:
+            continue
+        if _met(value_of(s, new), std) == (id(s) in meeting):
+            s.values[key] = new
+    raise RuntimeError(f"sample: cannot reach {wanted} for {key}")
+
+
+def _assign_facility(rng, schools: list[SampleSchool], level: str, indicator: str) -> None:
+    """Facility totals of the single-level schools of `level` (mixed schools were set before)."""
+    target, count = BASELINE[level][indicator]
+    std = STANDARDS[level][indicator]
+    key = FACILITY[indicator]
+    per = 100 if indicator in PER_100 else 1
+    scale = 10000 if indicator == "R6" else 1  # 元 per student from 万元
+    sections = _sections(schools, level)
+    fixed = [s for s in sections if len(s.levels) > 1 or s.school_type == "完全中学"]
+    free = [s for s in sections if s not in fixed]
+
+    def value(s: SampleSchool, total: float) -> float:
+        return total * s.weight(level) * scale * per / s.students[_key(level)]
+
+    fixed_met = sum(_met(value(s, s.values[key]), std) for s in fixed)
+    wanted_met = count - fixed_met
+    if not 0 <= wanted_met <= len(free):
+        raise RuntimeError(f"sample: mixed schools make {indicator} {level} impossible")
+    meeting = _meeting(rng, free, level, wanted_met, target < std)
+    step = {"R4": 0.1, "R5": 0.1, "R6": 0.01, "R7": 1.0}[indicator]
+    for s in free:
+        students = s.students[_key(level)]
+        factor = rng.uniform(1.02, 1.3) if id(s) in meeting else rng.uniform(0.55, 0.95)
+        s.values[key] = _unit(indicator, std * factor * students / per / scale)
+        # Rounding to census precision may cross the standard: step back to the intended side.
+        while _met(value(s, s.values[key]), std) != (id(s) in meeting):
+            s.values[key] = _unit(indicator, s.values[key] + (step if id(s) in meeting else -step))
+    total_students = sum(s.students[_key(level)] for s in sections)
+    wanted = target * total_students / per / scale
+    if indicator == "R7":
+        rooms = round(wanted - sum(s.values[key] * s.weight(level) for s in fixed))
+        _shift_integers(rng, free, key, level, std, meeting, rooms, lambda s, v: value(s, v))
+        return
+    tolerance = 0.4 if indicator == "R6" else 0.004  # well inside the printed precision
+    for _ in range(2000):
+        current = sum(s.values[key] * s.weight(level) for s in sections)
+        diff = wanted - current
+        if abs(diff) * scale * per / total_students < tolerance:
+            return
+        pool = [s for s in free if (id(s) in meeting) == (diff > 0)] or free
+        share = diff / len(pool)
+        changes = [(s, share) for s in pool] if abs(share) >= 1 else [(rng.choice(pool), diff)]
+        for s, amount in changes:
+            proposed = _unit(indicator, max(s.values[key] + amount, 0))
+            if _met(value(s, proposed), std) == (id(s) in meeting):
+                s.values[key] = proposed
+    raise RuntimeError(f"sample: cannot reach the district value of {indicator} {level}")
+
+
+def _unit(indicator: str, amount: float) -> float:
+    """Census precision: rooms whole, 万元 to 2 decimals, ㎡ to 1 decimal."""
+    if indicator == "R7":
+        return float(round(amount))
+    return round(amount, 2) if indicator == "R6" else round(amount, 1)
+
+
+def _mixed_facilities(rng, schools: list[SampleSchool]) -> None:
+    """Whole-school facilities of the mixed schools: modest, below most standards."""
+    for s in schools:
+        if len(s.levels) < 2 and s.school_type != "完全中学":
+            continue
+        weighted = sum(s.students.get(k, 0) * w for k, w in (("primary", 1), ("junior", 1.1 if s.school_type != "完全中学" else 1),
+                                                            ("senior", 1.32 if s.school_type == "十二年一贯制学校" else 1.2)))
+        s.values["teaching_area"] = round(weighted * rng.uniform(4.0, 5.4), 1)
+        s.values["sports_area"] = round(weighted * rng.uniform(4.0, 6.5), 1)
+        s.values["equipment_value"] = round(weighted * rng.uniform(1200, 1900) / 10000, 2)
+        s.values["multimedia_rooms"] = float(round(weighted * rng.uniform(2.6, 3.2) / 100))
+
+
+def _classes(rng, schools: list[SampleSchool]) -> None:
+    for level, size in (("小学", 40), ("初中", 46)):
+        sections = _sections(schools, level)
+        for s in sections:
+            s.values[f"classes_{_key(level)}"] = max(1, math.ceil(s.students[_key(level)] / size))
+        total = sum(s.values[f"classes_{_key(level)}"] for s in sections)
+        over = round(total * (1 - CLASS_SHARE[level]))
+        big = sorted(sections, key=lambda s: -s.students[_key(level)])
+        for s in sections:
+            s.values[f"oversize_{_key(level)}"] = 0
+        while over > 0:
+            for s in big:
+                classes = s.values[f"classes_{_key(level)}"]
+                if over and s.values[f"oversize_{_key(level)}"] < classes:
+                    s.values[f"oversize_{_key(level)}"] += 1
+                    over -= 1
+
+
+def _rooms(rng, schools: list[SampleSchool]) -> None:
+    """Music and art rooms so that 29/25 primary and 11/11 junior sections meet the standard."""
+    for s in schools:
+        classes = s.values.get("classes_primary", 0) + s.values.get("classes_junior", 0)
+        s.values["_needed"] = max(1, math.ceil(classes / 12))
+    mixed = [s for s in schools if len(s.levels) > 1]
+    for s in mixed:
+        s.values["music_rooms"] = s.values["_needed"] if s in mixed[:2] else s.values["_needed"] - 1
+        s.values["art_rooms"] = s.values["_needed"] if s in mixed[:1] else s.values["_needed"] - 1
+    for level in ("小学", "初中"):
+        single = [s for s in _sections(schools, level) if s not in mixed]
+        for part, wanted in zip(("music_rooms", "art_rooms"), ROOMS[level]):
+            already = sum(s.values[part] >= s.values["_needed"] for s in mixed)
+            order = sorted(single, key=lambda s: rng.random())
+            for n, s in enumerate(order):
+                s.values[part] = s.values["_needed"] if n < wanted - already else s.values["_needed"] - 1
+    for s in schools:
+        del s.values["_needed"]
+
+
+def _teacher_split(schools: list[SampleSchool]) -> None:
+    """R3 counts PE, music and art teachers together: split the total into the three columns."""
+    for s in schools:
+        for level in s.levels:
+            key = _key(level)
+            total = int(s.values.pop(f"pe_art_{key}"))
+            s.values[f"pe_{key}"] = total - 2 * (total // 3)
+            s.values[f"music_{key}"] = total // 3
+            s.values[f"art_{key}"] = total // 3
+
+
+def baseline_schools() -> tuple[list[SampleSchool], list[SampleSchool]]:
+    rng = random.Random(SEED)
+    schools, left_out = _schools(rng)
+    _classes(rng, schools)
+    _rooms(rng, schools)
+    _mixed_facilities(rng, schools)
+    for level in ("小学", "初中"):
+        sections = _sections(schools, level)
+        for indicator in TEACHERS:
+            _assign_teachers(rng, sections, level, indicator)
+    for indicator in FACILITY:
+        for level in ("小学", "初中"):
+            _assign_facility(rng, schools, level, indicator)
+    _teacher_split(schools)
+    for s in left_out:
+        if s.school_type == "小学教学点":
+            s.values.update(classes_primary=2, oversize_primary=0, qualified_primary=3, key_primary=0, pe_primary=1,
+                            music_primary=0, art_primary=0, teaching_area=160.0, sports_area=300.0,
+                            equipment_value=2.5, multimedia_rooms=1.0, music_rooms=0, art_rooms=0)
+        else:
+            s.values.update(teaching_area=2400.0, sports_area=1800.0, equipment_value=150.0, multimedia_rooms=8.0,
+                            music_rooms=1, art_rooms=1)
+    return schools, left_out
+
+
+def _campus(schools: list[SampleSchool]) -> SampleSchool:
+    """A branch campus of the first nine-year school. The census lists it as a row of its own;
+    folded into its parent, the two rows add up to the parent's figures set above."""
+    parent = next(s for s in schools if s.school_type == "九年一贯制学校")
+    moved = {"teaching_area": 120.0, "sports_area": 200.0, "equipment_value": 1.2}
+    for key, amount in moved.items():
+        parent.values[key] = round(parent.values[key] - amount, 2)
+    return SampleSchool(parent.school_id, f"{parent.name}（村小校区）", "小学", {"primary": 0}, counted="否",
+                        parent_id=parent.school_id,
+                        values={"classes_primary": 0, "oversize_primary": 0, "qualified_primary": 0, "key_primary": 0,
+                                "pe_primary": 0, "music_primary": 0, "art_primary": 0, "multimedia_rooms": 0.0,
+                                "music_rooms": 0, "art_rooms": 0, **moved})
+
+
+def _new_school() -> SampleSchool:
+    return SampleSchool("5001140099", "新城实验小学", "小学", {"primary": 1200}, urban_rural="城区", values={
+        "classes_primary": 27, "oversize_primary": 0, "qualified_primary": 66, "key_primary": 14, "pe_primary": 6,
+        "music_primary": 3, "art_primary": 3, "teaching_area": 6000.0, "sports_area": 9600.0,
+        "equipment_value": 264.0, "multimedia_rooms": 30.0, "music_rooms": 3, "art_rooms": 3})
+
+
+def _improve(rng, plan: Plan, schools: list[SampleSchool], year: int) -> None:
+    """Bring the sections nearest each standard up to it, at each indicator's own pace."""
+    for level in ("小学", "初中"):
+        sections = _sections(schools, level)
+        for indicator, (_, base) in BASELINE[level].items():
+            target = plan.indicator(indicator).targets[year][level].target
+            wanted = round(base + (target.met * len(sections) / target.total - base) * PACE[indicator])
+            for s in sorted(sections, key=lambda s: _shortfall(s, level, indicator)):
+                if _count(sections, level, indicator) >= wanted:
+                    break
+                if _shortfall(s, level, indicator) > 0:
+                    _lift(s, level, indicator)
+        for s in sections:  # fewer over-size classes, more rooms, year by year
+            over = f"oversize_{_key(level)}"
+            s.values[over] = max(0, s.values[over] - rng.randint(0, 2))
+    for s in schools:
+        if rng.random() < 0.18:
+            s.values["music_rooms"] += 1
+        if rng.random() < 0.16:
+            s.values["art_rooms"] += 1
+
+
+def _ratio(s: SampleSchool, level: str, indicator: str) -> float:
+    students = s.students[_key(level)]
+    if indicator in TEACHERS:
+        keys = ["pe", "music", "art"] if indicator == "R3" else [TEACHERS[indicator]]
+        return sum(s.values[f"{k}_{_key(level)}"] for k in keys) * 100 / students
+    per = 100 if indicator in PER_100 else 1
+    scale = 10000 if indicator == "R6" else 1
+    return s.values[FACILITY[indicator]] * s.weight(level) * scale * per / students
+
+
+def _shortfall(s: SampleSchool, level: str, indicator: str) -> float:
+    std = STANDARDS[level][indicator]
+    return 0.0 if _met(_ratio(s, level, indicator), std) else 1 - _ratio(s, level, indicator) / std
+
+
+def _count(sections, level, indicator) -> int:
+    return sum(_shortfall(s, level, indicator) == 0 for s in sections)
+
+
+def _lift(s: SampleSchool, level: str, indicator: str) -> None:
+    std = STANDARDS[level][indicator]
+    while not _met(_ratio(s, level, indicator), std):
+        if indicator in TEACHERS:
+            key = "pe" if indicator == "R3" else TEACHERS[indicator]
+            s.values[f"{key}_{_key(level)}"] += 1
+        else:
+            key = FACILITY[indicator]
+            step = {"R4": 10.0, "R5": 20.0, "R6": 0.5, "R7": 1.0}[indicator]
+            s.values[key] = round(s.values[key] + step, 2)
+
+
+def district_values(year: int) -> dict[tuple[str, str], object]:
+    """The 区级指标 sheet: the plan's baseline in 2019, then values near each year's target."""
+    v: dict[tuple[str, str], object] = {
+        ("G1", "全区"): "达标", ("G2", "全区"): "达标", ("G6", "小学"): "达标", ("G7", "全区"): "达标",
+        ("G8", "全区"): "达标", ("G10", "全区"): "达标", ("G11", "全区"): "达标",
+        ("G12", "小学"): 100, ("G12", "初中"): 100, ("G13", "小学"): 100, ("G13", "初中"): 95,
+        ("G14", "全区"): 60, ("G15", "全区"): 100, ("Q1", "初中"): 95.5, ("Q2", "全区"): 95,
+        ("Q3", "小学"): 97.4, ("Q3", "初中"): 100, ("Q4", "小学"): 100, ("Q4", "初中"): 100,
+        ("G9", "小学"): 92, ("G9", "初中"): 91,
+        **{(f"Q{n}", level): "达标" for n in (5, 6, 7, 9) for level in ("小学", "初中")},
+        ("Q8", "小学"): "无", ("Q8", "初中"): "无", ("S1", "全区"): "达标",
+        **{(f"V{n}", "全区"): "不存在" for n in range(1, 7)},
+    }
+    if year == 2019:
+        v[("Q9", "初中")] = "未达标"  # 语文未达标
+        return v
+    later = {
+        2020: {("Q1", "初中"): 96.2, ("Q2", "全区"): 95.3, ("Q3", "小学"): 100, ("G9", "初中"): 88},
+        2021: {("Q1", "初中"): 96.1, ("Q2", "全区"): 95.9, ("Q3", "小学"): 98.5, ("G14", "全区"): 62},
+        2022: {("Q1", "初中"): 96.5, ("Q2", "全区"): 94.0, ("Q3", "小学"): 100, ("G11", "全区"): "未达标",
+               ("S1", "全区"): 87.5},
+    }[year]
+    v.update(later)
+    if year == 2022:
+        del v[("G7", "全区")]  # not yet recorded for the latest year: shows 无数据
+    return v
+
+
+def sample_name(year: int) -> str:
+    return f"黔江区{year}年教育事业统计_示例数据（虚构）.xlsx"
+
+
+def write_samples(folder: str | Path) -> list[Path]:
+    """Write the four sample workbooks into `folder` and return their paths."""
+    folder = Path(folder)
+    plan = load_plan(default_plan_path())
+    schools, left_out = baseline_schools()
+    campus = _campus(schools)
+    rng = random.Random(SEED + 1)
+    paths = []
+    for year in YEARS:
+        if year > 2019:
+            _improve(rng, plan, schools, year)
+        current = list(schools)
+        if year >= 2021:  # a small rural school merged into its neighbour (footnote 3)
+            current = [s for s in current if s.name != "后坝小学"]
+        if year >= 2022:  # and a new school opened in the new town
+            current.append(_new_school())
+        rows = [s.row() for s in current + left_out] + [campus.row()]
+        paths.append(write_template(folder / sample_name(year), plan, year=year, schools=rows,
+                                    recorded=district_values(year), filled_by="示例（程序生成）", sample=True))
+    return paths
+
+
+if __name__ == "__main__":
+    for written in write_samples(sys.argv[1] if len(sys.argv) > 1 else "inputs"):
+        print(written)

@@ -1,0 +1,305 @@
+"""inputs/ → outputs/: discover the files, read them, evaluate each district, write its report.
+
+Inputs are only ever read. Outputs are written atomically, skipped when nothing they depend on
+changed (a manifest of content hashes in outputs/), and a lock keeps two runs from writing the
+same folder at once. A bad file is reported and the others are still processed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from filelock import FileLock, Timeout
+
+from excel_balance import __version__
+from excel_balance.census.corrections import Correction, apply_corrections, is_corrections, read_corrections
+from excel_balance.census.model import Census
+from excel_balance.census.reader import NotACensus, read_census
+from excel_balance.census.sniff import ZIP_MAGIC, is_ignored
+from excel_balance.evaluate import evaluate
+from excel_balance.evaluate.model import Evaluation
+from excel_balance.evaluate.rules import Status
+from excel_balance.plan import Plan, load_plan
+from excel_balance.problems import Problem, ProblemsError
+from excel_balance.resources import default_plan_path, shipped_plan_paths
+
+MANIFEST = ".excel-balance-manifest.json"
+LOCK = ".excel-balance.lock"
+WORKBOOK_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".et")
+
+
+class RunBusy(Exception):
+    """Another run holds the outputs folder."""
+
+
+@dataclass
+class FileOutcome:
+    path: Path
+    kind: str  # census | corrections | skipped | refused
+    reason: str = ""
+    problems: list[Problem] = field(default_factory=list)
+    census: Census | None = None
+
+
+@dataclass
+class DistrictOutcome:
+    district: str
+    years: list[int]
+    plan: Plan
+    output: Path | None = None
+    written: bool = False
+    note: str = ""
+    evaluation: Evaluation | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class RunReport:
+    inputs: Path
+    files: list[FileOutcome] = field(default_factory=list)
+    districts: list[DistrictOutcome] = field(default_factory=list)
+    applied: list[Correction] = field(default_factory=list)
+    refused_corrections: list[Problem] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        """A recognised file (or a district's report) could not be used."""
+        return any(f.kind == "refused" for f in self.files) or any(d.problems for d in self.districts) or bool(
+            self.refused_corrections)
+
+
+def discover(inputs: Path) -> tuple[list[Path], list[FileOutcome]]:
+    """Candidate workbooks and the files skipped, with why. A workbook is recognised by its
+    extension, or by its content when it was renamed (an .xlsx saved under another name)."""
+    candidates, skipped = [], []
+    for path in sorted(p for p in inputs.iterdir() if p.is_file()):
+        if is_ignored(path):
+            skipped.append(FileOutcome(path, "skipped", "临时文件或隐藏文件"))
+        elif path.suffix.lower() in WORKBOOK_SUFFIXES or _is_xlsx(path):
+            candidates.append(path)
+        else:
+            skipped.append(FileOutcome(path, "skipped", "不是 Excel 工作簿"))
+    return candidates, skipped
+
+
+def _is_xlsx(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            if not handle.read(4).startswith(ZIP_MAGIC):
+                return False
+        with zipfile.ZipFile(path) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
+def recognise(path: Path, plan: Plan, year: int | None) -> FileOutcome:
+    """A census, a corrections table, a workbook that is neither (skipped), or a refused one."""
+    if is_corrections(path):
+        return FileOutcome(path, "corrections")
+    try:
+        census = read_census(path, year=year, settings=plan.settings, aliases=plan.census_aliases)
+    except NotACensus as exc:
+        return FileOutcome(path, "skipped", f"不是统计报表（{exc.problems[0].message}）")
+    except ProblemsError as exc:
+        return FileOutcome(path, "refused", "", exc.problems)
+    return FileOutcome(path, "census", census=census)
+
+
+def choose_plan(district: str, given: list[Plan], cwd: Path | None = None) -> Plan:
+    """--plan for the district (a single --plan serves every district), else a plan file in
+    templates/plans/ whose district matches, else the bundled plan."""
+    for plan in given:
+        if plan.district == district:
+            return plan
+    if len(given) == 1:
+        return given[0]
+    for path in shipped_plan_paths(cwd):
+        try:
+            plan = load_plan(path)
+        except ProblemsError:
+            continue
+        if plan.district == district:
+            return plan
+    return load_plan(default_plan_path(cwd))
+
+
+def report_path(outputs: Path, evaluation: Evaluation) -> Path:
+    from excel_balance.report.workbook import report_name
+
+    return outputs / report_name(evaluation)
+
+
+def _fingerprint(plan: Plan, censuses: list[Census], corrections: list[Correction]) -> dict:
+    """What a report depends on: the tool, the plan's content, the inputs' content, corrections."""
+    return {
+        "version": __version__,
+        "plan": hashlib.sha256(repr(plan).encode("utf-8")).hexdigest(),
+        "inputs": sorted(c.sha256 for c in censuses),
+        "corrections": sorted(repr(c) for c in corrections),
+    }
+
+
+def _load_manifest(outputs: Path) -> dict:
+    try:
+        return json.loads((outputs / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_manifest(outputs: Path, manifest: dict) -> None:
+    from excel_balance.atomic import atomic_path
+
+    with atomic_path(outputs / MANIFEST) as tmp:
+        tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+
+
+def run(
+    inputs: Path,
+    outputs: Path,
+    plans: Iterable[Path] = (),
+    *,
+    force: bool = False,
+    year: int | None = None,
+    lock_wait: float = 10.0,
+    progress: Callable[[Iterable[Path]], Iterable[Path]] | None = None,
+) -> RunReport:
+    """Process every file in `inputs` into `outputs`; raises RunBusy if another run holds it."""
+    inputs, outputs = Path(inputs), Path(outputs)
+    outputs.mkdir(parents=True, exist_ok=True)
+    given = [load_plan(p) for p in plans]
+    lock = FileLock(str(outputs / LOCK))
+    try:
+        lock.acquire(timeout=lock_wait)
+    except Timeout:
+        raise RunBusy(str(outputs)) from None
+    try:
+        return _run_locked(inputs, outputs, given, force, year, progress)
+    finally:
+        lock.release()
+
+
+def _run_locked(inputs, outputs, given: list[Plan], force, year, progress) -> RunReport:
+    report = RunReport(inputs)
+    candidates, skipped = discover(inputs)
+    report.files += skipped
+    reading_plan = given[0] if given else load_plan(default_plan_path())
+    for path in progress(candidates) if progress else candidates:
+        report.files.append(recognise(path, reading_plan, year))
+
+    corrections: list[tuple[Path, Correction]] = []
+    for outcome in report.files:
+        if outcome.kind == "corrections":
+            try:
+                corrections += [(outcome.path, c) for c in read_corrections(outcome.path)]
+            except ProblemsError as exc:
+                outcome.kind, outcome.problems = "refused", exc.problems
+
+    groups: dict[str, dict[int, FileOutcome]] = {}
+    for outcome in [f for f in report.files if f.kind == "census"]:
+        census = outcome.census
+        district = census.district or reading_plan.district
+        same_year = groups.setdefault(district, {}).get(census.year)
+        if same_year is not None:
+            outcome.kind = "refused"
+            outcome.problems = [Problem(outcome.path.name, "", f"与 {same_year.path.name} 同为{district}{census.year}年的统计报表，"
+                                                              "请只保留一个（本次使用前者）")]
+            continue
+        groups[district][census.year] = outcome
+
+    manifest = _load_manifest(outputs)
+    for district, by_year in sorted(groups.items()):
+        plan = choose_plan(district, given)
+        censuses, applied_notes = [], []
+        for census_year in sorted(by_year):
+            census = by_year[census_year].census
+            for source in {p for p, _ in corrections}:
+                mine = [c for p, c in corrections if p == source]
+                census, applied, refused = apply_corrections(census, mine, source.name)
+                report.applied += applied
+                report.refused_corrections += refused
+                applied_notes += [_correction_note(census, c) for c in applied]
+            censuses.append(census)
+        outcome = DistrictOutcome(district, sorted(by_year), plan)
+        report.districts.append(outcome)
+        try:
+            evaluation = evaluate(plan, censuses)
+        except ProblemsError as exc:
+            outcome.problems = exc.problems
+            continue
+        outcome.evaluation = evaluation
+        target = report_path(outputs, evaluation)
+        fingerprint = _fingerprint(plan, censuses, [c for _, c in corrections])
+        outcome.output = target
+        if not force and target.exists() and manifest.get(target.name) == fingerprint:
+            outcome.note = "输入未变化，未重写（需要重写请加 --force）"
+            continue
+        outcome.output, outcome.note = _write(evaluation, target, applied_notes)
+        outcome.written = True
+        manifest[target.name] = fingerprint
+        _save_manifest(outputs, manifest)
+    return report
+
+
+def _correction_note(census: Census, correction: Correction) -> tuple[str, ...]:
+    return (f"{census.file}（{correction.year}年）", f"{correction.school_id} {correction.label}",
+            f"{correction.old:g} → {correction.new:g}", correction.reason)
+
+
+def _write(evaluation: Evaluation, target: Path, corrections) -> tuple[Path, str]:
+    """Write the report; if the old one cannot be replaced (open in Excel on Windows), beside it."""
+    from excel_balance.report.workbook import write_report
+
+    try:
+        write_report(evaluation, target, corrections=corrections)
+        return target, "已生成"
+    except PermissionError:
+        fallback = target.with_name(f"{target.stem}（新）{target.suffix}")
+        write_report(evaluation, fallback, corrections=corrections)
+        return fallback, f"原报告 {target.name} 正被占用（可能在 Excel 中打开），已另存为 {fallback.name}"
+
+
+def status_counts(evaluation: Evaluation) -> Counter:
+    return Counter(c.status for c in evaluation.latest.cells.values())
+
+
+def summary_lines(report: RunReport) -> list[str]:
+    """The Chinese summary a run ends with."""
+    kinds = Counter(f.kind for f in report.files)
+    lines = [f"读取 {report.inputs}：统计报表 {kinds['census']} 个，修正表 {kinds['corrections']} 个，"
+             f"跳过 {kinds['skipped']} 个，无法使用 {kinds['refused']} 个"]
+    for outcome in report.files:
+        if outcome.kind == "skipped":
+            lines.append(f"  跳过：{outcome.path.name}（{outcome.reason}）")
+    for outcome in report.files:
+        if outcome.kind == "refused":
+            lines.append(f"  无法使用：{outcome.path.name}")
+            lines += [f"    {p.severity.value}：{p}" for p in outcome.problems]
+    if report.applied or report.refused_corrections:
+        lines.append(f"修正：已应用 {len(report.applied)} 条，拒绝 {len(report.refused_corrections)} 条")
+        lines += [f"  拒绝：{p}" for p in report.refused_corrections]
+    for district in report.districts:
+        years = "、".join(str(y) for y in district.years)
+        if district.problems:
+            lines.append(f"{district.district}（{years}年）：无法测算")
+            lines += [f"  错误：{p}" for p in district.problems]
+            continue
+        lines.append(f"{district.district}（{years}年，规划：{Path(district.plan.source).name or '内置'}）→ "
+                     f"{district.output}（{district.note}）")
+        counts = status_counts(district.evaluation)
+        latest = district.evaluation.latest.year
+        lines.append(
+            f"  {latest}年：按规划推进 {counts[Status.MET] + counts[Status.TARGET_MET]} 项，"
+            f"接近目标 {counts[Status.NEAR]} 项，落后 {counts[Status.BEHIND] + counts[Status.NOT_MET]} 项，"
+            f"无数据 {counts[Status.NO_DATA]} 项（按指标和学段计）")
+        verdict = district.evaluation.verdict
+        lines.append("  总体判断：" + ("已达到优质均衡标准" if verdict.certified else f"尚有 {len(verdict.obstacles)} 项差距，详见报告"))
+    if not report.districts and not any(f.kind == "refused" for f in report.files):
+        lines.append(f"{report.inputs} 中没有统计报表：请把当年的教育事业统计报表放进该文件夹")
+    return lines
