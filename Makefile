@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test setup clean
+.PHONY: run test setup clean sample bundle
 
 $(BIN)/excel-balance: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,10 +15,27 @@ $(BIN)/excel-balance: setup.cfg pyproject.toml
 setup: $(BIN)/excel-balance
 
 run: setup
-	$(BIN)/excel-balance plan -o outputs/黔江区推进规划.xlsx
+	$(BIN)/excel-balance run
 
 test: setup
 	$(BIN)/python -m pytest -q
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+# Regenerate the bundled synthetic sample (same script, same bytes).
+sample: setup
+	$(BIN)/python -m excel_balance.sample inputs
+
+# Wheels of the package and its dependencies for offline installation (Windows and Linux,
+# Python 3.11 and 3.12) into dist/offline/.
+bundle: setup
+	rm -rf dist/offline && mkdir -p dist/offline
+	$(BIN)/python -m pip wheel --quiet --no-deps -w dist/offline .
+	for py in 3.11 3.12; do \
+	  for platform in win_amd64 manylinux2014_x86_64; do \
+	    $(BIN)/python -m pip download --quiet --only-binary=:all: --platform $$platform \
+	      --python-version $$py -d dist/offline dist/offline/excel_balance-*.whl || exit 1; \
+	  done; \
+	done
+	@echo "离线安装包已放入 dist/offline/"

@@ -81,15 +81,24 @@ def plan_command(plan_file: Path | None, check: bool, output: Path | None) -> No
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="输出文件，默认 inputs/<区县><年度>年统计报表（填报模板）.xlsx。")
 @click.option("--year", type=click.IntRange(2000, 2100), help="统计年度，例如 2022（2022—2023学年）。")
 @click.option("--district", help="区县名称，默认取规划文件中的区县。")
-def template_command(plan_file: Path | None, output: Path | None, year: int | None, district: str | None) -> None:
-    """生成空白的统计报表填报模板（学校、区级指标、填报说明三张表）。
+@click.option("--corrections", is_flag=True, help="改为生成空白的修正表 inputs/修正.xlsx。")
+def template_command(plan_file: Path | None, output: Path | None, year: int | None, district: str | None,
+                     corrections: bool) -> None:
+    """生成空白的统计报表填报模板（学校、区级指标、填报说明三张表），或修正表。
 
     \b
     示例：
       excel-balance template --year 2022 -o 2022年统计报表.xlsx
+      excel-balance template --corrections
     """
     from excel_balance.census.template import write_template
 
+    if corrections:
+        from excel_balance.census.corrections import write_corrections_template
+
+        target = write_corrections_template(output or Path("inputs") / "修正.xlsx")
+        click.echo(f"已生成修正表：{target}")
+        return
     plan = load_plan_or_fail(plan_file)
     name = district or plan.district
     target = output or Path("inputs") / f"{name}{year or ''}{'年' if year else ''}统计报表（填报模板）.xlsx"
@@ -202,10 +211,49 @@ def run_command(inputs: Path, outputs: Path, plan_files, force: bool, year, wait
         raise SystemExit(1)
 
 
+@cli.command("watch")
+@click.option("--inputs", type=click.Path(file_okay=False, path_type=Path), default=Path("inputs"), show_default=True,
+              help="监视的文件夹。")
+@click.option("--outputs", type=click.Path(file_okay=False, path_type=Path), default=Path("outputs"), show_default=True,
+              help="输出报告的文件夹。")
+@click.option("--plan", "plan_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path), help="规划文件，可多次给出。")
+@click.option("--interval", type=click.FloatRange(0.2), default=2.0, show_default=True, help="检查间隔（秒）。")
+def watch_command(inputs: Path, outputs: Path, plan_files, interval: float) -> None:
+    """持续监视 inputs/，有统计报表放入或改动时自动生成报告。按 Ctrl-C 停止。
+
+    \b
+    示例：
+      excel-balance watch
+    """
+    import time
+
+    from excel_balance.watch import Watcher
+    from excel_balance.workflow import RunBusy, run, summary_lines
+
+    if not inputs.is_dir():
+        raise click.ClickException(f"找不到输入文件夹 {inputs}：请新建该文件夹，或用 --inputs 指定")
+
+    def run_once() -> list[str]:
+        try:
+            return summary_lines(run(inputs, outputs, plan_files))
+        except RunBusy:
+            return [f"另一个 excel-balance 正在处理 {outputs}，稍后再试"]
+
+    watcher = Watcher(inputs, run_once)
+    click.echo(f"开始监视 {inputs}（每 {interval:g} 秒检查一次，按 Ctrl-C 停止）")
+    try:
+        while True:
+            for line in watcher.poll():
+                click.echo(line)
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        click.echo("已停止监视")
+
+
 def _progress(paths):
     """A progress bar on the terminal when there is a lot to read (many files or a large one)."""
     paths = list(paths)
-    if len(paths) <= 3 and all(p.stat().st_size < 5_000_000 for p in paths):
+    if len(paths) <= 5 and all(p.stat().st_size < 5_000_000 for p in paths):
         return paths
     return _bar(paths)
 

@@ -18,7 +18,13 @@ from typing import Callable, Iterable
 from filelock import FileLock, Timeout
 
 from excel_balance import __version__
-from excel_balance.census.corrections import Correction, apply_corrections, is_corrections, read_corrections
+from excel_balance.census.corrections import (
+    Correction,
+    apply_corrections,
+    is_corrections,
+    read_corrections,
+    unmatched,
+)
 from excel_balance.census.model import Census
 from excel_balance.census.reader import NotACensus, read_census
 from excel_balance.census.sniff import ZIP_MAGIC, is_ignored
@@ -112,7 +118,7 @@ def recognise(path: Path, plan: Plan, year: int | None) -> FileOutcome:
     return FileOutcome(path, "census", census=census)
 
 
-def choose_plan(district: str, given: list[Plan], cwd: Path | None = None) -> Plan:
+def choose_plan(district: str, given: list[Plan], bundled: Plan) -> Plan:
     """--plan for the district (a single --plan serves every district), else a plan file in
     templates/plans/ whose district matches, else the bundled plan."""
     for plan in given:
@@ -120,14 +126,16 @@ def choose_plan(district: str, given: list[Plan], cwd: Path | None = None) -> Pl
             return plan
     if len(given) == 1:
         return given[0]
-    for path in shipped_plan_paths(cwd):
+    if bundled.district == district:
+        return bundled
+    for path in shipped_plan_paths():
         try:
             plan = load_plan(path)
         except ProblemsError:
             continue
         if plan.district == district:
             return plan
-    return load_plan(default_plan_path(cwd))
+    return bundled
 
 
 def report_path(outputs: Path, evaluation: Evaluation) -> Path:
@@ -214,18 +222,25 @@ def _run_locked(inputs, outputs, given: list[Plan], force, year, progress) -> Ru
         groups[district][census.year] = outcome
 
     manifest = _load_manifest(outputs)
+    settled: set[int] = set()  # corrections applied or refused somewhere
+    plans_by_district = {}
     for district, by_year in sorted(groups.items()):
-        plan = choose_plan(district, given)
-        censuses, applied_notes = [], []
+        plans_by_district[district] = choose_plan(district, given, reading_plan)
         for census_year in sorted(by_year):
-            census = by_year[census_year].census
-            for source in {p for p, _ in corrections}:
+            outcome = by_year[census_year]
+            for source in sorted({p for p, _ in corrections}):
                 mine = [c for p, c in corrections if p == source]
-                census, applied, refused = apply_corrections(census, mine, source.name)
+                outcome.census, applied, refused = apply_corrections(outcome.census, mine, source.name)
                 report.applied += applied
-                report.refused_corrections += refused
-                applied_notes += [_correction_note(census, c) for c in applied]
-            censuses.append(census)
+                report.refused_corrections += [problem for _, problem in refused]
+                settled |= {id(c) for c in applied} | {id(c) for c, _ in refused}
+    report.refused_corrections += [unmatched(c, p.name) for p, c in corrections if id(c) not in settled]
+
+    for district, by_year in sorted(groups.items()):
+        plan = plans_by_district[district]
+        censuses = [by_year[y].census for y in sorted(by_year)]
+        applied_notes = [_correction_note(c) for c in report.applied if c.year in by_year and
+                         any(s.school_id == c.school_id for s in by_year[c.year].census.schools)]
         outcome = DistrictOutcome(district, sorted(by_year), plan)
         report.districts.append(outcome)
         try:
@@ -240,15 +255,19 @@ def _run_locked(inputs, outputs, given: list[Plan], force, year, progress) -> Ru
         if not force and target.exists() and manifest.get(target.name) == fingerprint:
             outcome.note = "输入未变化，未重写（需要重写请加 --force）"
             continue
-        outcome.output, outcome.note = _write(evaluation, target, applied_notes)
+        try:
+            outcome.output, outcome.note = _write(evaluation, target, applied_notes)
+        except OSError as exc:
+            outcome.problems = [Problem(target.name, "", f"写入报告失败（{exc.strerror or exc}），原有报告未改动")]
+            continue
         outcome.written = True
         manifest[target.name] = fingerprint
         _save_manifest(outputs, manifest)
     return report
 
 
-def _correction_note(census: Census, correction: Correction) -> tuple[str, ...]:
-    return (f"{census.file}（{correction.year}年）", f"{correction.school_id} {correction.label}",
+def _correction_note(correction: Correction) -> tuple[str, ...]:
+    return (f"{correction.year}年 {correction.cell}", f"{correction.school_id} {correction.label}",
             f"{correction.old:g} → {correction.new:g}", correction.reason)
 
 

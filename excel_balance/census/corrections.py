@@ -125,22 +125,27 @@ def _number(value) -> float | None:
         return None
 
 
+def unmatched(correction: Correction, file: str) -> Problem:
+    return Problem(file, correction.cell, f"没有{correction.year}年含学校标识码{correction.school_id}的统计报表，未修正")
+
+
 def apply_corrections(census: Census, corrections: list[Correction], file: str):
-    """(corrected census, applied, refused); each refused one is a Problem naming its cell."""
+    """(corrected census, applied, refused) for the corrections of this census's year and schools.
+
+    A correction whose 原值 differs from the census is refused (a Problem naming its cell);
+    corrections for other years or schools are left for the caller to account for.
+    """
     schools = list(census.schools)
     applied, refused = [], []
     for correction in corrections:
-        if correction.year != census.year:
-            continue
         index = next((i for i, s in enumerate(schools) if s.school_id == correction.school_id and s.counted), None)
-        if index is None:
-            refused.append(Problem(file, correction.cell, f"{correction.year}年统计报表中没有学校标识码{correction.school_id}"))
+        if correction.year != census.year or index is None:
             continue
         current = schools[index].values.get(correction.field, 0.0)
         if not math.isclose(current, correction.old, abs_tol=1e-9):
-            refused.append(Problem(file, correction.cell,
-                                   f"{schools[index].name}的{correction.label}现为{current:g}，与原值{correction.old:g}不符，"
-                                   "未修正（统计报表可能已改过，请核对后更新修正表）"))
+            refused.append((correction, Problem(
+                file, correction.cell, f"{schools[index].name}的{correction.label}现为{current:g}，与原值{correction.old:g}不符，"
+                "未修正（统计报表可能已改过，请核对后更新修正表）")))
             continue
         values = {**schools[index].values, correction.field: correction.new}
         schools[index] = dataclasses.replace(schools[index], values=values)
