@@ -195,24 +195,41 @@ def run(
 
 def _run_locked(inputs, outputs, given: list[Plan], force, year, progress) -> RunReport:
     report = RunReport(inputs)
+    reading_plan = given[0] if given else load_plan(default_plan_path())
     candidates, skipped = discover(inputs)
     report.files += skipped
-    reading_plan = given[0] if given else load_plan(default_plan_path())
     for path in progress(candidates) if progress else candidates:
         report.files.append(recognise(path, reading_plan, year))
+    corrections = _read_corrections(report)
+    groups = _group_by_district(report, reading_plan.district)
+    _apply_corrections(report, groups, corrections)
+    manifest = _load_manifest(outputs)
+    for district, by_year in sorted(groups.items()):
+        outcome = _report_district(district, by_year, choose_plan(district, given, reading_plan), report, outputs,
+                                   manifest, [c for _, c in corrections], force)
+        report.districts.append(outcome)
+        if outcome.written:
+            _save_manifest(outputs, manifest)
+    return report
 
-    corrections: list[tuple[Path, Correction]] = []
+
+def _read_corrections(report: RunReport) -> list[tuple[Path, Correction]]:
+    corrections = []
     for outcome in report.files:
         if outcome.kind == "corrections":
             try:
                 corrections += [(outcome.path, c) for c in read_corrections(outcome.path)]
             except ProblemsError as exc:
                 outcome.kind, outcome.problems = "refused", exc.problems
+    return corrections
 
+
+def _group_by_district(report: RunReport, default_district: str) -> dict[str, dict[int, FileOutcome]]:
+    """Censuses by district and year; a second census of the same district and year is refused."""
     groups: dict[str, dict[int, FileOutcome]] = {}
     for outcome in [f for f in report.files if f.kind == "census"]:
         census = outcome.census
-        district = census.district or reading_plan.district
+        district = census.district or default_district
         same_year = groups.setdefault(district, {}).get(census.year)
         if same_year is not None:
             outcome.kind = "refused"
@@ -220,12 +237,13 @@ def _run_locked(inputs, outputs, given: list[Plan], force, year, progress) -> Ru
                                                               "请只保留一个（本次使用前者）")]
             continue
         groups[district][census.year] = outcome
+    return groups
 
-    manifest = _load_manifest(outputs)
-    settled: set[int] = set()  # corrections applied or refused somewhere
-    plans_by_district = {}
-    for district, by_year in sorted(groups.items()):
-        plans_by_district[district] = choose_plan(district, given, reading_plan)
+
+def _apply_corrections(report: RunReport, groups, corrections: list[tuple[Path, Correction]]) -> None:
+    """Correct the censuses in place; a correction that matched no census is refused too."""
+    settled: set[int] = set()  # ids of corrections applied or refused somewhere
+    for _, by_year in sorted(groups.items()):
         for census_year in sorted(by_year):
             outcome = by_year[census_year]
             for source in sorted({p for p, _ in corrections}):
@@ -236,34 +254,31 @@ def _run_locked(inputs, outputs, given: list[Plan], force, year, progress) -> Ru
                 settled |= {id(c) for c in applied} | {id(c) for c, _ in refused}
     report.refused_corrections += [unmatched(c, p.name) for p, c in corrections if id(c) not in settled]
 
-    for district, by_year in sorted(groups.items()):
-        plan = plans_by_district[district]
-        censuses = [by_year[y].census for y in sorted(by_year)]
-        applied_notes = [_correction_note(c) for c in report.applied if c.year in by_year and
-                         any(s.school_id == c.school_id for s in by_year[c.year].census.schools)]
-        outcome = DistrictOutcome(district, sorted(by_year), plan)
-        report.districts.append(outcome)
-        try:
-            evaluation = evaluate(plan, censuses)
-        except ProblemsError as exc:
-            outcome.problems = exc.problems
-            continue
-        outcome.evaluation = evaluation
-        target = report_path(outputs, evaluation)
-        fingerprint = _fingerprint(plan, censuses, [c for _, c in corrections])
-        outcome.output = target
-        if not force and target.exists() and manifest.get(target.name) == fingerprint:
-            outcome.note = "输入未变化，未重写（需要重写请加 --force）"
-            continue
-        try:
-            outcome.output, outcome.note = _write(evaluation, target, applied_notes)
-        except OSError as exc:
-            outcome.problems = [Problem(target.name, "", f"写入报告失败（{exc.strerror or exc}），原有报告未改动")]
-            continue
-        outcome.written = True
-        manifest[target.name] = fingerprint
-        _save_manifest(outputs, manifest)
-    return report
+
+def _report_district(district, by_year, plan, report, outputs, manifest, corrections, force) -> DistrictOutcome:
+    outcome = DistrictOutcome(district, sorted(by_year), plan)
+    censuses = [by_year[y].census for y in sorted(by_year)]
+    try:
+        evaluation = evaluate(plan, censuses)
+    except ProblemsError as exc:
+        outcome.problems = exc.problems
+        return outcome
+    outcome.evaluation = evaluation
+    target = outcome.output = report_path(outputs, evaluation)
+    fingerprint = _fingerprint(plan, censuses, corrections)
+    if not force and target.exists() and manifest.get(target.name) == fingerprint:
+        outcome.note = "输入未变化，未重写（需要重写请加 --force）"
+        return outcome
+    notes = [_correction_note(c) for c in report.applied if c.year in by_year and
+             any(s.school_id == c.school_id for s in by_year[c.year].census.schools)]
+    try:
+        outcome.output, outcome.note = _write(evaluation, target, notes)
+    except OSError as exc:
+        outcome.problems = [Problem(target.name, "", f"写入报告失败（{exc.strerror or exc}），原有报告未改动")]
+        return outcome
+    outcome.written = True
+    manifest[target.name] = fingerprint
+    return outcome
 
 
 def _correction_note(correction: Correction) -> tuple[str, ...]:
