@@ -250,6 +250,67 @@ def watch_command(inputs: Path, outputs: Path, plan_files, interval: float) -> N
         click.echo("已停止监视")
 
 
+@cli.command("email")
+@click.option("--init", is_flag=True, help="生成邮件设置示例 excel-balance.yaml（列出规划中的全部责任单位）。")
+@click.option("--settings", "settings_file", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("excel-balance.yaml"), show_default=True, help="邮件设置文件。")
+@click.option("--year", type=click.IntRange(2000, 2100), help="发送哪一年的情况，默认最新年度。")
+@click.option("--district", help="区县（输入中有多个区县时必须指定）。")
+@click.option("--units", help="只发给这些单位，用逗号分隔，例如 区财政局,区教委。")
+@click.option("--dry-run", "dry_run", type=click.Path(file_okay=False, path_type=Path),
+              help="不发送，把每封邮件写成 .eml 文件放进该文件夹，便于预览。")
+@click.option("--resend", is_flag=True, help="已发送过的也重新发送。")
+@click.option("--allow-sample", is_flag=True, help="允许发送标为“示例数据（虚构）”的数据。")
+@click.option("--inputs", type=click.Path(file_okay=False, path_type=Path), default=Path("inputs"), show_default=True)
+@click.option("--outputs", type=click.Path(file_okay=False, path_type=Path), default=Path("outputs"), show_default=True)
+@PLAN_OPTION
+def email_command(init, settings_file, year, district, units, dry_run, resend, allow_sample, inputs, outputs,
+                  plan_file) -> None:
+    """把各责任单位负责的指标推进情况和工作簿发给该单位。
+
+    密码（授权码）只从环境变量 EXCEL_BALANCE_SMTP_PASSWORD 读取。已发送的邮件记录在 outputs/ 中，
+    重复运行不会重发。
+
+    \b
+    示例：
+      excel-balance email --init
+      excel-balance email --dry-run 邮件预览
+      excel-balance email --units 区财政局，区教委
+    """
+    import os
+
+    from excel_balance.delivery.send import LEDGER, DeliveryRefused, deliver
+    from excel_balance.delivery.settings import PASSWORD_ENV, example_settings, load_settings
+    from excel_balance.workflow import RunBusy, email_evaluation
+
+    if init:
+        plan = load_plan_or_fail(plan_file)
+        if settings_file.exists():
+            raise click.ClickException(f"{settings_file} 已存在，未覆盖：如需重新生成请先改名或删除")
+        settings_file.write_text(example_settings(plan), encoding="utf-8")
+        click.echo(f"已生成邮件设置示例：{settings_file}（请填写服务器和各单位的收件人）")
+        return
+    try:
+        settings = load_settings(settings_file)
+    except ProblemsError as exc:
+        echo_problems(exc.problems)
+        raise SystemExit(1)
+    chosen = [u.strip() for u in units.replace("，", ",").split(",") if u.strip()] if units else None
+    try:
+        evaluation, folder = email_evaluation(inputs, outputs, plan_file, district, year)
+        report = deliver(evaluation, settings, folder, outputs / LEDGER, units=chosen, dry_run=dry_run, resend=resend,
+                         allow_sample=allow_sample, password=os.environ.get(PASSWORD_ENV),
+                         cafile=settings.cafile or None)
+    except RunBusy:
+        raise click.ClickException(f"另一个 excel-balance 正在处理 {outputs}，请等它完成后再运行")
+    except (DeliveryRefused, LookupError) as exc:
+        raise click.ClickException(str(exc))
+    for line in report.lines():
+        click.echo(line)
+    if not report.ok:
+        raise SystemExit(1)
+
+
 def _progress(paths):
     """A progress bar on the terminal when there is a lot to read (many files or a large one)."""
     paths = list(paths)

@@ -28,6 +28,7 @@ from excel_balance.census.corrections import (
 from excel_balance.census.model import Census
 from excel_balance.census.reader import NotACensus, read_census
 from excel_balance.census.sniff import ZIP_MAGIC, is_ignored
+from excel_balance.delivery.unit_workbook import UNITS_FOLDER, unit_workbook_name, write_unit_workbooks
 from excel_balance.evaluate import evaluate
 from excel_balance.evaluate.model import Evaluation
 from excel_balance.evaluate.rules import Status
@@ -59,6 +60,7 @@ class DistrictOutcome:
     years: list[int]
     plan: Plan
     output: Path | None = None
+    unit_folder: Path | None = None
     written: bool = False
     note: str = ""
     evaluation: Evaluation | None = None
@@ -205,8 +207,9 @@ def _run_locked(inputs, outputs, given: list[Plan], force, year, progress) -> Ru
     _apply_corrections(report, groups, corrections)
     manifest = _load_manifest(outputs)
     for district, by_year in sorted(groups.items()):
+        units = unit_folder(outputs, district, len(groups))
         outcome = _report_district(district, by_year, choose_plan(district, given, reading_plan), report, outputs,
-                                   manifest, [c for _, c in corrections], force)
+                                   units, manifest, [c for _, c in corrections], force)
         report.districts.append(outcome)
         if outcome.written:
             _save_manifest(outputs, manifest)
@@ -255,7 +258,12 @@ def _apply_corrections(report: RunReport, groups, corrections: list[tuple[Path, 
     report.refused_corrections += [unmatched(c, p.name) for p, c in corrections if id(c) not in settled]
 
 
-def _report_district(district, by_year, plan, report, outputs, manifest, corrections, force) -> DistrictOutcome:
+def unit_folder(outputs: Path, district: str, districts: int) -> Path:
+    """outputs/责任单位/, with a folder per district when a run covers several."""
+    return outputs / UNITS_FOLDER if districts == 1 else outputs / UNITS_FOLDER / district
+
+
+def _report_district(district, by_year, plan, report, outputs, units, manifest, corrections, force) -> DistrictOutcome:
     outcome = DistrictOutcome(district, sorted(by_year), plan)
     censuses = [by_year[y].census for y in sorted(by_year)]
     try:
@@ -265,14 +273,18 @@ def _report_district(district, by_year, plan, report, outputs, manifest, correct
         return outcome
     outcome.evaluation = evaluation
     target = outcome.output = report_path(outputs, evaluation)
+    outcome.unit_folder = units
     fingerprint = _fingerprint(plan, censuses, corrections)
-    if not force and target.exists() and manifest.get(target.name) == fingerprint:
+    unit_files = [units / unit_workbook_name(u, evaluation.latest.year) for u in plan.units]
+    unchanged = target.exists() and manifest.get(target.name) == fingerprint and all(p.exists() for p in unit_files)
+    if unchanged and not force:
         outcome.note = "输入未变化，未重写（需要重写请加 --force）"
         return outcome
     notes = [_correction_note(c) for c in report.applied if c.year in by_year and
              any(s.school_id == c.school_id for s in by_year[c.year].census.schools)]
     try:
         outcome.output, outcome.note = _write(evaluation, target, notes)
+        write_unit_workbooks(evaluation, units, notes)
     except OSError as exc:
         outcome.problems = [Problem(target.name, "", f"写入报告失败（{exc.strerror or exc}），原有报告未改动")]
         return outcome
@@ -326,6 +338,7 @@ def summary_lines(report: RunReport) -> list[str]:
             continue
         lines.append(f"{district.district}（{years}年，规划：{Path(district.plan.source).name or '内置'}）→ "
                      f"{district.output}（{district.note}）")
+        lines.append(f"  各责任单位的工作簿：{district.unit_folder}/")
         counts = status_counts(district.evaluation)
         latest = district.evaluation.latest.year
         lines.append(
@@ -337,3 +350,26 @@ def summary_lines(report: RunReport) -> list[str]:
     if not report.districts and not any(f.kind == "refused" for f in report.files):
         lines.append(f"{report.inputs} 中没有统计报表：请把当年的教育事业统计报表放进该文件夹")
     return lines
+
+
+def email_evaluation(inputs: Path, outputs: Path, plan_file: Path | None, district: str | None,
+                     year: int | None) -> tuple[Evaluation, Path]:
+    """The evaluation whose unit workbooks are mailed, and their folder: a run of inputs/ (which
+    rewrites nothing when nothing changed), cut at `year` when an earlier year is asked for."""
+    report = run(inputs, outputs, [plan_file] if plan_file else [])
+    outcomes = [d for d in report.districts if d.evaluation is not None]
+    if district:
+        outcomes = [d for d in outcomes if d.district == district]
+    if not outcomes:
+        raise LookupError(f"{inputs} 中没有{district or ''}可用的统计报表：请先运行 excel-balance run 查看原因")
+    if len(outcomes) > 1:
+        raise LookupError(f"输入中有多个区县（{'、'.join(d.district for d in outcomes)}）：请用 --district 指定")
+    outcome = outcomes[0]
+    evaluation = outcome.evaluation
+    if year is not None and year != evaluation.latest.year:
+        censuses = [r.census for y, r in evaluation.years.items() if y <= year]
+        if year not in evaluation.years:
+            raise LookupError(f"没有{outcome.district}{year}年的统计报表（现有：{'、'.join(map(str, evaluation.years))}）")
+        evaluation = evaluate(outcome.plan, censuses)
+        write_unit_workbooks(evaluation, outcome.unit_folder)
+    return evaluation, outcome.unit_folder

@@ -169,7 +169,7 @@ def test_an_interrupted_write_leaves_no_partial_output(workdir, monkeypatch):
     assert result.exit_code == 1
     assert f"{REPORT}：写入报告失败（No space left on device），原有报告未改动" in result.output
     assert (workdir / "outputs" / REPORT).read_bytes() == good
-    assert sorted(p.name for p in (workdir / "outputs").iterdir()) == sorted([REPORT, MANIFEST, LOCK])
+    assert sorted(p.name for p in (workdir / "outputs").iterdir()) == sorted([REPORT, MANIFEST, LOCK, "责任单位"])
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
@@ -178,7 +178,8 @@ def test_an_interrupted_write_leaves_no_partial_output(workdir, monkeypatch):
     (workdir / "outputs" / REPORT).unlink()
     with pytest.raises(KeyboardInterrupt):
         run(workdir / "inputs", workdir / "outputs", force=True)
-    assert sorted(p.name for p in (workdir / "outputs").iterdir()) == sorted([MANIFEST, LOCK])
+    assert sorted(p.name for p in (workdir / "outputs").iterdir()) == sorted([MANIFEST, LOCK, "责任单位"])
+    assert not [p for p in (workdir / "outputs" / "责任单位").iterdir() if p.name.startswith(".")]
 
 
 def test_a_report_open_in_excel_is_written_beside_it(workdir, monkeypatch):

@@ -134,8 +134,10 @@ def read_census(
     recorded = _read_district_values(path, fmt, district_sheet, district_grid, ctx)
     census_year = _resolve_year(path, info, grid[: header.first_row], school_sheet, year, ctx)
     census_district = info.get("区县", ("", ""))[0] or district or ""
-    sample = SAMPLE_MARK in path.name or any(SAMPLE_MARK in str(v) for v, _ in info.values()) or any(
-        SAMPLE_MARK in str(v) for row in grid[: header.first_row] for v in row
+    # "示例数据" is enough: full-width brackets may have been typed half-width (or folded by NFKC).
+    mark = SAMPLE_MARK[:4]
+    sample = mark in path.name or any(mark in str(v) for v, _ in info.values()) or any(
+        mark in str(v) for row in grid[: header.first_row] for v in row
     )
 
     if any(p.severity is Severity.ERROR for p in ctx.problems):

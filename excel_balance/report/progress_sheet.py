@@ -45,7 +45,10 @@ def verdict_text(evaluation: Evaluation) -> str:
     return f"总体判断（{verdict.year}年，对照国家标准）：尚未达到优质均衡发展要求，共{len(verdict.obstacles)}项差距：{items}。"
 
 
-def write_progress_sheet(sheet, evaluation: Evaluation, formats: Formats) -> None:
+def write_progress_sheet(sheet, evaluation: Evaluation, formats: Formats, title: str | None = None,
+                         summary: str | None = None) -> None:
+    """The plan table with actuals; `title` and `summary` replace the district title and verdict
+    (a responsible unit's workbook shows its own)."""
     plan = evaluation.plan
     columns = Columns(plan.plan_years)
     width = sum(columns.width(c) for c in range(columns.last + 1))
@@ -60,11 +63,11 @@ def write_progress_sheet(sheet, evaluation: Evaluation, formats: Formats) -> Non
         heights += height
         row += 1
 
-    banner(report_title(evaluation), formats.title)
+    banner(title or report_title(evaluation), formats.title)
     for veto in plan.vetoes:
         if evaluation.latest.vetoes.get(veto.id):
             banner(f"否决情形：{veto.text}（{evaluation.latest.year}年填报为“存在”）——有此情形的区县不予认定", formats.banner)
-    banner(verdict_text(evaluation), formats.note)
+    banner(summary or verdict_text(evaluation), formats.note)
     legend_height = _legend(sheet, row, columns, formats)
     sheet.set_row(row, legend_height)
     heights += legend_height

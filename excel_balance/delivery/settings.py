@@ -1,0 +1,115 @@
+"""Mail settings in the working folder (`excel-balance.yaml`); the password only from the environment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from excel_balance.plan import Plan
+from excel_balance.problems import Problem, ProblemsError
+
+SETTINGS_FILE = "excel-balance.yaml"
+PASSWORD_ENV = "EXCEL_BALANCE_SMTP_PASSWORD"
+SECURITY = ("ssl", "starttls", "none")
+PASSWORD_KEYS = ("password", "passwd", "pass", "密码", "授权码")
+
+
+@dataclass(frozen=True)
+class Recipients:
+    to: tuple[str, ...] = ()
+    cc: tuple[str, ...] = ()
+    folder_only: bool = False
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    host: str = ""
+    port: int = 465
+    security: str = "ssl"
+    user: str = ""
+    sender: str = ""
+    sender_name: str = ""
+    timeout: float = 30.0
+    cafile: str = ""  # a CA bundle for a server with its own certificate
+    units: dict[str, Recipients] = field(default_factory=dict)
+
+    def recipients(self, unit: str) -> Recipients:
+        return self.units.get(unit, Recipients())
+
+
+def load_settings(path: Path) -> MailSettings:
+    """Read and check the settings; ProblemsError lists every problem with its key."""
+    name = path.name
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+    except FileNotFoundError:
+        raise ProblemsError([Problem(name, "", "找不到邮件设置文件：请先运行 excel-balance email --init 生成示例，再填写")]) from None
+    except yaml.YAMLError as exc:
+        raise ProblemsError([Problem(name, "", f"不是有效的 YAML 文件（{exc}）")]) from None
+    problems = []
+    smtp = doc.get("smtp") or {}
+    for key in list(smtp) + list(doc):
+        if str(key).lower() in PASSWORD_KEYS:
+            problems.append(Problem(name, f"smtp.{key}" if key in smtp else str(key),
+                                    f"密码（授权码）不能写在设置文件中：请删除该项，改为在环境变量 {PASSWORD_ENV} 中设置"))
+    security = str(smtp.get("security", "ssl")).lower()
+    if security not in SECURITY:
+        problems.append(Problem(name, "smtp.security", "应为 ssl（465端口）、starttls（587端口）或 none（本地中继）"))
+    port = smtp.get("port", 465 if security == "ssl" else 587 if security == "starttls" else 25)
+    if not isinstance(port, int):
+        problems.append(Problem(name, "smtp.port", f"端口应为数字，现为“{port}”"))
+    units: dict[str, Recipients] = {}
+    for unit, raw in (doc.get("units") or {}).items():
+        raw = raw or {}
+        if not isinstance(raw, dict):
+            problems.append(Problem(name, f"units.{unit}", "应写成 to: [...]、cc: [...] 或 folder_only: true"))
+            continue
+        to, cc = _addresses(raw.get("to")), _addresses(raw.get("cc"))
+        for address in to + cc:
+            if "@" not in address:
+                problems.append(Problem(name, f"units.{unit}", f"“{address}”不是邮箱地址"))
+        units[str(unit)] = Recipients(to, cc, bool(raw.get("folder_only")))
+    if problems:
+        raise ProblemsError(problems)
+    return MailSettings(
+        host=str(smtp.get("host", "")), port=port, security=security, user=str(smtp.get("user", "")),
+        sender=str(smtp.get("sender", smtp.get("user", ""))), sender_name=str(smtp.get("sender_name", "")),
+        timeout=float(smtp.get("timeout", 30)), cafile=str(smtp.get("cafile", "") or ""), units=units,
+    )
+
+
+def _addresses(raw) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        raw = [part for part in raw.replace("，", ",").replace(";", ",").split(",")]
+    return tuple(str(a).strip() for a in raw if str(a).strip())
+
+
+NOT_MAILBOXES = ("各乡镇街道", "各相关单位")
+
+
+def example_settings(plan: Plan) -> str:
+    """A commented example listing every responsible unit of the plan with a placeholder address."""
+    lines = [
+        "# excel-balance 邮件设置。填写后运行 excel-balance email --dry-run 预览，再去掉 --dry-run 发送。",
+        f"# 密码（QQ、163 等邮箱为“授权码”）不要写在这里：请设置环境变量 {PASSWORD_ENV}。",
+        "smtp:",
+        "  host: smtp.example.com     # 例如 smtp.qq.com、smtp.163.com、单位邮件服务器",
+        "  port: 465                  # 465 = ssl（隐式加密）；587 = starttls；25 = none（本地中继）",
+        "  security: ssl              # ssl / starttls / none",
+        "  user: jiaowei@example.com  # 登录用户名",
+        "  sender: jiaowei@example.com",
+        f"  sender_name: {plan.district}教委",
+        "",
+        "# 每个责任单位的收件人（to）和抄送（cc）；不用邮件、通过OA分发的单位写 folder_only: true。",
+        "units:",
+    ]
+    for n, unit in enumerate(plan.units, start=1):
+        if unit in NOT_MAILBOXES:
+            lines.append(f"  {unit}:\n    folder_only: true       # 不是邮箱：使用 outputs/责任单位/ 中的文件")
+        else:
+            lines.append(f"  {unit}:\n    to: [unit{n:02d}@example.com]\n    cc: []")
+    return "\n".join(lines) + "\n"
