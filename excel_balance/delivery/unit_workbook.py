@@ -69,7 +69,7 @@ def write_unit_workbook(evaluation: Evaluation, unit: str, target: Path, correct
     with atomic_path(target) as tmp:
         workbook = new_workbook(tmp, f"{unit}优质均衡推进情况", created)
         formats = Formats(workbook)
-        title = f"{evaluation.plan.district}{unit}负责指标推进情况（{latest}年统计，{latest}—{latest + 1}学年）"
+        title = f"{unit}负责指标推进情况（{evaluation.plan.district}，{latest}年统计，{latest}—{latest + 1}学年）"
         write_progress_sheet(workbook.add_worksheet(PLAN_SHEET), scoped, formats, title, unit_summary(evaluation, unit))
         write_gaps_sheet(workbook, scoped, formats)
         write_todo_sheet(workbook, scoped, formats)
