@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import numpy as np
 import python_calamine
 
 from excel_balance.census.grid import Header, cell_ref, closest_header, find_header
@@ -44,6 +43,7 @@ from excel_balance.problems import Problem, ProblemsError, Severity
 
 IMPLAUSIBLE_AREA_PER_STUDENT = 50.0
 _ID = re.compile(r"^\d{10}$")
+NUMPY_FROM = 5000  # rows from which a column is checked with numpy
 _YEAR_TITLE = re.compile(r"(20\d\d)\s*(?:[-—–~至]\s*20\d\d)?\s*(?:学年|年度)")
 _YEAR_NAME = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 _NUMBER_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -316,7 +316,9 @@ def _odd_cells(values: list, whole: bool) -> list[int]:
 
     The common case, a column of plain numbers, is checked at numpy's speed.
     """
-    if set(map(type, values)) == {float}:
+    if len(values) >= NUMPY_FROM and set(map(type, values)) == {float}:
+        import numpy as np  # only large files need it; importing it costs a small run 0.1 s
+
         array = np.fromiter(values, dtype=float, count=len(values))
         if (array >= 0).all() and (not whole or (array == np.floor(array)).all()):
             return []

@@ -14,7 +14,8 @@ from excel_balance.plan import Plan
 from excel_balance.report.formats import Formats
 from excel_balance.report.plan_sheet import SHEET_NAME, write_plan_sheet
 
-WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+# in_memory: XlsxWriter otherwise writes every XML part to a temporary file before zipping it.
+WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False, "in_memory": True}
 
 
 def document_time(default_year: int) -> dt.datetime:
