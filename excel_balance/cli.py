@@ -82,17 +82,24 @@ def plan_command(plan_file: Path | None, check: bool, output: Path | None) -> No
 @click.option("--year", type=click.IntRange(2000, 2100), help="统计年度，例如 2022（2022—2023学年）。")
 @click.option("--district", help="区县名称，默认取规划文件中的区县。")
 @click.option("--corrections", is_flag=True, help="改为生成空白的修正表 inputs/修正.xlsx。")
+@click.option("--campuses", is_flag=True, help="改为生成空白的校点归属表 inputs/校点归属.xlsx（统计导出的校点归并用）。")
 def template_command(plan_file: Path | None, output: Path | None, year: int | None, district: str | None,
-                     corrections: bool) -> None:
-    """生成空白的统计报表填报模板（学校、区级指标、填报说明三张表），或修正表。
+                     corrections: bool, campuses: bool) -> None:
+    """生成空白的统计报表填报模板（学校、区级指标、填报说明三张表），或修正表、校点归属表。
 
     \b
     示例：
       excel-balance template --year 2022 -o 2022年统计报表.xlsx
       excel-balance template --corrections
+      excel-balance template --campuses
     """
     from excel_balance.census.template import write_template
 
+    if campuses:
+        from excel_balance.census.exports import write_campus_template
+
+        click.echo(f"已生成校点归属表：{write_campus_template(output or Path('inputs') / '校点归属.xlsx')}")
+        return
     if corrections:
         from excel_balance.census.corrections import write_corrections_template
 
@@ -128,6 +135,37 @@ def check_command(plan_file: Path | None, year: int | None, files: tuple[Path, .
         usable &= ok
     if not usable:
         raise SystemExit(1)
+
+
+@cli.command("supplement")
+@PLAN_OPTION
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="输出的补充表，默认 inputs/补充数据_<区县><年度>.xlsx。")
+@click.option("--year", type=click.IntRange(2000, 2100), help="导出中没有写明统计年度时使用的年度。")
+@click.argument("exports", nargs=-1, required=True, type=click.Path(path_type=Path))
+def supplement_command(plan_file, output, year, exports) -> None:
+    """为统计系统导出的基层表生成补充表：列出导出中的学校，只含导出缺少的数据（骨干教师、大班额、
+    达标音乐美术教室）和区级指标。填好后与导出一起放进 inputs/。
+
+    \b
+    示例：
+      excel-balance supplement inputs/2022小学基层表.xlsx inputs/2022中学基层表.xlsx
+    """
+    from excel_balance.census.exports import NotAnExport, read_export, write_supplement
+
+    plan = load_plan_or_fail(plan_file)
+    sheets = []
+    for path in exports:
+        try:
+            sheets += read_export(path, year=year)
+        except ProblemsError as exc:
+            click.echo(f"{path.name}：{'不是统计系统导出' if isinstance(exc, NotAnExport) else '无法使用'}", err=True)
+            echo_problems(exc.problems)
+            raise SystemExit(1)
+    district = next((r["district"] for s in sheets for r in s.rows if r["district"]), plan.district)
+    target = output or Path("inputs") / f"补充数据_{district}{sheets[0].year}.xlsx"
+    write_supplement(target, sheets, plan)
+    click.echo(f"已生成补充表：{target}（请填写后放进 inputs/）")
 
 
 @cli.command("report")

@@ -25,8 +25,20 @@ from excel_balance.census.corrections import (
     read_corrections,
     unmatched,
 )
+from excel_balance.census.exports import (
+    CAMPUS_SHEET,
+    SUPPLEMENT_SHEET,
+    NotAnExport,
+    combine,
+    is_named_sheet,
+    load_mapping,
+    read_campus_table,
+    read_export,
+    read_supplement,
+)
 from excel_balance.census.model import Census
 from excel_balance.census.reader import NotACensus, read_census
+from excel_balance.census.schema import COLUMNS_BY_KEY
 from excel_balance.census.sniff import ZIP_MAGIC, is_ignored
 from excel_balance.delivery.unit_workbook import UNITS_FOLDER, unit_workbook_name, write_unit_workbooks
 from excel_balance.evaluate import evaluate
@@ -52,6 +64,8 @@ class FileOutcome:
     reason: str = ""
     problems: list[Problem] = field(default_factory=list)
     census: Census | None = None
+    exports: list = field(default_factory=list)  # ExportSheets of an export workbook
+    combined: bool = False  # made by combining exports, not a file of its own
 
 
 @dataclass
@@ -108,16 +122,50 @@ def _is_xlsx(path: Path) -> bool:
 
 
 def recognise(path: Path, plan: Plan, year: int | None) -> FileOutcome:
-    """A census, a corrections table, a workbook that is neither (skipped), or a refused one."""
+    """A census, an export of the census system, a supplement, a campus table, a corrections
+    table, a workbook that is none of these (skipped), or a refused one."""
     if is_corrections(path):
         return FileOutcome(path, "corrections")
+    if is_named_sheet(path, SUPPLEMENT_SHEET):
+        return FileOutcome(path, "supplement")
+    if is_named_sheet(path, CAMPUS_SHEET):
+        return FileOutcome(path, "campuses")
     try:
         census = read_census(path, year=year, settings=plan.settings, aliases=plan.census_aliases)
-    except NotACensus as exc:
-        return FileOutcome(path, "skipped", f"不是统计报表（{exc.problems[0].message}）")
     except ProblemsError as exc:
+        # Not our template (no 学校 sheet, or its required columns missing): an export?
+        if isinstance(exc, NotACensus) or any("缺少必填列" in p.message for p in exc.problems):
+            try:
+                return FileOutcome(path, "export", exports=read_export(path, year=year))
+            except NotAnExport:
+                pass
+            except ProblemsError as export_problems:
+                return FileOutcome(path, "refused", "", export_problems.problems)
+        if isinstance(exc, NotACensus):
+            return FileOutcome(path, "skipped", f"不是统计报表（{exc.problems[0].message}）")
         return FileOutcome(path, "refused", "", exc.problems)
     return FileOutcome(path, "census", census=census)
+
+
+def _combine_exports(report: RunReport) -> None:
+    """Exports, supplements and campus tables of the run → one census per district and year."""
+    sheets = [s for f in report.files if f.kind == "export" for s in f.exports]
+    if not sheets:
+        return
+    supplements, campuses = [], {}
+    for outcome in report.files:
+        try:
+            if outcome.kind == "supplement":
+                supplements.append(read_supplement(outcome.path))
+            elif outcome.kind == "campuses":
+                campuses.update(read_campus_table(outcome.path))
+        except ProblemsError as exc:
+            outcome.kind, outcome.problems = "refused", exc.problems
+    censuses, problems = combine(sheets, supplements, campuses, load_mapping())
+    for census in censuses:
+        report.files.append(FileOutcome(Path(census.file), "census", census=census, combined=True))
+    for problem in problems:
+        report.files.append(FileOutcome(Path(problem.file), "refused", "", [problem], combined=True))
 
 
 def choose_plan(district: str, given: list[Plan], bundled: Plan) -> Plan:
@@ -202,6 +250,7 @@ def _run_locked(inputs, outputs, given: list[Plan], force, year, progress) -> Ru
     report.files += skipped
     for path in progress(candidates) if progress else candidates:
         report.files.append(recognise(path, reading_plan, year))
+    _combine_exports(report)
     corrections = _read_corrections(report)
     groups = _group_by_district(report, reading_plan.district)
     _apply_corrections(report, groups, corrections)
@@ -317,16 +366,25 @@ def status_counts(evaluation: Evaluation) -> Counter:
 
 def summary_lines(report: RunReport) -> list[str]:
     """The Chinese summary a run ends with."""
-    kinds = Counter(f.kind for f in report.files)
-    lines = [f"读取 {report.inputs}：统计报表 {kinds['census']} 个，修正表 {kinds['corrections']} 个，"
+    kinds = Counter(f.kind for f in report.files if not f.combined)
+    extra = "".join(f"，{label} {kinds[kind]} 个" for kind, label in
+                    (("export", "统计导出"), ("supplement", "补充表"), ("campuses", "校点归属表")) if kinds[kind])
+    lines = [f"读取 {report.inputs}：统计报表 {kinds['census']} 个{extra}，修正表 {kinds['corrections']} 个，"
              f"跳过 {kinds['skipped']} 个，无法使用 {kinds['refused']} 个"]
     for outcome in report.files:
         if outcome.kind == "skipped":
             lines.append(f"  跳过：{outcome.path.name}（{outcome.reason}）")
     for outcome in report.files:
         if outcome.kind == "refused":
-            lines.append(f"  无法使用：{outcome.path.name}")
+            lines.append(f"  无法{'合并' if outcome.combined else '使用'}：{outcome.path.name}")
             lines += [f"    {p.severity.value}：{p}" for p in outcome.problems]
+    for outcome in report.files:
+        if outcome.kind == "census" and outcome.combined:
+            census = outcome.census
+            lines.append(f"  统计导出合并为 {census.district or '—'}{census.year}年：{census.file}")
+            if census.missing:
+                lines.append("    无数据（请用 excel-balance supplement 生成补充表填写）："
+                             + "、".join(COLUMNS_BY_KEY[k].header for k in sorted(census.missing)))
     if report.applied or report.refused_corrections:
         lines.append(f"修正：已应用 {len(report.applied)} 条，拒绝 {len(report.refused_corrections)} 条")
         lines += [f"  拒绝：{p}" for p in report.refused_corrections]

@@ -35,6 +35,29 @@ def summarise(census: Census, settings: Settings) -> list[str]:
     return lines
 
 
+def describe_export(path: Path, year: int | None) -> list[str] | None:
+    """What was recognised in a census-system export, what is missing and where to get it."""
+    from excel_balance.census.exports import NotAnExport, load_mapping, read_export
+    from excel_balance.census.schema import COLUMNS_BY_KEY
+
+    try:
+        sheets = read_export(path, year=year)
+    except (NotAnExport, ProblemsError):
+        return None
+    mapping = load_mapping()
+    lines = [f"{path.name}：统计系统导出（按 templates/exports/{mapping.source} 识别，该映射未经真实导出核对）"]
+    for sheet in sheets:
+        lines.append(f"  {sheet.sheet}：{sheet.level}导出，{sheet.year}年，{len(sheet.rows)}行")
+        for key, used in sheet.found.items():
+            lines.append(f"    {COLUMNS_BY_KEY[key].header} ← {used}")
+        for key in sheet.missing:
+            wanted = " + ".join(mapping.fields(sheet.level)[key])
+            lines.append(f"    未找到：{COLUMNS_BY_KEY[key].header}（{wanted}）：请核对表头，或修改映射文件中的这一行")
+    lacking = [COLUMNS_BY_KEY[k].header for k in mapping.supplement]
+    lines.append(f"  导出中没有、需用补充表填写：{'、'.join(lacking)}（excel-balance supplement 生成补充表）")
+    return lines
+
+
 def check_files(files, plan: Plan, year: int | None) -> Iterator[tuple[str, bool]]:
     """(line, usable) pairs: for each file its summary, or its problems."""
     for path in map(Path, files):
@@ -44,6 +67,11 @@ def check_files(files, plan: Plan, year: int | None) -> Iterator[tuple[str, bool
         try:
             census = read_census(path, year=year, settings=plan.settings, aliases=plan.census_aliases)
         except ProblemsError as exc:
+            described = describe_export(path, year)
+            if described is not None:
+                for line in described:
+                    yield line, True
+                continue
             errors = [p for p in exc.problems if p.severity is Severity.ERROR]
             yield f"{path.name}：无法使用，共 {len(errors)} 处错误", False
             for problem in exc.problems:

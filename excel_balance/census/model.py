@@ -50,3 +50,5 @@ class Census:
     warnings: tuple[Problem, ...] = ()
     sample: bool = False
     columns: frozenset[str] = frozenset()  # the optional columns the file has
+    missing: frozenset[str] = frozenset()  # figures no input gave (exports without a supplement)
+    sources: tuple[tuple[str, str], ...] = ()  # (figure, where it came from), for the data notes

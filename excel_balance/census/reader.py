@@ -54,7 +54,7 @@ class NotACensus(ProblemsError):
 
 
 @dataclass
-class _Context:
+class Context:
     file: str
     problems: list[Problem]
 
@@ -81,7 +81,7 @@ def read_census(
     """
     path = Path(path)
     settings = settings or Settings()
-    ctx = _Context(path.name, [])
+    ctx = Context(path.name, [])
     try:
         fmt = sniff(path, size_limit)
         with path.open("rb") as handle:  # by content: an .xls that is really .xlsx still opens
@@ -106,7 +106,7 @@ def read_census(
             merged = sheet.merged_cell_ranges or []
         except python_calamine.CalamineError as exc:
             raise ProblemsError([Problem(path.name, school_sheet, f"工作表已损坏，无法读取（{exc}）")]) from None
-        info = _read_info(workbook, sheet_names)
+        info = read_info(workbook, sheet_names)
         district_sheet = next((n for n in sheet_names if normalise_plain(n) == DISTRICT_SHEET), None)
         try:
             district_grid = workbook.get_sheet_by_name(district_sheet).to_python(skip_empty_area=False) if district_sheet else []
@@ -131,8 +131,8 @@ def read_census(
     if totals is not None:
         _check_totals(schools, totals, header, school_sheet, ctx)
 
-    recorded = _read_district_values(path, fmt, district_sheet, district_grid, ctx)
-    census_year = _resolve_year(path, info, grid[: header.first_row], school_sheet, year, ctx)
+    recorded = read_district_values(path, fmt, district_sheet, district_grid, ctx)
+    census_year = resolve_year(path, info, grid[: header.first_row], school_sheet, year, ctx)
     census_district = info.get("区县", ("", ""))[0] or district or ""
     # "示例数据" is enough: full-width brackets may have been typed half-width (or folded by NFKC).
     mark = SAMPLE_MARK[:4]
@@ -166,7 +166,7 @@ def _school_sheet_name(names: list[str]) -> str | None:
 # --- columns and rows ----------------------------------------------------------------------
 
 
-def _check_columns(header: Header, sheet: str, ctx: _Context) -> list[str]:
+def _check_columns(header: Header, sheet: str, ctx: Context) -> list[str]:
     for column in SCHOOL_COLUMNS:
         if column.required and column.key not in header.columns:
             near = closest_header(column, header)
@@ -184,7 +184,7 @@ def _text(value, fold: bool = True) -> str:
     return (unicodedata.normalize("NFKC", str(value)) if fold else str(value)).strip()
 
 
-def _number(value) -> float | None | str:
+def parse_number(value) -> float | None | str:
     """A float, None for an empty cell, or the offending text."""
     if value is None or value == "":
         return None
@@ -215,7 +215,7 @@ def _total_rows(grid, header: Header) -> set[int]:
 _MISSING = object()
 
 
-def _read_rows(grid, header: Header, present: list[str], sheet: str, ctx: _Context, formulas=frozenset()):
+def _read_rows(grid, header: Header, present: list[str], sheet: str, ctx: Context, formulas=frozenset()):
     # `formulas`: cells holding a formula without a cached value, which read as empty.
     """Type and check the data rows, column by column (the fast path for large files)."""
     columns = [(COLUMNS_BY_KEY[k], header.columns[k]) for k in present]
@@ -344,7 +344,7 @@ def _odd_number(column: Column, raw, school_type: SchoolType | None, is_formula)
     given" in an optional column (a per-section figure left to the split). A problem of ""
     marks a cell already reported (a formula without a value).
     """
-    value = _number(raw)
+    value = parse_number(raw)
     if value is None:
         if column.required and school_type is not None and column.applies_to(school_type):
             if is_formula():
@@ -367,7 +367,7 @@ def _fmt(value: float) -> str:
 # --- checks across rows --------------------------------------------------------------------
 
 
-def _check_schools(schools: list[SchoolRow], sheet: str, header: Header, settings: Settings, ctx: _Context) -> None:
+def _check_schools(schools: list[SchoolRow], sheet: str, header: Header, settings: Settings, ctx: Context) -> None:
     cols = header.columns
     ids = {s.school_id: s for s in schools if s.counted}
     seen: dict[str, int] = {}
@@ -390,7 +390,7 @@ def _ref(school: SchoolRow, cols: dict[str, int], key: str) -> str:
     return cell_ref(school.row - 1, cols[key]) if key in cols else f"第{school.row}行"
 
 
-def _check_levels(school: SchoolRow, sheet: str, cols, ctx: _Context) -> None:
+def _check_levels(school: SchoolRow, sheet: str, cols, ctx: Context) -> None:
     t = school.school_type
     if t is SchoolType.SPECIAL:
         return
@@ -420,7 +420,7 @@ def _check_levels(school: SchoolRow, sheet: str, cols, ctx: _Context) -> None:
                           f"{COLUMNS_BY_KEY[f'oversize_{section}'].header}{_fmt(oversize)}多于{level}班数{_fmt(classes)}")
 
 
-def _check_plausible(school: SchoolRow, sheet: str, cols, settings: Settings, ctx: _Context) -> None:
+def _check_plausible(school: SchoolRow, sheet: str, cols, settings: Settings, ctx: Context) -> None:
     get = school.values.get
     students = get("students_primary", 0) + get("students_junior", 0) + get("students_senior", 0)
     if school.school_type is SchoolType.TEACHING_POINT and school.counted:
@@ -436,13 +436,13 @@ def _check_plausible(school: SchoolRow, sheet: str, cols, settings: Settings, ct
                  f"超过{IMPLAUSIBLE_AREA_PER_STUDENT:g}㎡，请核对面积或学生数")
 
 
-def _check_totals(schools, totals, header: Header, sheet: str, ctx: _Context) -> None:
+def _check_totals(schools, totals, header: Header, sheet: str, ctx: Context) -> None:
     r, row = totals
     for key, col in header.columns.items():
         column = COLUMNS_BY_KEY[key]
         if not column.numeric:
             continue
-        stated = _number(row[col] if col < len(row) else None)
+        stated = parse_number(row[col] if col < len(row) else None)
         if not isinstance(stated, float):
             continue
         actual = sum(s.value(key) for s in schools)
@@ -458,7 +458,7 @@ class _FormulaCells:
     """The school sheet's formula cells without a cached value, looked for on first need only
     (a blank cell that should hold a figure): scanning a large sheet's XML costs time."""
 
-    def __init__(self, path: Path, fmt: Format, sheet: str, ctx: _Context):
+    def __init__(self, path: Path, fmt: Format, sheet: str, ctx: Context):
         self._path, self._fmt, self._sheet, self._ctx = path, fmt, sheet, ctx
         self._cells: set[tuple[str, str]] | None = None
 
@@ -468,7 +468,7 @@ class _FormulaCells:
         return cell in self._cells
 
 
-def _check_formulas(path: Path, ctx: _Context, sheets: set[str]) -> set[tuple[str, str]]:
+def _check_formulas(path: Path, ctx: Context, sheets: set[str]) -> set[tuple[str, str]]:
     """Formula cells saved without a cached value read as empty: name each one."""
     found: set[tuple[str, str]] = set()
     try:
@@ -507,7 +507,7 @@ def _xlsx_sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
 # --- the 填报说明 and 区级指标 sheets, and the year ----------------------------------------------
 
 
-def _read_info(workbook, sheet_names: list[str]) -> dict[str, tuple[str, str]]:
+def read_info(workbook, sheet_names: list[str]) -> dict[str, tuple[str, str]]:
     """Label → (value, cell) from the 填报说明 sheet: a label cell with its value to the right."""
     name = next((n for n in sheet_names if normalise_plain(n) == INFO_SHEET), None)
     if name is None:
@@ -522,7 +522,7 @@ def _read_info(workbook, sheet_names: list[str]) -> dict[str, tuple[str, str]]:
     return info
 
 
-def _resolve_year(path: Path, info, title_rows, sheet: str, given: int | None, ctx: _Context) -> int:
+def resolve_year(path: Path, info, title_rows, sheet: str, given: int | None, ctx: Context) -> int:
     found: list[tuple[int, str]] = []
     if "统计年度" in info and info["统计年度"][0]:
         value, ref = info["统计年度"]
@@ -590,7 +590,7 @@ class _PercentFormats:
         }
 
 
-def _read_district_values(path: Path, fmt: Format, sheet: str | None, rows, ctx: _Context) -> dict[tuple[str, str], RecordedValue]:
+def read_district_values(path: Path, fmt: Format, sheet: str | None, rows, ctx: Context) -> dict[tuple[str, str], RecordedValue]:
     if sheet is None:
         return {}
     wanted = {normalise_plain(v): k for k, v in DISTRICT_HEADERS.items()}

@@ -6,7 +6,10 @@ every figure of the plan table judged against that year's target, and the overal
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from excel_balance.census.model import Census
+from excel_balance.census.schema import COLUMNS_BY_KEY
 from excel_balance.evaluate.judge import (
     judge_count,
     judge_paired,
@@ -74,8 +77,26 @@ def evaluate_year(plan: Plan, census: Census) -> YearResult:
                       vetoes, census.warnings)
 
 
+# Figures an indicator needs that an export may lack (until a supplement gives them).
+NEEDS = {
+    "key_teachers": {"小学": {"key_primary"}, "初中": {"key_junior"}},
+    "special_rooms": {"小学": {"music_rooms", "art_rooms"}, "初中": {"music_rooms", "art_rooms"}},
+    "class_size": {"小学": {"oversize_primary"}, "初中": {"oversize_junior"}},
+}
+
+
+def lacking(indicator, level: str, census: Census) -> set[str]:
+    """The figures this indicator × level needs that the census does not have."""
+    return NEEDS.get(indicator.measure, {}).get(level, set()) & census.missing
+
+
 def _judge(plan, indicator, level, census, resources, conditions) -> Cell:
     year = census.year
+    missing = lacking(indicator, level, census)
+    if missing:
+        cell = judge_recorded(plan, indicator, level, year, {})  # the plan's cell, with no value: 无数据
+        names = "、".join(sorted(COLUMNS_BY_KEY[k].header for k in missing))
+        return replace(cell, note=f"缺少数据：{names}（统计导出中没有，请用补充表填写）")
     if indicator.evaluation == "school_count":
         return judge_count(plan, indicator, level, year, resources.get((level, indicator.id)))
     if indicator.evaluation == "paired_count":
@@ -107,6 +128,10 @@ def evaluate(plan: Plan, censuses: list[Census]) -> Evaluation:
 def overall_verdict(plan: Plan, result: YearResult) -> Verdict:
     """Against the final standards (not the yearly targets): every obstacle in plain Chinese."""
     obstacles: list[str] = []
+    census = result.census
+    for indicator in plan.indicators:
+        if indicator.evaluation == "school_count" and any(lacking(indicator, lvl, census) for lvl in LEVELS):
+            obstacles.append(f"资源配置{indicator.id}：缺少数据，无法判断各校是否达到资源配置要求（请用补充表填写）")
     for level in LEVELS:
         met, total = result.resource_count(level)
         if total and met < total:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 from excel_balance import __version__
+from excel_balance.census.schema import COLUMNS_BY_KEY
 from excel_balance.evaluate.model import Evaluation
 from excel_balance.report.formats import Formats
 from excel_balance.report.layout import line_count, row_height
@@ -62,6 +63,15 @@ def write_notes_sheet(workbook, evaluation: Evaluation, formats: Formats, correc
     for year, result in evaluation.years.items():
         census = result.census
         line(census.file, census.district or "—", f"{year}", census.sha256)
+    sources = [(year, r.census) for year, r in evaluation.years.items() if r.census.sources or r.census.missing]
+    if sources:
+        section("数据来源（统计系统导出）")
+        for year, census in sources:
+            for key, where in census.sources:
+                line(f"{year}年 {COLUMNS_BY_KEY[key].header}", where)
+            for key in sorted(census.missing):
+                line(f"{year}年 {COLUMNS_BY_KEY[key].header}", "无数据：导出中没有，也没有补充表", "",
+                     "相关指标显示为“无数据”；用 excel-balance supplement 生成补充表填写")
     section("规则设置（规划文件 settings）")
     for field in dataclasses.fields(plan.settings):
         value = getattr(plan.settings, field.name)

@@ -1,0 +1,189 @@
+"""Census-system exports, combined and evaluated like the template form of the same data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from excel_balance.census.exports import combine, load_mapping, read_export, read_supplement, write_supplement
+from excel_balance.census.reader import read_census
+from excel_balance.census.template import write_template
+from excel_balance.cli import cli
+from excel_balance.evaluate import evaluate
+from excel_balance.evaluate.rules import Status
+from excel_balance.problems import ProblemsError
+from excel_balance.resources import template_path
+from tests.census_data import clean_recorded, school
+from tests.export_data import export_schools, write_export
+
+SUPPLEMENT_KEYS = ("key_primary", "key_junior", "oversize_primary", "oversize_junior", "music_rooms", "art_rooms")
+
+
+@pytest.fixture
+def exports(tmp_path):
+    rows = export_schools()
+    return [write_export(tmp_path / "2022小学基层表.xlsx", "小学", rows),
+            write_export(tmp_path / "2022中学基层表.xlsx", "初中", rows)]
+
+
+def fill_supplement(path: Path, rows: list[dict], recorded: dict) -> Path:
+    book = openpyxl.load_workbook(path)
+    sheet = book["补充数据"]
+    header = [c.value for c in sheet[1]]
+    by_id = {r["school_id"]: r for r in rows if r.get("counted", "是") == "是"}
+    for cells in sheet.iter_rows(min_row=2):
+        source = by_id[cells[0].value]
+        for cell, title in zip(cells[2:], header[2:]):
+            key = next(k for k in SUPPLEMENT_KEYS if title.startswith(_header(k)))
+            cell.value = source.get(key, 0)
+    district = book["区级指标"]
+    for cells in district.iter_rows(min_row=2):
+        value = recorded.get((cells[0].value, cells[2].value))
+        if value is not None:
+            cells[4].value = value
+    book.save(path)
+    return path
+
+
+def _header(key: str) -> str:
+    from excel_balance.census.schema import COLUMNS_BY_KEY
+
+    return COLUMNS_BY_KEY[key].header
+
+
+def combined(exports, tmp_path, qianjiang, mapping=None, supplement=True):
+    sheets = [s for p in exports for s in read_export(p, mapping)]
+    supplements = []
+    if supplement:
+        path = write_supplement(tmp_path / "补充数据.xlsx", sheets, qianjiang)
+        supplements.append(read_supplement(fill_supplement(path, export_schools(), clean_recorded())))
+    return combine(sheets, supplements, {}, mapping or load_mapping())
+
+
+def test_exports_with_a_supplement_evaluate_like_the_template(exports, tmp_path, qianjiang):
+    censuses, problems = combined(exports, tmp_path, qianjiang)
+    assert problems == [] and len(censuses) == 1
+    census = censuses[0]
+    assert (census.district, census.year, census.missing) == ("黔江区", 2022, frozenset())
+    template = read_census(write_template(tmp_path / "2022模板.xlsx", qianjiang, year=2022, schools=export_schools(),
+                                          recorded=clean_recorded()))
+    from_exports, from_template = evaluate(qianjiang, [census]).latest, evaluate(qianjiang, [template]).latest
+    assert from_exports.cells == {k: v for k, v in from_template.cells.items()}
+    assert from_exports.resources == from_template.resources
+    assert from_exports.conditions == from_template.conditions
+    def by_section(result):
+        return sorted((s.section.school_id, s.section.level, s.values, s.met) for s in result.sections)
+
+    assert by_section(from_exports) == by_section(from_template)
+    # The mixed school's sections and the 完全中学 whose 合计 includes its senior students.
+    schools = {s.school_id: s for s in census.schools if s.counted}
+    assert schools["0500114006"].values["students_junior"] == 210 and schools["0500114006"].values["students_primary"] == 166
+    assert schools["0500114010"].values["students_junior"] == 1200 and schools["0500114010"].values["students_senior"] == 900
+    assert schools["0500114010"].values["qualified_junior"] == 70  # 专科 not counted for junior
+    assert schools["0500114006"].values["teaching_area"] == 2300  # whole-school figures taken once
+    campus = next(s for s in census.schools if not s.counted)
+    assert (campus.parent_id, campus.values["students_primary"]) == ("0500114006", 40)
+    sources = dict(census.sources)
+    assert sources["students_primary"] == "2022小学基层表.xlsx 基层表：在校生数/合计"
+    assert sources["key_junior"] == "补充数据.xlsx 补充数据"
+
+
+def test_without_a_supplement_the_missing_figures_are_no_data(exports, tmp_path, qianjiang):
+    censuses, problems = combined(exports, tmp_path, qianjiang, supplement=False)
+    assert problems == []
+    census = censuses[0]
+    assert census.missing == frozenset(SUPPLEMENT_KEYS)
+    cells = evaluate(qianjiang, [census]).latest.cells
+    for key in (("R2", "小学"), ("R2", "初中"), ("G3", "小学"), ("G5", "初中")):
+        assert cells[key].status is Status.NO_DATA, key
+        assert cells[key].note.startswith("缺少数据：")
+    assert cells[("R1", "小学")].status is not Status.NO_DATA
+
+
+def test_a_renamed_header_needs_one_line_of_the_mapping(tmp_path, qianjiang):
+    rows = export_schools()
+    renamed = {"教学仪器设备资产值（万元）": "教学仪器设备值（万元）"}
+    exports = [write_export(tmp_path / "2022小学基层表.xlsx", "小学", rows, rename=renamed),
+               write_export(tmp_path / "2022中学基层表.xlsx", "初中", rows, rename=renamed)]
+    with pytest.raises(ProblemsError) as caught:
+        read_export(exports[0])
+    assert str(caught.value.problems[0]) == (
+        "2022小学基层表.xlsx 基层表：小学导出缺少“固定资产总值/教学仪器设备资产值”列（教学仪器设备值）："
+        "请核对表头，或在 templates/exports/教育统计导出.yaml 中改为导出实际的列名")
+    original = template_path("exports", "教育统计导出.yaml").read_text(encoding="utf-8")
+    edited = original.replace("equipment_value: 固定资产总值/教学仪器设备资产值（万元）",
+                              "equipment_value: 固定资产总值/教学仪器设备值（万元）")
+    assert len([a for a, b in zip(original.splitlines(), edited.splitlines()) if a != b]) == 1
+    (tmp_path / "mapping.yaml").write_text(edited, encoding="utf-8")
+    mapping = load_mapping(tmp_path / "mapping.yaml")
+    censuses, problems = combined(exports, tmp_path, qianjiang, mapping)
+    assert problems == [] and censuses[0].schools[0].values["equipment_value"] == 180.5
+
+
+def test_a_missing_level_and_two_years(tmp_path, qianjiang):
+    rows = export_schools()
+    primary = write_export(tmp_path / "2022小学基层表.xlsx", "小学", rows)
+    junior = write_export(tmp_path / "2021中学基层表.xlsx", "初中", rows, year=2021)
+    sheets = read_export(primary) + read_export(junior)
+    _, problems = combine(sheets, [], {}, load_mapping())
+    assert [str(p) for p in problems] == [
+        "2021中学基层表.xlsx：黔江区2021年缺少小学导出（基层表），请把小学导出也放进来",
+        "2022小学基层表.xlsx：黔江区2022年缺少中学导出（基层表），请把中学导出也放进来",
+    ]
+
+
+def test_a_supplement_naming_a_school_not_in_the_export(exports, tmp_path, qianjiang):
+    sheets = [s for p in exports for s in read_export(p)]
+    path = write_supplement(tmp_path / "补充数据.xlsx", sheets, qianjiang)
+    fill_supplement(path, export_schools(), {})
+    book = openpyxl.load_workbook(path)
+    book["补充数据"].append(["0500119999", "不存在的学校", 1, 1, 0, 0, 1, 1])
+    book.save(path)
+    _, problems = combine(sheets, [read_supplement(path)], {}, load_mapping())
+    last = book["补充数据"].max_row
+    assert [str(p) for p in problems] == [f"补充数据.xlsx 补充数据!A{last}：学校标识码0500119999不在黔江区2022年的导出中"]
+
+
+def test_a_campus_without_its_school_id_uses_the_campus_table(tmp_path, qianjiang):
+    rows = export_schools()
+    rows.append(school("0500114088", "石会小学（村小校点）", "小学", counted="否", students_primary=25, classes_primary=2,
+                       qualified_primary=2, teaching_area=150, sports_area=200, equipment_value=3, multimedia_rooms=1))
+    exports = [write_export(tmp_path / "2022小学基层表.xlsx", "小学", rows),
+               write_export(tmp_path / "2022中学基层表.xlsx", "初中", rows)]
+    sheets = [s for p in exports for s in read_export(p)]
+    _, problems = combine(sheets, [], {}, load_mapping())
+    assert len(problems) == 1 and "校点“石会小学（村小校点）”（是否计校数为0）无法归入学校" in str(problems[0])
+    assert str(problems[0]).startswith("2022小学基层表.xlsx 基层表!第")
+    censuses, problems = combine(sheets, [], {"石会小学（村小校点）": "0500114002"}, load_mapping())
+    assert problems == []
+    campus = next(s for s in censuses[0].schools if s.name == "石会小学（村小校点）")
+    assert campus.parent_id == "0500114002"
+
+
+def test_run_and_check_with_exports(exports, tmp_path, monkeypatch, qianjiang):
+    monkeypatch.chdir(tmp_path)
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    for path in exports:
+        path.rename(inputs / path.name)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["check", str(inputs / "2022小学基层表.xlsx")])
+    assert result.exit_code == 0, result.output
+    assert "  基层表：小学导出，2022年，7行" in result.output
+    assert "    小学在校生数 ← 在校生数/合计" in result.output
+    result = runner.invoke(cli, ["run"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "读取 inputs：统计报表 0 个，统计导出 2 个，修正表 0 个，跳过 0 个，无法使用 0 个"
+    assert "    无数据（请用 excel-balance supplement 生成补充表填写）：" in result.output
+    result = runner.invoke(cli, ["supplement", *(str(p) for p in sorted(inputs.iterdir()))])
+    assert result.exit_code == 0 and "已生成补充表：inputs/补充数据_黔江区2022.xlsx" in result.output
+    fill_supplement(inputs / "补充数据_黔江区2022.xlsx", export_schools(), clean_recorded())
+    result = runner.invoke(cli, ["run"])
+    assert result.exit_code == 0, result.output
+    assert "统计导出 2 个，补充表 1 个" in result.output and "无数据（" not in result.output
+    notes = openpyxl.load_workbook(tmp_path / "outputs" / "黔江区义务教育优质均衡推进情况_2022.xlsx")["数据说明"]
+    texts = [c.value for row in notes.iter_rows() for c in row if c.value]
+    assert "数据来源（统计系统导出）" in texts and "2022年 小学在校生数" in texts
