@@ -63,8 +63,8 @@ def plan_command(plan_file: Path | None, check: bool, output: Path | None) -> No
     """
     plan = load_plan_or_fail(plan_file)
     if check:
-        click.echo(f"规划文件无问题：{plan.district}，{len(plan.indicators)} 项指标，"
-                   f"规划年度 {plan.plan_years[0]}—{plan.plan_years[-1]}。")
+        years = f"规划年度 {plan.plan_years[0]}—{plan.plan_years[-1]}" if plan.plan_years else "只有标准、没有年度目标"
+        click.echo(f"规划文件无问题：{plan.district}，{len(plan.indicators)} 项指标，{years}。")
         return
     from excel_balance.report.plan_workbook import write_plan_workbook
 
@@ -221,9 +221,10 @@ def report_command(plan_file, output, year, generated_at, files) -> None:
               help="规划文件，可多次给出（按区县匹配；只给一个时用于所有区县）。")
 @click.option("--force", is_flag=True, help="输入未变化也重新生成报告。")
 @click.option("--year", type=click.IntRange(2000, 2100), help="文件中没有写明统计年度时使用的年度。")
+@click.option("--district", help="只处理这个区县（全市、全省的报表中挑出本区县）。")
 @click.option("--wait", type=click.FloatRange(0), default=10.0, show_default=True,
               help="另一次运行正在写同一输出文件夹时，最多等待的秒数。")
-def run_command(inputs: Path, outputs: Path, plan_files, force: bool, year, wait: float) -> None:
+def run_command(inputs: Path, outputs: Path, plan_files, force: bool, year, district, wait: float) -> None:
     """读取 inputs/ 中的统计报表，按区县生成推进情况报告到 outputs/。
 
     无法使用的文件会列出原因，其余文件照常处理；有文件无法使用时退出码为 1。
@@ -240,7 +241,8 @@ def run_command(inputs: Path, outputs: Path, plan_files, force: bool, year, wait
     if not inputs.is_dir():
         raise click.ClickException(f"找不到输入文件夹 {inputs}：请新建该文件夹并放入统计报表，或用 --inputs 指定")
     try:
-        report = run(inputs, outputs, plan_files, force=force, year=year, lock_wait=wait, progress=_progress)
+        report = run(inputs, outputs, plan_files, force=force, year=year, lock_wait=wait, progress=_progress,
+                     district=district)
     except RunBusy:
         raise click.ClickException(f"另一个 excel-balance 正在处理 {outputs}，请等它完成后再运行")
     for line in summary_lines(report):
@@ -349,16 +351,21 @@ def email_command(init, settings_file, year, district, units, dry_run, resend, a
         raise SystemExit(1)
 
 
-def _progress(paths):
-    """A progress bar on the terminal when there is a lot to read (many files or a large one)."""
-    paths = list(paths)
-    if len(paths) <= 5 and all(p.stat().st_size < 5_000_000 for p in paths):
-        return paths
-    return _bar(paths)
+def _progress(items, label: str):
+    """A progress bar on the terminal when there is a lot to do: many files, a large one, or
+    many districts."""
+    items = list(items)
+    large = any(isinstance(i, Path) and i.stat().st_size >= 5_000_000 for i in items)
+    if len(items) <= 5 and not large:
+        return items
+    return _bar(items, label)
 
 
-def _bar(paths):
-    with click.progressbar(paths, label="读取统计报表", file=sys.stderr, item_show_func=lambda p: p.name if p else "") as bar:
+def _bar(items, label: str):
+    def name(item):
+        return item.name if isinstance(item, Path) else getattr(item, "district", "")
+
+    with click.progressbar(items, label=label, file=sys.stderr, item_show_func=lambda i: name(i) if i else "") as bar:
         yield from bar
 
 

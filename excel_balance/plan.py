@@ -220,6 +220,7 @@ class Plan:
     vetoes: tuple[Veto, ...]
     settings: Settings = Settings()
     label: str = ""
+    baseline_label: str = "现状"
     footnote_title: str = "说明："
     census_aliases: dict[str, str] = field(default_factory=dict)
     source: str = ""
@@ -230,9 +231,15 @@ class Plan:
                 return indicator
         raise KeyError(indicator_id)
 
+    @property
+    def standards_only(self) -> bool:
+        """A plan without yearly targets (the national standard): every year is judged on the standard."""
+        return not self.plan_years
+
     def target_year(self, year: int) -> int | None:
-        """The plan year whose targets judge `year`: later years use the last target."""
-        if year < self.plan_years[0]:
+        """The plan year whose targets judge `year`: later years use the last target; None for
+        the baseline year and for a standards-only plan."""
+        if self.standards_only or year < self.plan_years[0]:
             return None
         return min(year, self.plan_years[-1])
 
@@ -255,6 +262,7 @@ _TOP_KEYS = {
     "vetoes": False,
     "settings": False,
     "label": False,
+    "baseline_label": False,
     "footnote_title": False,
     "census_aliases": False,
 }
@@ -539,8 +547,8 @@ def _read_indicator(raw: dict, index: int, doc: dict, out: _Collector) -> Indica
 def _cross_references(doc: dict, out: _Collector) -> Plan | None:
     """Pass two: everything that relates one part of the plan to another."""
     years = doc.get("plan_years")
-    if not isinstance(years, list) or not years or not all(isinstance(y, int) for y in years):
-        out.add("plan_years", "应为年度列表，例如 [2020, 2021, 2022, 2023, 2024]")
+    if not isinstance(years, list) or not all(isinstance(y, int) for y in years):
+        out.add("plan_years", "应为年度列表，例如 [2020, 2021, 2022, 2023, 2024]；只有标准、没有年度目标的写 []")
         years = []
     elif years != sorted(set(years)):
         out.add("plan_years", "年度应从小到大且不重复")
@@ -598,6 +606,7 @@ def _cross_references(doc: dict, out: _Collector) -> Plan | None:
         vetoes=tuple(vetoes),
         settings=settings,
         label=str(doc.get("label") or ""),
+        baseline_label=str(doc.get("baseline_label") or "现状"),
         footnote_title=str(doc.get("footnote_title") or "说明："),
         census_aliases={str(k): str(v) for k, v in aliases.items()},
         source=out.file,

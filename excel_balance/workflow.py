@@ -7,8 +7,10 @@ same folder at once. A bad file is reported and the others are still processed.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+import os
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -43,10 +45,13 @@ from excel_balance.census.sniff import ZIP_MAGIC, is_ignored
 from excel_balance.delivery.unit_workbook import UNITS_FOLDER, unit_workbook_name, write_unit_workbooks
 from excel_balance.evaluate import evaluate
 from excel_balance.evaluate.model import Evaluation
+from excel_balance.report.summary_workbook import DistrictSummary, summarise_district, write_summary_workbook
 from excel_balance.evaluate.rules import Status
 from excel_balance.plan import Plan, load_plan
 from excel_balance.problems import Problem, ProblemsError
-from excel_balance.resources import default_plan_path, shipped_plan_paths
+from excel_balance.resources import default_plan_path, shipped_plan_paths, template_path
+
+NATIONAL_PLAN = "national.yaml"
 
 MANIFEST = ".excel-balance-manifest.json"
 LOCK = ".excel-balance.lock"
@@ -77,8 +82,13 @@ class DistrictOutcome:
     unit_folder: Path | None = None
     written: bool = False
     note: str = ""
-    evaluation: Evaluation | None = None
+    evaluation: Evaluation | None = None  # None when a worker process evaluated it
     problems: list[Problem] = field(default_factory=list)
+    summary: DistrictSummary | None = None
+    censuses: list[Census] = field(default_factory=list)
+
+    def evaluated(self) -> Evaluation:
+        return self.evaluation or evaluate(self.plan, self.censuses)
 
 
 @dataclass
@@ -88,6 +98,7 @@ class RunReport:
     districts: list[DistrictOutcome] = field(default_factory=list)
     applied: list[Correction] = field(default_factory=list)
     refused_corrections: list[Problem] = field(default_factory=list)
+    summary_workbook: Path | None = None
 
     @property
     def failed(self) -> bool:
@@ -168,24 +179,24 @@ def _combine_exports(report: RunReport) -> None:
         report.files.append(FileOutcome(Path(problem.file), "refused", "", [problem], combined=True))
 
 
-def choose_plan(district: str, given: list[Plan], bundled: Plan) -> Plan:
-    """--plan for the district (a single --plan serves every district), else a plan file in
-    templates/plans/ whose district matches, else the bundled plan."""
-    for plan in given:
-        if plan.district == district:
-            return plan
-    if len(given) == 1:
-        return given[0]
-    if bundled.district == district:
-        return bundled
-    for path in shipped_plan_paths():
-        try:
-            plan = load_plan(path)
-        except ProblemsError:
-            continue
-        if plan.district == district:
-            return plan
-    return bundled
+class PlanChooser:
+    """A district's plan: the --plan given for it, else a plan file in templates/plans/ whose
+    district matches, else the bundled national-standard plan (under the district's name)."""
+
+    def __init__(self, given: list[Plan], default: Plan):
+        self.by_district = {p.district: p for p in given}
+        self.by_district.setdefault(default.district, default)
+        for path in shipped_plan_paths():
+            try:
+                plan = load_plan(path)
+            except ProblemsError:
+                continue
+            self.by_district.setdefault(plan.district, plan)
+        self.national = load_plan(template_path("plans", NATIONAL_PLAN))
+
+    def __call__(self, district: str) -> Plan:
+        plan = self.by_district.get(district)
+        return plan if plan is not None else dataclasses.replace(self.national, district=district)
 
 
 def report_path(outputs: Path, evaluation: Evaluation) -> Path:
@@ -226,7 +237,8 @@ def run(
     force: bool = False,
     year: int | None = None,
     lock_wait: float = 10.0,
-    progress: Callable[[Iterable[Path]], Iterable[Path]] | None = None,
+    progress: Callable[[list, str], Iterable] | None = None,
+    district: str | None = None,
 ) -> RunReport:
     """Process every file in `inputs` into `outputs`; raises RunBusy if another run holds it."""
     inputs, outputs = Path(inputs), Path(outputs)
@@ -238,31 +250,132 @@ def run(
     except Timeout:
         raise RunBusy(str(outputs)) from None
     try:
-        return _run_locked(inputs, outputs, given, force, year, progress)
+        return _run_locked(inputs, outputs, given, force, year, progress, district)
     finally:
         lock.release()
 
 
-def _run_locked(inputs, outputs, given: list[Plan], force, year, progress) -> RunReport:
+def _run_locked(inputs, outputs, given: list[Plan], force, year, progress, only_district=None) -> RunReport:
     report = RunReport(inputs)
     reading_plan = given[0] if given else load_plan(default_plan_path())
     candidates, skipped = discover(inputs)
     report.files += skipped
-    for path in progress(candidates) if progress else candidates:
+    for path in progress(candidates, "读取统计报表") if progress else candidates:
         report.files.append(recognise(path, reading_plan, year))
     _combine_exports(report)
     corrections = _read_corrections(report)
     groups = _group_by_district(report, reading_plan.district)
+    if only_district:
+        groups = {d: g for d, g in groups.items() if d == only_district}
     _apply_corrections(report, groups, corrections)
     manifest = _load_manifest(outputs)
+    tasks = []
+    choose_plan = PlanChooser(given, reading_plan)
     for district, by_year in sorted(groups.items()):
+        plan = choose_plan(district)
+        censuses = [by_year[y].census for y in sorted(by_year)]
+        notes = [_correction_note(c) for c in report.applied if c.year in by_year and
+                 any(s.school_id == c.school_id for s in by_year[c.year].census.schools)]
+        target = outputs / f"{district}义务教育优质均衡推进情况_{max(by_year)}.xlsx"
         units = unit_folder(outputs, district, len(groups))
-        outcome = _report_district(district, by_year, choose_plan(district, given, reading_plan), report, outputs,
-                                   units, manifest, [c for _, c in corrections], force)
+        fingerprint = _fingerprint(plan, censuses, [c for _, c in corrections])
+        unit_files = [units / unit_workbook_name(u, max(by_year)) for u in plan.units]
+        unchanged = target.exists() and manifest.get(target.name) == fingerprint and all(p.exists() for p in unit_files)
+        tasks.append(DistrictTask(district, plan, censuses, target, units, notes, force or not unchanged, fingerprint))
+    for task, result in zip(tasks, _process(tasks, progress)):
+        outcome = DistrictOutcome(task.district, [c.year for c in task.censuses], task.plan, result.output or task.target,
+                                  task.units, result.written, result.note, result.evaluation, result.problems,
+                                  result.summary, task.censuses)
         report.districts.append(outcome)
-        if outcome.written:
-            _save_manifest(outputs, manifest)
+        if result.written:
+            manifest[task.target.name] = task.fingerprint
+    if any(d.written for d in report.districts):
+        _save_manifest(outputs, manifest)
+    summaries = [d for d in report.districts if d.summary is not None]
+    if len(summaries) > 1:
+        report.summary_workbook = write_summary_workbook(summaries, outputs, _region(report))
     return report
+
+
+@dataclass
+class DistrictTask:
+    """One district's work, picklable for a worker process."""
+
+    district: str
+    plan: Plan
+    censuses: list[Census]
+    target: Path
+    units: Path
+    notes: list
+    write: bool
+    fingerprint: dict
+
+
+@dataclass
+class DistrictResult:
+    summary: DistrictSummary | None = None
+    output: Path | None = None
+    written: bool = False
+    note: str = ""
+    problems: list[Problem] = field(default_factory=list)
+    evaluation: Evaluation | None = None  # kept only when evaluated in this process
+
+
+PARALLEL_FROM = 4  # districts; fewer are not worth starting processes for
+
+
+def _process(tasks: list[DistrictTask], progress) -> list[DistrictResult]:
+    """Evaluate and write each district: in worker processes (groups of districts) when there are
+    many, so that a province-wide run uses every core and holds one district's data at a time."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(tasks) < PARALLEL_FROM or workers < 2:
+        done = [process_district(task, keep=True) for task in (progress(tasks, "测算区县") if progress else tasks)]
+        return done
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = [tasks[i::workers * 4] for i in range(workers * 4)]  # small groups, spread evenly
+    chunks = [c for c in chunks if c]
+    results: dict[int, DistrictResult] = {}
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(process_districts, chunk) for chunk in chunks]
+        order = {id(t): n for n, t in enumerate(tasks)}
+        iterator = progress(futures, "测算区县") if progress else futures
+        for chunk, future in zip(chunks, iterator):
+            for task, result in zip(chunk, future.result()):
+                results[order[id(task)]] = result
+    return [results[n] for n in range(len(tasks))]
+
+
+def process_districts(tasks: list[DistrictTask]) -> list[DistrictResult]:
+    return [process_district(task) for task in tasks]
+
+
+def process_district(task: DistrictTask, keep: bool = False) -> DistrictResult:
+    """Evaluate one district and, when its inputs changed, write its report and unit workbooks."""
+    result = DistrictResult()
+    try:
+        evaluation = evaluate(task.plan, task.censuses)
+    except ProblemsError as exc:
+        result.problems = exc.problems
+        return result
+    result.summary = summarise_district(evaluation, task.target.name)
+    result.evaluation = evaluation if keep else None
+    if not task.write:
+        result.note = "输入未变化，未重写（需要重写请加 --force）"
+        return result
+    try:
+        result.output, result.note = _write(evaluation, task.target, task.notes)
+        write_unit_workbooks(evaluation, task.units, task.notes)
+    except OSError as exc:
+        result.problems = [Problem(task.target.name, "", f"写入报告失败（{exc.strerror or exc}），原有报告未改动")]
+        return result
+    result.written = True
+    return result
+
+
+def _region(report: RunReport) -> str:
+    regions = {f.census.region for f in report.files if f.kind == "census" and f.census.region}
+    return "、".join(sorted(regions)) or "全部区县"
 
 
 def _read_corrections(report: RunReport) -> list[tuple[Path, Correction]]:
@@ -276,9 +389,27 @@ def _read_corrections(report: RunReport) -> list[tuple[Path, Correction]]:
     return corrections
 
 
+def split_by_district(census: Census) -> list[Census]:
+    """A census covering several districts (a 区县 column) as one census per district."""
+    named = {s.district for s in census.schools if s.district}
+    if not named or named == {census.district}:
+        return [census]
+    parts = []
+    for district in sorted(named | ({""} if any(not s.district for s in census.schools) else set())):
+        rows = tuple(s for s in census.schools if s.district == district)
+        own = district or census.district
+        parts.append(dataclasses.replace(census, district=own, schools=rows,
+                                         recorded=census.recorded if own == census.district else {}))
+    return parts
+
+
 def _group_by_district(report: RunReport, default_district: str) -> dict[str, dict[int, FileOutcome]]:
     """Censuses by district and year; a second census of the same district and year is refused."""
     groups: dict[str, dict[int, FileOutcome]] = {}
+    for outcome in list(report.files):
+        if outcome.kind == "census" and len(parts := split_by_district(outcome.census)) > 1:
+            outcome.kind = "split"
+            report.files += [FileOutcome(outcome.path, "census", census=p, combined=True) for p in parts]
     for outcome in [f for f in report.files if f.kind == "census"]:
         census = outcome.census
         district = census.district or default_district
@@ -307,39 +438,9 @@ def _apply_corrections(report: RunReport, groups, corrections: list[tuple[Path, 
     report.refused_corrections += [unmatched(c, p.name) for p, c in corrections if id(c) not in settled]
 
 
-def unit_folder(outputs: Path, district: str, districts: int) -> Path:
+def unit_folder(outputs: Path, district: str, districts: int) -> Path:  # noqa: D103
     """outputs/责任单位/, with a folder per district when a run covers several."""
     return outputs / UNITS_FOLDER if districts == 1 else outputs / UNITS_FOLDER / district
-
-
-def _report_district(district, by_year, plan, report, outputs, units, manifest, corrections, force) -> DistrictOutcome:
-    outcome = DistrictOutcome(district, sorted(by_year), plan)
-    censuses = [by_year[y].census for y in sorted(by_year)]
-    try:
-        evaluation = evaluate(plan, censuses)
-    except ProblemsError as exc:
-        outcome.problems = exc.problems
-        return outcome
-    outcome.evaluation = evaluation
-    target = outcome.output = report_path(outputs, evaluation)
-    outcome.unit_folder = units
-    fingerprint = _fingerprint(plan, censuses, corrections)
-    unit_files = [units / unit_workbook_name(u, evaluation.latest.year) for u in plan.units]
-    unchanged = target.exists() and manifest.get(target.name) == fingerprint and all(p.exists() for p in unit_files)
-    if unchanged and not force:
-        outcome.note = "输入未变化，未重写（需要重写请加 --force）"
-        return outcome
-    notes = [_correction_note(c) for c in report.applied if c.year in by_year and
-             any(s.school_id == c.school_id for s in by_year[c.year].census.schools)]
-    try:
-        outcome.output, outcome.note = _write(evaluation, target, notes)
-        write_unit_workbooks(evaluation, units, notes)
-    except OSError as exc:
-        outcome.problems = [Problem(target.name, "", f"写入报告失败（{exc.strerror or exc}），原有报告未改动")]
-        return outcome
-    outcome.written = True
-    manifest[target.name] = fingerprint
-    return outcome
 
 
 def _correction_note(correction: Correction) -> tuple[str, ...]:
@@ -360,13 +461,9 @@ def _write(evaluation: Evaluation, target: Path, corrections) -> tuple[Path, str
         return fallback, f"原报告 {target.name} 正被占用（可能在 Excel 中打开），已另存为 {fallback.name}"
 
 
-def status_counts(evaluation: Evaluation) -> Counter:
-    return Counter(c.status for c in evaluation.latest.cells.values())
-
-
 def summary_lines(report: RunReport) -> list[str]:
     """The Chinese summary a run ends with."""
-    kinds = Counter(f.kind for f in report.files if not f.combined)
+    kinds = Counter("census" if f.kind == "split" else f.kind for f in report.files if not f.combined)
     extra = "".join(f"，{label} {kinds[kind]} 个" for kind, label in
                     (("export", "统计导出"), ("supplement", "补充表"), ("campuses", "校点归属表")) if kinds[kind])
     lines = [f"读取 {report.inputs}：统计报表 {kinds['census']} 个{extra}，修正表 {kinds['corrections']} 个，"
@@ -397,14 +494,15 @@ def summary_lines(report: RunReport) -> list[str]:
         lines.append(f"{district.district}（{years}年，规划：{Path(district.plan.source).name or '内置'}）→ "
                      f"{district.output}（{district.note}）")
         lines.append(f"  各责任单位的工作簿：{district.unit_folder}/")
-        counts = status_counts(district.evaluation)
-        latest = district.evaluation.latest.year
+        summary = district.summary
+        counts = summary.counts
         lines.append(
-            f"  {latest}年：按规划推进 {counts[Status.MET] + counts[Status.TARGET_MET]} 项，"
+            f"  {summary.year}年：按规划推进 {counts[Status.MET] + counts[Status.TARGET_MET]} 项，"
             f"接近目标 {counts[Status.NEAR]} 项，落后 {counts[Status.BEHIND] + counts[Status.NOT_MET]} 项，"
             f"无数据 {counts[Status.NO_DATA]} 项（按指标和学段计）")
-        verdict = district.evaluation.verdict
-        lines.append("  总体判断：" + ("已达到优质均衡标准" if verdict.certified else f"尚有 {len(verdict.obstacles)} 项差距，详见报告"))
+        lines.append("  总体判断：" + ("已达到优质均衡标准" if summary.certified else f"尚有 {summary.obstacles} 项差距，详见报告"))
+    if report.summary_workbook:
+        lines.append(f"各区县汇总：{report.summary_workbook}")
     if not report.districts and not any(f.kind == "refused" for f in report.files):
         lines.append(f"{report.inputs} 中没有统计报表：请把当年的教育事业统计报表放进该文件夹")
     return lines
@@ -415,7 +513,7 @@ def email_evaluation(inputs: Path, outputs: Path, plan_file: Path | None, distri
     """The evaluation whose unit workbooks are mailed, and their folder: a run of inputs/ (which
     rewrites nothing when nothing changed), cut at `year` when an earlier year is asked for."""
     report = run(inputs, outputs, [plan_file] if plan_file else [])
-    outcomes = [d for d in report.districts if d.evaluation is not None]
+    outcomes = [d for d in report.districts if d.summary is not None]
     if district:
         outcomes = [d for d in outcomes if d.district == district]
     if not outcomes:
@@ -423,7 +521,7 @@ def email_evaluation(inputs: Path, outputs: Path, plan_file: Path | None, distri
     if len(outcomes) > 1:
         raise LookupError(f"输入中有多个区县（{'、'.join(d.district for d in outcomes)}）：请用 --district 指定")
     outcome = outcomes[0]
-    evaluation = outcome.evaluation
+    evaluation = outcome.evaluated()
     if year is not None and year != evaluation.latest.year:
         censuses = [r.census for y, r in evaluation.years.items() if y <= year]
         if year not in evaluation.years:

@@ -186,7 +186,7 @@ def _read_sheet(path: Path, name: str, level: str, sha: str, year: int, grid, st
     by_path = {p: c for c, p in paths.items()}
     result = ExportSheet(path.name, name, level, sha, year)
     identity = {key: by_path.get(p) for key, p in mapping.identity.items()}
-    for key in ("name", "school_id", "school_type"):
+    for key in ("name", "school_id", "school_type"):  # region, district, counted, parent may be absent
         if identity[key] is None:
             ctx.error(name, "", f"缺少“{mapping.identity[key]}”列")
     columns: dict[str, tuple[int, ...]] = {}
@@ -218,6 +218,7 @@ def _read_sheet(path: Path, name: str, level: str, sha: str, year: int, grid, st
         if any(w in text("name") for w in ("合计", "总计")):
             continue
         item = {"_row": r + 1, "name": text("name"), "school_id": text("school_id"), "district": text("district"),
+                "region": text("region"),
                 "parent_id": text("parent_id"), "counted": text("counted") not in ("0", "否")}
         if not _ID.match(item["school_id"]):
             ctx.error(name, cell_ref(r, identity["school_id"]), f"学校标识码应为10位数字，现为“{item['school_id']}”")
@@ -450,8 +451,9 @@ def _combine_group(district, year, parts, supplements, campuses, mapping):
     sha = hashlib.sha256("".join(sorted({p.sha256 for p in parts}) + ([supplement.sha256] if supplement else []))
                          .encode()).hexdigest()
     names = "、".join(files + ([supplement.file] if supplement else []))
+    regions = sorted({row["region"] for part in parts for row in part.rows if row.get("region")})
     return Census(names, sha, district, year, tuple(rows), supplement.recorded if supplement else {},
-                  missing=missing, sources=tuple(sorted(sources.items()))), []
+                  missing=missing, sources=tuple(sorted(sources.items())), region="、".join(regions)), []
 
 
 def _complete(values: dict[str, float], mapping: ExportMapping) -> dict[str, float]:

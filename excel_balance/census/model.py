@@ -22,6 +22,7 @@ class SchoolRow:
     counted: bool = True
     parent_id: str = ""
     row: int = field(default=0, compare=False)  # sheet row (1-based), for messages
+    district: str = ""  # from a 区县 / 统计三级 column, in files covering several districts
 
     def value(self, key: str) -> float:
         return self.values.get(key, 0.0)
@@ -52,3 +53,4 @@ class Census:
     columns: frozenset[str] = frozenset()  # the optional columns the file has
     missing: frozenset[str] = frozenset()  # figures no input gave (exports without a supplement)
     sources: tuple[tuple[str, str], ...] = ()  # (figure, where it came from), for the data notes
+    region: str = ""  # the city or province of a file covering several districts (统计二级)

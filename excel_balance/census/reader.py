@@ -295,7 +295,8 @@ def _read_rows(grid, header: Header, present: list[str], sheet: str, ctx: Contex
         ctx.error(sheet, cell_ref(r, col), message)
     get = fields.get
     blank = [""] * len(data)
-    sponsor, urban, counted, parent = (get(k, blank) for k in ("sponsor", "urban_rural", "counted", "parent_id"))
+    sponsor, urban, counted, parent, districts = (
+        get(k, blank) for k in ("sponsor", "urban_rural", "counted", "parent_id", "district"))
     ids, names = fields["school_id"], fields["name"]
     pick = itemgetter(*cols) if len(cols) > 1 else (lambda row: (row[cols[0]],))
     schools = []

@@ -179,6 +179,7 @@ SCHOOL_COLUMNS: tuple[Column, ...] = (
     Column("art_rooms_relaxed", "放宽面积美术专用教室数", Kind.INT, "间", required=False,
            note="2016年及以前建成：不小于67㎡；乡村小规模学校：小学54㎡、初中61㎡", refinement="relaxed_room_areas"),
     Column("migrant_students", "随迁子女在校生数", Kind.INT, "人", required=False, refinement="relaxed_size_limits"),
+    Column("district", "区县", Kind.TEXT, required=False, note="全市、全省汇总的报表按区县拆分；只有一个区县时可不填"),
 )
 COLUMNS_BY_KEY = {c.key: c for c in SCHOOL_COLUMNS}
 

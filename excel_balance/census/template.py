@@ -69,7 +69,7 @@ def write_template(
     """Write a census workbook; `schools` rows are dicts by column key, `recorded` by (code, level)."""
     target = Path(target)
     with atomic_path(target) as tmp:
-        workbook = new_workbook(tmp, "教育事业统计报表（优质均衡测算用）", document_time(year or plan.plan_years[0]))
+        workbook = new_workbook(tmp, "教育事业统计报表（优质均衡测算用）", document_time(year or (plan.plan_years or (plan.baseline_year,))[0]))
         formats = Formats(workbook)
         _school_sheet(workbook, formats, list(schools))
         _district_sheet(workbook, formats, plan, recorded or {})

@@ -159,7 +159,9 @@ def judge_qualitative(plan, indicator, level, year, recorded: RecordedValue | No
 def _judge_word(column: _Column, recorded: RecordedValue) -> Cell:
     """达标/未达标, or 无/有 where 无 is the goal (无过重课业负担)."""
     goals = [cells[column.level].target for cells in column.indicator.targets.values() if column.level in cells]
-    expected = next((g.expected for g in goals if isinstance(g, QualitativeTarget)), "达标")
+    expected = next((g.expected for g in goals if isinstance(g, QualitativeTarget)), None)
+    if expected is None:  # a standards-only plan: the standard's own text says whether 无 is the goal
+        expected = "无" if column.indicator.baseline.get(column.level) == "无" else "达标"
     met = recorded.text == expected or (expected == "达标" and recorded.text in MET_WORDS)
     status = standard_status(met) if column.is_baseline else yearly_status(met, met, False)
     text = recorded.text + (f"（{recorded.note}）" if recorded.note else "")

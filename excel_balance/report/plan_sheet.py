@@ -107,7 +107,7 @@ def write_plan_sheet(
     sheet.set_row(row, TITLE_HEIGHT)
     row += 1
     header_top = row
-    row = _write_header(sheet, row, columns, formats)
+    row = _write_header(sheet, row, columns, formats, plan.baseline_label)
     body_top = row
 
     blocks: list[tuple[str, int, int]] = []  # (area, first row, last row) per indicator
@@ -142,13 +142,14 @@ def write_plan_sheet(
     return row
 
 
-def _write_header(sheet: Worksheet, row: int, columns: Columns, formats: Formats) -> int:
+def _write_header(sheet: Worksheet, row: int, columns: Columns, formats: Formats, baseline_label: str = "现状") -> int:
     header = formats.header
     sheet.merge_range(row, AREA_COL, row + 2, AREA_COL, "指标名称", header)
     sheet.merge_range(row, TEXT_COL, row + 2, TEXT_COL, "内容与标准", header)
-    sheet.merge_range(row, BASELINE_COL, row + 1, BASELINE_COL + 1, "现状", header)
+    sheet.merge_range(row, BASELINE_COL, row + 1, BASELINE_COL + 1, baseline_label, header)
     last_year_col = columns.units - 1
-    sheet.merge_range(row, FIRST_YEAR_COL, row, last_year_col, "达标规划（达标学校数/学校总数）", header)
+    if columns.years:  # a standards-only plan has no yearly targets
+        sheet.merge_range(row, FIRST_YEAR_COL, row, last_year_col, "达标规划（达标学校数/学校总数）", header)
     for year, col in columns.value_columns()[1:]:
         sheet.merge_range(row + 1, col, row + 1, col + 1, f"{year}年", header)
     for _, col in columns.value_columns():

@@ -80,6 +80,8 @@ def write_progress_sheet(sheet, evaluation: Evaluation, formats: Formats, title:
         height = 0.0
         for year, col in columns.value_columns():
             census_year = plan.baseline_year if year is None else year
+            if plan.standards_only:  # its one column: the latest census against the standard
+                census_year = evaluation.latest.year
             result = by_year.get(census_year)
             texts, cell_formats = {}, {}
             for level in indicator.levels:

@@ -79,7 +79,9 @@ def write_trend_sheet(workbook, evaluation: Evaluation, formats: Formats) -> Non
         if not charted(indicator):
             continue
         for level in indicator.levels:
-            if all(indicator.targets[y][level].target is None for y in plan.plan_years):
+            if plan.standards_only and indicator.baseline.get(level) is None:
+                continue
+            if not plan.standards_only and all(indicator.targets[y][level].target is None for y in plan.plan_years):
                 continue
             first, names = row + 1, []
             for name, values in trend_series(evaluation, indicator, level, years):
