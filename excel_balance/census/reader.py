@@ -308,7 +308,7 @@ def _read_rows(grid, header: Header, present: list[str], sheet: str, ctx: Contex
             values.update(patches[k])
             values = {key: v for key, v in values.items() if v is not _MISSING}
         schools.append(SchoolRow(ids[k], names[k], types[k], values, sponsor[k], urban[k], counted[k] != "否",
-                                 parent[k], rows[k] + 1))
+                                 parent[k], rows[k] + 1, districts[k]))
     return schools, totals
 
 
