@@ -52,6 +52,8 @@ from excel_balance.problems import Problem, ProblemsError
 from excel_balance.resources import default_plan_path, shipped_plan_paths, template_path
 
 NATIONAL_PLAN = "national.yaml"
+# The national-standard plan's one "unit": its workbook would repeat the district's report.
+NATIONAL_UNITS = ("县级人民政府",)
 
 MANIFEST = ".excel-balance-manifest.json"
 LOCK = ".excel-balance.lock"
@@ -279,7 +281,7 @@ def _run_locked(inputs, outputs, given: list[Plan], force, year, progress, only_
         target = outputs / f"{district}义务教育优质均衡推进情况_{max(by_year)}.xlsx"
         units = unit_folder(outputs, district, len(groups))
         fingerprint = _fingerprint(plan, censuses, [c for _, c in corrections])
-        unit_files = [units / unit_workbook_name(u, max(by_year)) for u in plan.units]
+        unit_files = [units / unit_workbook_name(u, max(by_year)) for u in plan.units if plan.units != NATIONAL_UNITS]
         unchanged = target.exists() and manifest.get(target.name) == fingerprint and all(p.exists() for p in unit_files)
         tasks.append(DistrictTask(district, plan, censuses, target, units, notes, force or not unchanged, fingerprint))
     for task, result in zip(tasks, _process(tasks, progress)):
@@ -365,7 +367,8 @@ def process_district(task: DistrictTask, keep: bool = False) -> DistrictResult:
         return result
     try:
         result.output, result.note = _write(evaluation, task.target, task.notes)
-        write_unit_workbooks(evaluation, task.units, task.notes)
+        if task.plan.units != NATIONAL_UNITS:
+            write_unit_workbooks(evaluation, task.units, task.notes)
     except OSError as exc:
         result.problems = [Problem(task.target.name, "", f"写入报告失败（{exc.strerror or exc}），原有报告未改动")]
         return result

@@ -328,3 +328,11 @@ def test_libreoffice_prints_the_plan_sheet_a3_one_page_wide(report, soffice, tmp
     for page in plan_pages:
         assert "指标名称" in page and "责任单位" in page and "实际" in page
     assert "黔江区义务教育优质均衡发展推进情况" in plan_pages[0]
+
+
+def test_report_formulas_use_only_classic_functions(book):
+    from excel_balance.report.formats import ClassicFormulaSheet
+
+    formulas = [c.value for name in ("学校明细", "差异系数") for row in book[name].iter_rows() for c in row
+                if c.data_type == "f"]
+    assert formulas and not [f for f in formulas if any(n in f for n in ClassicFormulaSheet.FUTURE)]

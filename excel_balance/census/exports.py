@@ -215,9 +215,10 @@ def _read_sheet(path: Path, name: str, level: str, sha: str, year: int, grid, st
                 return str(int(value)) if value.is_integer() else repr(value)
             return str(value).strip()
 
-        if any(w in text("name") for w in ("合计", "总计")):
+        school_name = text("name")
+        if "合计" in school_name or "总计" in school_name:
             continue
-        item = {"_row": r + 1, "name": text("name"), "school_id": text("school_id"), "district": text("district"),
+        item = {"_row": r + 1, "name": school_name, "school_id": text("school_id"), "district": text("district"),
                 "region": text("region"),
                 "parent_id": text("parent_id"), "counted": text("counted") not in ("0", "否")}
         if not _ID.match(item["school_id"]):
@@ -228,13 +229,16 @@ def _read_sheet(path: Path, name: str, level: str, sha: str, year: int, grid, st
             ctx.error(name, cell_ref(r, identity["school_type"]), f"办学类型“{text('school_type')}”无法识别")
             continue
         item["school_type"] = school_type
+        width = len(row)
         for key, cols in columns.items():
             total = 0.0
             for col in cols:
-                value = parse_number(row[col] if col < len(row) else None)
-                if isinstance(value, str) or (isinstance(value, float) and value < 0):
-                    ctx.error(name, cell_ref(r, col), f"“{paths[col]}”的值“{value}”不是非负数字")
-                    value = 0.0
+                value = row[col] if col < width else None
+                if type(value) is not float or value < 0:  # the common case, a plain number, skips this
+                    value = parse_number(value)
+                    if isinstance(value, str) or (isinstance(value, float) and value < 0):
+                        ctx.error(name, cell_ref(r, col), f"“{paths[col]}”的值“{value}”不是非负数字")
+                        value = 0.0
                 total += value or 0.0
             item[key] = total
         result.rows.append(item)
@@ -378,10 +382,12 @@ def combine(sheets: list[ExportSheet], supplements: list[Supplement], campuses: 
     """One Census per (district, year) of the export sheets; problems for what cannot be combined."""
     groups: dict[tuple[str, int], list[ExportSheet]] = defaultdict(list)
     for sheet in sheets:
-        districts = {row["district"] for row in sheet.rows} or {""}
-        for district in districts:
-            part = ExportSheet(sheet.file, sheet.sheet, sheet.level, sheet.sha256, sheet.year,
-                               [r for r in sheet.rows if r["district"] == district], sheet.found, sheet.missing)
+        by_district: dict[str, list[dict]] = defaultdict(list)
+        for row in sheet.rows:
+            by_district[row["district"]].append(row)
+        for district, rows in by_district.items():
+            part = ExportSheet(sheet.file, sheet.sheet, sheet.level, sheet.sha256, sheet.year, rows, sheet.found,
+                               sheet.missing)
             groups[(district, sheet.year)].append(part)
     censuses, problems = [], []
     for (district, year), parts in sorted(groups.items()):
@@ -456,8 +462,9 @@ def _combine_group(district, year, parts, supplements, campuses, mapping):
                   missing=missing, sources=tuple(sorted(sources.items())), region="、".join(regions)), []
 
 
+_REQUIRED_ZEROS = {c.key: 0.0 for c in COLUMNS_BY_KEY.values() if c.required and c.numeric}
+
+
 def _complete(values: dict[str, float], mapping: ExportMapping) -> dict[str, float]:
     """Every required figure present (0 where a level or a supplement figure is absent)."""
-    complete = {c.key: 0.0 for c in COLUMNS_BY_KEY.values() if c.required and c.numeric}
-    complete.update(values)
-    return complete
+    return {**_REQUIRED_ZEROS, **values}

@@ -64,11 +64,11 @@ class ClassicFormulaSheet(Worksheet):
 
     XlsxWriter rewrites every formula through some thirty regular expressions to prefix Excel
     365 functions (FILTER, XLOOKUP, …); with thousands of formulas that dominated writing the
-    report. None of those functions is used here, so only the leading "=" is removed.
+    report. None of those functions is used here (a test checks every formula of a report), so
+    only the leading "=" is removed.
     """
 
     FUTURE = ("FILTER(", "XLOOKUP(", "LAMBDA(", "LET(", "SORT(", "UNIQUE(", "SEQUENCE(", "SWITCH(", "IFS(")
 
     def _prepare_formula(self, formula, expand_future_functions=False):
-        assert not any(name in formula for name in self.FUTURE), formula
         return formula[1:] if formula.startswith("=") else formula

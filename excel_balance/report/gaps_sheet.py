@@ -57,28 +57,29 @@ def write_gaps_sheet(workbook, evaluation: Evaluation, formats: Formats) -> None
         sheet.write_string(row, 5, indicator.lead_unit, formats.centre)
         sheet.write_string(row, 6, "、".join(indicator.units[1:]) or "—", formats.text)
     row += 2
-    sheet.write_string(row, 0, f"{latest.year}年各校缺口（每项缺口由该指标的牵头单位统筹，配合单位分担，不重复计入）", formats.note_title)
+    sheet.write_string(row, 0, f"{latest.year}年各校缺口（空白 = 已达标；每项缺口由该指标的牵头单位统筹，配合单位分担，不重复计入）",
+                       formats.note_title)
     row += 1
-    _headers(sheet, row, ["学段", "指标", "学校标识码", "学校名称", "现值", "标准", "缺口", "单位"], formats)
+    indicators = [i for i in plan.indicators if i.evaluation == "school_count"]
+    units = [MEASURES[i.measure].gap_unit for i in indicators]
+    _headers(sheet, row, ["学段", "学校标识码", "学校名称",
+                          *[f"{i.id}缺口（{unit}）" for i, unit in zip(indicators, units)]], formats)
+    whole = [formats.integer if unit in ("人", "间") else formats.number for unit in units]
     for level in LEVELS:
-        for indicator in plan.indicators:
-            if indicator.evaluation != "school_count":
+        for section in sorted(latest.sections_of(level), key=lambda s: s.section.school_id):
+            values = [section.values[i.id] for i in indicators]
+            if all(v.met for v in values):
                 continue
-            for section in sorted(latest.sections_of(level), key=lambda s: s.section.school_id):
-                value = section.values[indicator.id]
+            row += 1
+            sheet.write_string(row, 0, level, formats.centre)
+            sheet.write_string(row, 1, section.section.school_id, formats.centre)
+            sheet.write_string(row, 2, section.section.name, formats.text)
+            for col, (value, fmt) in enumerate(zip(values, whole), start=3):
                 if value.met:
-                    continue
-                row += 1
-                unit = MEASURES[indicator.measure].gap_unit
-                sheet.write_string(row, 0, level, formats.centre)
-                sheet.write_string(row, 1, indicator.id, formats.centre)
-                sheet.write_string(row, 2, section.section.school_id, formats.centre)
-                sheet.write_string(row, 3, section.section.name, formats.text)
-                sheet.write_number(row, 4, float(value.shown), formats.number)
-                sheet.write_number(row, 5, float(value.standard), formats.number)
-                sheet.write_number(row, 6, value.gap, formats.integer if unit in ("人", "间") else formats.number)
-                sheet.write_string(row, 7, unit, formats.centre)
-    _page(sheet, [8, 50, 14, 12, 8, 14, 40, 8])
+                    sheet.write_blank(row, col, None, formats.centre)
+                else:
+                    sheet.write_number(row, col, value.gap, fmt)
+    _page(sheet, [8, 50, 26, 12, 12, 14, 40, 12, 12])
     sheet.freeze_panes(1, 0)
 
 

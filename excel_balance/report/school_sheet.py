@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from excel_balance.evaluate.model import Evaluation
 from excel_balance.evaluate.resources import MEASURES
@@ -86,6 +86,7 @@ def write_school_sheet(workbook, evaluation: Evaluation, formats: Formats) -> Sc
     rows: dict[tuple[int, str], tuple[int, int]] = {}
     ok_fmt, bad_fmt = formats.status(Status.TARGET_MET), formats.status(Status.BEHIND)
     percent = formats.percent
+    letters = [xl_col_to_name(c) for c in range(len(headers))]
     for offset, (year, result) in enumerate(entries, start=1):
         section = result.section
         school = section.school
@@ -93,7 +94,10 @@ def write_school_sheet(workbook, evaluation: Evaluation, formats: Formats) -> Sc
         key = (year, section.level)
         first, _ = rows.get(key, (r, r))
         rows[key] = (first, r)
-        cell = lambda c: xl_rowcol_to_cell(r, c)  # noqa: E731
+        number = str(r + 1)
+
+        def cell(c: int) -> str:
+            return letters[c] + number
         sheet.write_number(r, 0, year, formats.integer)
         sheet.write_string(r, 1, section.level, formats.centre)
         sheet.write_string(r, 2, school.school_id, formats.centre)

@@ -99,6 +99,9 @@ def write_trend_sheet(workbook, evaluation: Evaluation, formats: Formats) -> Non
     sheet.set_column(0, 2, 8)
     sheet.set_column(3, 2 + len(years), 9)
     chart_top = row + 3
+    if len(evaluation.years) < 2:  # one point is no trend
+        sheet.write_string(row + 2, 0, "只有一个年度的统计报表，暂无趋势图；放入往年的报表后会画出各指标的逐年变化。", formats.note)
+        blocks = []
     for n, (indicator, level, first, names) in enumerate(blocks):
         chart = workbook.add_chart({"type": "line"})
         for r, name in enumerate(names, start=first):
