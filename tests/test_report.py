@@ -155,16 +155,17 @@ def test_gap_totals(book):
     sheet = book["缺口测算"]
     totals = {(r[0].value, r[1].value[:2]): (r[2].value, r[3].value, r[4].value, r[5].value, r[6].value)
               for r in sheet.iter_rows(min_row=2, max_row=15) if r[0].value}
+    assert sheet["B2"].value == "R1 高于规定学历教师数（人）"
     # R1 小学: 石会 needs ⌈4.2 × 300 / 100 − 12⌉ = 1 teacher.
-    assert totals[("小学", "1.")] == (1, 1, "人", "区教委", "区人力社保局")
+    assert totals[("小学", "R1")] == (1, 1, "人", "区教委", "区人力社保局")
     # R3 初中: 民族 ⌈0.9 × 9 − 8⌉ = 1, 育英 ⌈0.9 × 4.5 − 4⌉ = 1.
-    assert totals[("初中", "3.")][:3] == (2, 2, "人")
+    assert totals[("初中", "R3")][:3] == (2, 2, "人")
     # R4 小学: none short.
-    assert totals[("小学", "4.")][:2] == (0, 0)
+    assert totals[("小学", "R4")][:2] == (0, 0)
     # R6 小学: 石会 (60 − 55) = 5, 白土 (12 − 10) = 2, 正阳 41.2 − 86 × 206/437 = 0.65995 万元.
-    assert totals[("小学", "6.")][0] == 3
-    assert totals[("小学", "6.")][1] == pytest.approx(5 + 2 + (41.2 - 86 * 206 / 437))
-    assert totals[("小学", "6.")][3:] == ("区教委", "区财政局、区经济信息委")
+    assert totals[("小学", "R6")][0] == 3
+    assert totals[("小学", "R6")][1] == pytest.approx(5 + 2 + (41.2 - 86 * 206 / 437))
+    assert totals[("小学", "R6")][3:] == ("区教委", "区财政局、区经济信息委")
 
 
 def test_todo_list_for_next_year(book):

@@ -8,8 +8,10 @@ from excel_balance.evaluate.resources import MEASURES
 from excel_balance.evaluate.todo import todo_list
 from excel_balance.plan import LEVELS
 from excel_balance.report.formats import Formats
+from excel_balance.report.layout import line_count, row_height
 
 GAPS_SHEET = "缺口测算"
+GAP_WIDTH = 13
 TODO_SHEET = "攻坚清单"
 
 
@@ -44,18 +46,21 @@ def write_gaps_sheet(workbook, evaluation: Evaluation, formats: Formats) -> None
     plan, latest = evaluation.plan, evaluation.latest
     sheet = workbook.add_worksheet(GAPS_SHEET)
     headers = ["学段", "指标", "未达标学校数", "缺口合计", "单位", "牵头单位", "配合单位"]
-    _headers(sheet, 0, headers, formats)
+    _headers(sheet, 0, headers[:6], formats)
+    sheet.merge_range(0, 6, 0, 9, headers[6], formats.header)
     row = 0
     for level, indicator_id, count, total, unit in gap_totals(evaluation):
         indicator = plan.indicator(indicator_id)
+        helpers = "、".join(indicator.units[1:]) or "—"
         row += 1
         sheet.write_string(row, 0, level, formats.centre)
-        sheet.write_string(row, 1, indicator.text, formats.text)
+        sheet.write_string(row, 1, f"{indicator.id} {MEASURES[indicator.measure].label}", formats.text)
         sheet.write_number(row, 2, count, formats.integer)
         sheet.write_number(row, 3, total, formats.integer if unit in ("人", "间") else formats.number)
         sheet.write_string(row, 4, unit, formats.centre)
         sheet.write_string(row, 5, indicator.lead_unit, formats.centre)
-        sheet.write_string(row, 6, "、".join(indicator.units[1:]) or "—", formats.text)
+        sheet.merge_range(row, 6, row, 9, helpers, formats.text)
+        sheet.set_row(row, row_height(line_count(helpers, 4 * GAP_WIDTH)))
     row += 2
     sheet.write_string(row, 0, f"{latest.year}年各校缺口（空白 = 已达标；每项缺口由该指标的牵头单位统筹，配合单位分担，不重复计入）",
                        formats.note_title)
@@ -64,6 +69,7 @@ def write_gaps_sheet(workbook, evaluation: Evaluation, formats: Formats) -> None
     units = [MEASURES[i.measure].gap_unit for i in indicators]
     _headers(sheet, row, ["学段", "学校标识码", "学校名称",
                           *[f"{i.id}缺口（{unit}）" for i, unit in zip(indicators, units)]], formats)
+    sheet.set_row(row, 30)
     whole = [formats.integer if unit in ("人", "间") else formats.number for unit in units]
     for level in LEVELS:
         for section in sorted(latest.sections_of(level), key=lambda s: s.section.school_id):
@@ -79,7 +85,7 @@ def write_gaps_sheet(workbook, evaluation: Evaluation, formats: Formats) -> None
                     sheet.write_blank(row, col, None, formats.centre)
                 else:
                     sheet.write_number(row, col, value.gap, fmt)
-    _page(sheet, [8, 50, 26, 12, 12, 14, 40, 12, 12])
+    _page(sheet, [8, 36, 26, *[GAP_WIDTH] * len(indicators)])
     sheet.freeze_panes(1, 0)
 
 
