@@ -103,7 +103,11 @@ def write_export(path: Path, level: str, rows: list[dict], year: int = 2022, ren
         for c, text in enumerate(identity):
             sheet.write_string(r, c, text)
         for c, column in enumerate(columns[len(IDENTITY):], start=len(IDENTITY)):
-            sheet.write_number(r, c, values.get(column, 0))
+            value = values.get(column, 0)
+            if isinstance(value, str):
+                sheet.write_string(r, c, value)
+            else:
+                sheet.write_number(r, c, value)
         r += 1
     workbook.close()
     return path

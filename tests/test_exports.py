@@ -187,3 +187,35 @@ def test_run_and_check_with_exports(exports, tmp_path, monkeypatch, qianjiang):
     notes = openpyxl.load_workbook(tmp_path / "outputs" / "黔江区义务教育优质均衡推进情况_2022.xlsx")["数据说明"]
     texts = [c.value for row in notes.iter_rows() for c in row if c.value]
     assert "数据来源（统计系统导出）" in texts and "2022年 小学在校生数" in texts
+
+
+def test_an_export_cell_that_is_not_a_number_is_named(tmp_path):
+    rows = export_schools()
+    rows[0]["students_primary"] = "八百"
+    path = write_export(tmp_path / "2022小学基层表.xlsx", "小学", rows)
+    with pytest.raises(ProblemsError) as caught:
+        read_export(path)
+    # Row 6: a title row, four header rows, then 城南小学; 在校生数/合计 is the 8th column (H).
+    assert [str(p) for p in caught.value.problems] == [
+        "2022小学基层表.xlsx 基层表!H6：“在校生数/合计”的值“八百”不是非负数字"]
+
+
+def test_the_campus_table_file_in_a_run(tmp_path, monkeypatch):
+    rows = export_schools()
+    rows.append(school("0500114088", "石会小学（村小校点）", "小学", counted="否", students_primary=25, classes_primary=2,
+                       qualified_primary=2, teaching_area=150, sports_area=200, equipment_value=3, multimedia_rooms=1))
+    monkeypatch.chdir(tmp_path)
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    write_export(inputs / "2022小学基层表.xlsx", "小学", rows)
+    write_export(inputs / "2022中学基层表.xlsx", "初中", rows)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["run"])
+    assert result.exit_code == 1 and "  无法合并：2022小学基层表.xlsx" in result.output
+    assert runner.invoke(cli, ["template", "--campuses"]).output == "已生成校点归属表：inputs/校点归属.xlsx\n"
+    book = openpyxl.load_workbook(inputs / "校点归属.xlsx")
+    book.active.append(["石会小学（村小校点）", "", "0500114002"])
+    book.save(inputs / "校点归属.xlsx")
+    result = runner.invoke(cli, ["run"])
+    assert result.exit_code == 0, result.output
+    assert "统计导出 2 个，校点归属表 1 个" in result.output
