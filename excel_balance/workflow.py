@@ -45,6 +45,7 @@ from excel_balance.census.sniff import ZIP_MAGIC, is_ignored
 from excel_balance.delivery.unit_workbook import UNITS_FOLDER, unit_workbook_name, write_unit_workbooks
 from excel_balance.evaluate import evaluate
 from excel_balance.evaluate.model import Evaluation
+from excel_balance.report.workbook import report_file_name
 from excel_balance.report.summary_workbook import DistrictSummary, summarise_district, write_summary_workbook
 from excel_balance.evaluate.rules import Status
 from excel_balance.plan import Plan, load_plan
@@ -201,12 +202,6 @@ class PlanChooser:
         return plan if plan is not None else dataclasses.replace(self.national, district=district)
 
 
-def report_path(outputs: Path, evaluation: Evaluation) -> Path:
-    from excel_balance.report.workbook import report_name
-
-    return outputs / report_name(evaluation)
-
-
 def _fingerprint(plan: Plan, censuses: list[Census], corrections: list[Correction]) -> dict:
     """What a report depends on: the tool, the plan's content, the inputs' content, corrections."""
     return {
@@ -278,7 +273,7 @@ def _run_locked(inputs, outputs, given: list[Plan], force, year, progress, only_
         censuses = [by_year[y].census for y in sorted(by_year)]
         notes = [_correction_note(c) for c in report.applied if c.year in by_year and
                  any(s.school_id == c.school_id for s in by_year[c.year].census.schools)]
-        target = outputs / f"{district}义务教育优质均衡推进情况_{max(by_year)}.xlsx"
+        target = outputs / report_file_name(district, max(by_year))
         units = unit_folder(outputs, district, len(groups))
         fingerprint = _fingerprint(plan, censuses, [c for _, c in corrections])
         unit_files = [units / unit_workbook_name(u, max(by_year)) for u in plan.units if plan.units != NATIONAL_UNITS]
@@ -441,7 +436,7 @@ def _apply_corrections(report: RunReport, groups, corrections: list[tuple[Path, 
     report.refused_corrections += [unmatched(c, p.name) for p, c in corrections if id(c) not in settled]
 
 
-def unit_folder(outputs: Path, district: str, districts: int) -> Path:  # noqa: D103
+def unit_folder(outputs: Path, district: str, districts: int) -> Path:
     """outputs/责任单位/, with a folder per district when a run covers several."""
     return outputs / UNITS_FOLDER if districts == 1 else outputs / UNITS_FOLDER / district
 

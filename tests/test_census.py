@@ -10,11 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from excel_balance.census.reader import read_census
-from excel_balance.census.schema import SCHOOL_COLUMNS, SchoolType
+from excel_balance.census.schema import SCHOOL_COLUMNS
 from excel_balance.census.template import district_rows, write_template
 from excel_balance.cli import cli
 from excel_balance.problems import ProblemsError, Severity
-from tests.census_data import clean_recorded, clean_schools, school, write_clean
+from tests.census_data import clean_schools, school, write_clean
 from tests.messy import messy_grid, write_xls, write_xlsx
 
 

@@ -11,7 +11,6 @@ R2 (≥ 1 per 100): 1.11, 0.95 ×, 1.11 → 2/3; R3 (≥ 0.9): 8/900 = 0.89 ×, 
 from __future__ import annotations
 
 import shutil
-import subprocess
 import time
 import zipfile
 from pathlib import Path

@@ -33,7 +33,7 @@ from excel_balance.census.schema import (
     normalise_header,
     normalise_plain,
 )
-from excel_balance.census.sniff import DEFAULT_SIZE_LIMIT, Format, UnreadableFile, sniff
+from excel_balance.census.sniff import DEFAULT_SIZE_LIMIT, UnreadableFile, sniff
 from excel_balance.plan import Plan
 from excel_balance.problems import Problem, ProblemsError
 from excel_balance.resources import template_path

@@ -20,8 +20,12 @@ from excel_balance.report.trend_sheet import write_trend_sheet
 from excel_balance.report.units_sheet import write_units_sheet
 
 
+def report_file_name(district: str, year: int) -> str:
+    return f"{district}义务教育优质均衡推进情况_{year}.xlsx"
+
+
 def report_name(evaluation: Evaluation) -> str:
-    return f"{evaluation.plan.district}义务教育优质均衡推进情况_{evaluation.latest.year}.xlsx"
+    return report_file_name(evaluation.plan.district, evaluation.latest.year)
 
 
 def write_report(evaluation: Evaluation, target: str | Path, generated_at: dt.datetime | None = None,
