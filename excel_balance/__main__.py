@@ -1,3 +1,4 @@
 from excel_balance.cli import main
 
-main()
+if __name__ == "__main__":  # worker processes started by spawn (Windows) import this module too
+    main()
