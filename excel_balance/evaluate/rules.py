@@ -55,9 +55,13 @@ def to_decimal(value: float | int | Decimal) -> Decimal:
     return Decimal(repr(float(value))) if isinstance(value, float) else Decimal(value)
 
 
+_QUANTA = {d: Decimal(1).scaleb(-d) for d in range(10)}
+
+
 def round_half_up(value: float | int | Decimal, decimals: int) -> Decimal:
     """Excel's and LibreOffice's ROUND: half away from zero on the decimal value."""
-    return to_decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    quantum = _QUANTA.get(decimals) or Decimal(1).scaleb(-decimals)
+    return to_decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 def compared(value: float | Decimal, decimals: int | None) -> Decimal:

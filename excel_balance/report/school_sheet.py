@@ -87,6 +87,16 @@ def write_school_sheet(workbook, evaluation: Evaluation, formats: Formats) -> Sc
     ok_fmt, bad_fmt = formats.status(Status.TARGET_MET), formats.status(Status.BEHIND)
     percent = formats.percent
     letters = [xl_col_to_name(c) for c in range(len(headers))]
+    # What every row of a level shares: each indicator's format, factor, standard and floor as text.
+    per_level = {
+        level: [
+            (i, formats.integer if MEASURES[i.measure].gap_unit == "人" else formats.number,
+             MEASURES[i.measure].scale * MEASURES[i.measure].per, decimal_text(i.standard[level]),
+             decimal_text(i.standard[level] * floor))
+            for i in indicators
+        ]
+        for level in LEVELS
+    }
     for offset, (year, result) in enumerate(entries, start=1):
         section = result.section
         school = section.school
@@ -105,19 +115,16 @@ def write_school_sheet(workbook, evaluation: Evaluation, formats: Formats) -> Sc
         sheet.write_string(r, 4, school.school_type.label, formats.centre)
         sheet.write_number(r, STUDENTS_COL, section.students, formats.integer)
         marks = []
-        for k, indicator in enumerate(indicators):
+        for k, (indicator, numerator_format, factor, standard, floor_text) in enumerate(per_level[section.level]):
             value = result.values[indicator.id]
-            measure = MEASURES[indicator.measure]
-            factor = measure.scale * measure.per
             num_col, val_col, mk_col = FIRST_NUMERATOR + k, value_col + k, mark_col + k
-            sheet.write_number(r, num_col, value.numerator, formats.integer if measure.gap_unit == "人" else formats.number)
+            sheet.write_number(r, num_col, value.numerator, numerator_format)
             numerator = cell(num_col) if factor == 1 else f"{cell(num_col)}*{factor}"
             formula = "=" + _rounded(f"{numerator}/{cell(STUDENTS_COL)}", decimals)
             sheet.write_formula(r, val_col, formula, formats.number, float(value.shown))
-            standard = decimal_text(value.standard)
             sheet.write_formula(r, mk_col, f'=IF({cell(val_col)}>={standard},"√","×")',
                                 ok_fmt if value.met else bad_fmt, mark(value.met))
-            marks.append(f"{cell(val_col)}>={decimal_text(value.standard * floor)}")
+            marks.append(f"{cell(val_col)}>={floor_text}")
         span = f"{cell(mark_col)}:{cell(mark_col + n - 1)}"
         sheet.write_formula(r, count_col, f'=COUNTIF({span},"√")', formats.integer, result.met_count)
         sheet.write_formula(r, floor_col, f'=IF(AND({",".join(marks)}),"√","×")',
