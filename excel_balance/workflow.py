@@ -29,6 +29,7 @@ from excel_balance.census.corrections import (
 )
 from excel_balance.census.exports import (
     CAMPUS_SHEET,
+    has_sheet,
     SUPPLEMENT_SHEET,
     NotAnExport,
     combine,
@@ -40,7 +41,7 @@ from excel_balance.census.exports import (
 )
 from excel_balance.census.model import Census
 from excel_balance.census.reader import NotACensus, read_census
-from excel_balance.census.schema import COLUMNS_BY_KEY
+from excel_balance.census.schema import COLUMNS_BY_KEY, SCHOOL_SHEET
 from excel_balance.census.sniff import ZIP_MAGIC, is_ignored
 from excel_balance.delivery.unit_workbook import UNITS_FOLDER, unit_workbook_name, write_unit_workbooks
 from excel_balance.evaluate import evaluate
@@ -144,6 +145,13 @@ def recognise(path: Path, plan: Plan, year: int | None) -> FileOutcome:
         return FileOutcome(path, "supplement")
     if is_named_sheet(path, CAMPUS_SHEET):
         return FileOutcome(path, "campuses")
+    if not has_sheet(path, SCHOOL_SHEET):  # not our template: an export is read once, not twice
+        try:
+            return FileOutcome(path, "export", exports=read_export(path, year=year))
+        except NotAnExport:
+            pass
+        except ProblemsError as export_problems:
+            return FileOutcome(path, "refused", "", export_problems.problems)
     try:
         census = read_census(path, year=year, settings=plan.settings, aliases=plan.census_aliases)
     except ProblemsError as exc:
@@ -206,10 +214,25 @@ def _fingerprint(plan: Plan, censuses: list[Census], corrections: list[Correctio
     """What a report depends on: the tool, the plan's content, the inputs' content, corrections."""
     return {
         "version": __version__,
-        "plan": hashlib.sha256(repr(plan).encode("utf-8")).hexdigest(),
+        "plan": plan_digest(plan),
         "inputs": sorted(c.sha256 for c in censuses),
         "corrections": sorted(repr(c) for c in corrections),
     }
+
+
+_DIGESTS: dict[int, tuple[Plan, str]] = {}
+
+
+def plan_digest(plan: Plan) -> str:
+    """The plan's content hash; the national plan, shared by many districts under their own
+    names, is hashed once (its district name is part of the report's name already)."""
+    base = dataclasses.replace(plan, district="")
+    key = hash((base.source, base.title, len(base.indicators)))
+    cached = _DIGESTS.get(key)
+    if cached is None or cached[0] != base:
+        cached = (base, hashlib.sha256(repr(base).encode("utf-8")).hexdigest())
+        _DIGESTS[key] = cached
+    return cached[1]
 
 
 def _load_manifest(outputs: Path) -> dict:
