@@ -29,15 +29,14 @@ from excel_balance.census.corrections import (
 )
 from excel_balance.census.exports import (
     CAMPUS_SHEET,
-    has_sheet,
     SUPPLEMENT_SHEET,
     NotAnExport,
     combine,
-    is_named_sheet,
     load_mapping,
     read_campus_table,
     read_export,
     read_supplement,
+    sheet_names,
 )
 from excel_balance.census.model import Census
 from excel_balance.census.reader import NotACensus, read_census
@@ -139,13 +138,14 @@ def _is_xlsx(path: Path) -> bool:
 def recognise(path: Path, plan: Plan, year: int | None) -> FileOutcome:
     """A census, an export of the census system, a supplement, a campus table, a corrections
     table, a workbook that is none of these (skipped), or a refused one."""
-    if is_corrections(path):
+    names = sheet_names(path)
+    if is_corrections(path, names):
         return FileOutcome(path, "corrections")
-    if is_named_sheet(path, SUPPLEMENT_SHEET):
+    if names[:1] == [SUPPLEMENT_SHEET]:
         return FileOutcome(path, "supplement")
-    if is_named_sheet(path, CAMPUS_SHEET):
+    if names[:1] == [CAMPUS_SHEET]:
         return FileOutcome(path, "campuses")
-    if not has_sheet(path, SCHOOL_SHEET):  # not our template: an export is read once, not twice
+    if SCHOOL_SHEET not in names:  # not our template: an export is read once, not twice
         try:
             return FileOutcome(path, "export", exports=read_export(path, year=year))
         except NotAnExport:

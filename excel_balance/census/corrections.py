@@ -39,8 +39,11 @@ class Correction:
         return COLUMNS_BY_KEY[self.field].header
 
 
-def is_corrections(path: Path) -> bool:
-    """A workbook whose first sheet has the corrections header (whatever the file is called)."""
+def is_corrections(path: Path, sheet_names: list[str]) -> bool:
+    """A workbook whose first sheet, named 修正 (or in a file so named), has the corrections header.
+    Other workbooks are not parsed here: a large census must not be read twice."""
+    if not sheet_names or (normalise_plain(sheet_names[0]) != SHEET and SHEET not in path.stem):
+        return False
     try:
         with path.open("rb") as handle:
             workbook = python_calamine.CalamineWorkbook.from_filelike(handle)

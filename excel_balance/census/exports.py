@@ -258,23 +258,14 @@ class Supplement:
     rows: dict[str, int]  # school ID → sheet row, for messages
 
 
-def has_sheet(path: Path, sheet_name: str) -> bool:
-    """Whether the workbook has a sheet of that name (a cheap look: sheets are not parsed)."""
+def sheet_names(path: Path) -> list[str]:
+    """The workbook's sheet names, normalised (a cheap look: sheets are not parsed); [] if unreadable."""
     try:
         with path.open("rb") as handle:
             workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
-        return any(normalise_plain(name) == sheet_name for name in workbook.sheet_names)
+        return [normalise_plain(name) for name in workbook.sheet_names]
     except Exception:  # not a readable workbook: the reader will say why
-        return False
-
-
-def is_named_sheet(path: Path, sheet_name: str) -> bool:
-    try:
-        with path.open("rb") as handle:
-            workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
-        return normalise_plain(workbook.sheet_names[0]) == sheet_name
-    except Exception:  # not a readable workbook: another reader will say why
-        return False
+        return []
 
 
 def read_supplement(path: Path) -> Supplement:
