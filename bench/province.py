@@ -29,7 +29,7 @@ from tests.export_data import write_export  # noqa: E402  (the exports the tests
 DISTRICTS = 150
 PER_DISTRICT = {"小学": 170, "初级中学": 50, "九年一贯制学校": 25}
 DETAIL_COLUMNS = 42  # columns of the 学校明细 sheet: the floor writes its cells in rows this wide
-ROUNDS = 2
+ROUNDS = 3
 
 
 def generate(folder: Path) -> int:

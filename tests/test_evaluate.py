@@ -431,3 +431,14 @@ def test_g3_takes_the_worse_of_music_and_art(qianjiang):
     assert behind.status is Status.BEHIND
     both = judge_paired(qianjiang, g3, "小学", 2021, LevelConditions(40, 36, 71, 71, 0, 0))
     assert both.status is Status.TARGET_MET
+
+
+@given(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False), st.integers(min_value=0, max_value=4))
+@hyp_settings(max_examples=400, deadline=None)
+def test_fast_rounding_equals_the_decimal_route(value, decimals):
+    from decimal import ROUND_HALF_UP
+
+    exact = Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    assert round_half_up(value, decimals) == exact
+    for tie in (5.795, 2.295, 0.995, 5.295, 0.125, 2.675):
+        assert round_half_up(tie, 2) == Decimal(repr(tie)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

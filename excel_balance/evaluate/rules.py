@@ -56,10 +56,19 @@ def to_decimal(value: float | int | Decimal) -> Decimal:
 
 
 _QUANTA = {d: Decimal(1).scaleb(-d) for d in range(10)}
+_SCALES = {d: 10.0 ** d for d in range(7)}
 
 
 def round_half_up(value: float | int | Decimal, decimals: int) -> Decimal:
     """Excel's and LibreOffice's ROUND: half away from zero on the decimal value."""
+    if type(value) is float and abs(value) < 1e9:
+        # Fast path: away from a tie, the nearest integer of the scaled float is the answer.
+        # Near one (5.795 is 579.4999… scaled) the exact decimal route below decides.
+        scaled = value * _SCALES[decimals] if decimals in _SCALES else None
+        if scaled is not None:
+            nearest = round(scaled)
+            if abs(scaled - nearest) < 0.49:
+                return Decimal(nearest).scaleb(-decimals)
     quantum = _QUANTA.get(decimals) or Decimal(1).scaleb(-decimals)
     return to_decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
 
