@@ -8,6 +8,7 @@ same folder at once. A bad file is reported and the others are still processed.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import json
 import os
@@ -367,6 +368,10 @@ def _process(tasks: list[DistrictTask], progress) -> list[DistrictResult]:
 
 
 def process_districts(tasks: list[DistrictTask]) -> list[DistrictResult]:
+    """A worker's group of districts. A forked worker inherits the parent's whole heap (every
+    school row of the province); frozen, the garbage collector stops walking it again and again
+    while the workbooks are written."""
+    gc.freeze()
     return [process_district(task) for task in tasks]
 
 
