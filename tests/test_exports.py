@@ -219,3 +219,14 @@ def test_the_campus_table_file_in_a_run(tmp_path, monkeypatch):
     result = runner.invoke(cli, ["run"])
     assert result.exit_code == 0, result.output
     assert "统计导出 2 个，校点归属表 1 个" in result.output
+
+
+def test_the_summary_shows_no_data_for_what_an_export_lacks(exports, tmp_path, qianjiang):
+    from excel_balance.report.summary_workbook import summarise_district
+
+    censuses, _ = combined(exports, tmp_path, qianjiang, supplement=False)
+    summary = summarise_district(evaluate(qianjiang, censuses), "")
+    r2 = summary.indicator_ids.index("R2")
+    for level in summary.levels:
+        assert level.values[r2] is None and level.cvs[r2] is None and not level.cv_ok[r2]
+        assert level.values[summary.indicator_ids.index("R1")] is not None

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from excel_balance.atomic import atomic_path
+from excel_balance.evaluate import lacking
 from excel_balance.evaluate.model import Evaluation
 from excel_balance.evaluate.rules import Status
 from excel_balance.plan import LEVELS
@@ -54,8 +55,11 @@ def summarise_district(evaluation: Evaluation, report: str) -> DistrictSummary:
         if not total:
             continue
         items = [latest.resources[(level, i)] for i in resource_ids]
-        levels.append(LevelSummary(level, tuple(v.district_value for v in items), tuple(v.cv_shown for v in items),
-                                   tuple(v.cv_ok for v in items), met, total))
+        # A figure the census lacks (an export without its supplement) is no data, not 0.
+        known = [not lacking(evaluation.plan.indicator(i), level, latest.census) for i in resource_ids]
+        levels.append(LevelSummary(level, tuple(v.district_value if k else None for v, k in zip(items, known)),
+                                   tuple(v.cv_shown if k else None for v, k in zip(items, known)),
+                                   tuple(v.cv_ok and k for v, k in zip(items, known)), met, total))
     others = [c for (ident, _), c in latest.cells.items() if ident not in resource_ids
               and c.status is not Status.NOT_APPLICABLE]
     return DistrictSummary(
