@@ -146,26 +146,18 @@ def recognise(path: Path, plan: Plan, year: int | None) -> FileOutcome:
         return FileOutcome(path, "supplement")
     if names[:1] == [CAMPUS_SHEET]:
         return FileOutcome(path, "campuses")
-    if SCHOOL_SHEET not in names:  # not our template: an export is read once, not twice
+    if SCHOOL_SHEET not in names:  # not our template: first as an export (read once, not twice)
         try:
             return FileOutcome(path, "export", exports=read_export(path, year=year))
         except NotAnExport:
-            pass
+            pass  # a census whose one sheet has another name, or no census at all
         except ProblemsError as export_problems:
             return FileOutcome(path, "refused", "", export_problems.problems)
     try:
         census = read_census(path, year=year, settings=plan.settings, aliases=plan.census_aliases)
+    except NotACensus as exc:
+        return FileOutcome(path, "skipped", f"不是统计报表（{exc.problems[0].message}）")
     except ProblemsError as exc:
-        # Not our template (no 学校 sheet, or its required columns missing): an export?
-        if isinstance(exc, NotACensus) or any("缺少必填列" in p.message for p in exc.problems):
-            try:
-                return FileOutcome(path, "export", exports=read_export(path, year=year))
-            except NotAnExport:
-                pass
-            except ProblemsError as export_problems:
-                return FileOutcome(path, "refused", "", export_problems.problems)
-        if isinstance(exc, NotACensus):
-            return FileOutcome(path, "skipped", f"不是统计报表（{exc.problems[0].message}）")
         return FileOutcome(path, "refused", "", exc.problems)
     return FileOutcome(path, "census", census=census)
 
