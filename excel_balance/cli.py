@@ -198,7 +198,9 @@ def report_command(plan_file, output, year, generated_at, files) -> None:
             echo_problems(exc.problems)
     if failed:
         raise SystemExit(1)
-    districts = sorted({c.district or plan.district for c in censuses})
+    from excel_balance.workflow import split_by_district
+
+    districts = sorted({part.district or plan.district for c in censuses for part in split_by_district(c)})
     if len(districts) > 1:
         raise click.ClickException(f"这些文件属于多个区县（{'、'.join(districts)}）：请用 excel-balance run 按区县分别生成报告")
     evaluation = evaluate(plan, censuses)

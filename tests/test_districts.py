@@ -115,3 +115,9 @@ def test_run_one_district_of_a_city_file(city, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "武隆区（2022年，规划：national.yaml）→ outputs/武隆区义务教育优质均衡推进情况_2022.xlsx（已生成）" in result.output
     assert sorted(p.name for p in (city / "city" / "outputs").glob("*.xlsx")) == ["武隆区义务教育优质均衡推进情况_2022.xlsx"]
+
+
+def test_report_refuses_a_city_file(city):
+    result = CliRunner().invoke(cli, ["report", str(city / "city" / "inputs" / "2022年全市统计.xlsx")])
+    assert result.exit_code == 1
+    assert "这些文件属于多个区县（彭水县、武隆区、黔江区）：请用 excel-balance run 按区县分别生成报告" in result.output
