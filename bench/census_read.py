@@ -19,7 +19,7 @@ import xlsxwriter
 
 from excel_balance.census.reader import read_census
 from excel_balance.census.schema import SCHOOL_COLUMNS, Kind
-from excel_balance.census.template import _district_sheet, _info_sheet
+from excel_balance.census.template import write_district_sheet, write_info_sheet
 from excel_balance.plan import load_plan
 from excel_balance.report.formats import Formats
 from excel_balance.resources import default_plan_path
@@ -59,8 +59,8 @@ def generate(path: Path, rows: int) -> None:
                     value = 0
                 sheet.write_number(r, col, value)
     formats = Formats(workbook)
-    _district_sheet(workbook, formats, plan, {})
-    _info_sheet(workbook, formats, plan.district, 2022, "", False)
+    write_district_sheet(workbook, formats, plan, {})
+    write_info_sheet(workbook, formats, plan.district, 2022, "", False)
     workbook.close()
 
 

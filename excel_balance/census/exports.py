@@ -340,7 +340,7 @@ def write_campus_template(target: Path) -> Path:
 
 def write_supplement(target: Path, sheets: list[ExportSheet], plan: Plan, mapping: ExportMapping | None = None) -> Path:
     """A supplement pre-filled with the exports' schools and only the figures they lack."""
-    from excel_balance.census.template import _district_sheet, _info_sheet
+    from excel_balance.census.template import write_district_sheet, write_info_sheet
     from excel_balance.report.formats import Formats
     from excel_balance.report.plan_workbook import document_time, new_workbook
 
@@ -369,8 +369,8 @@ def write_supplement(target: Path, sheets: list[ExportSheet], plan: Plan, mappin
                 if not any(COLUMNS_BY_KEY[key].applies_to(t) for t in school["types"]):
                     sheet.write_number(r, col, 0, formats.integer)  # not this school's level
         sheet.freeze_panes(1, 2)
-        _district_sheet(workbook, formats, plan, {})
-        _info_sheet(workbook, formats, district, year, "", False)
+        write_district_sheet(workbook, formats, plan, {})
+        write_info_sheet(workbook, formats, district, year, "", False)
         workbook.close()
     return target
 

@@ -72,8 +72,8 @@ def write_template(
         workbook = new_workbook(tmp, "教育事业统计报表（优质均衡测算用）", document_time(year or (plan.plan_years or (plan.baseline_year,))[0]))
         formats = Formats(workbook)
         _school_sheet(workbook, formats, list(schools))
-        _district_sheet(workbook, formats, plan, recorded or {})
-        _info_sheet(workbook, formats, district or plan.district, year, filled_by, sample)
+        write_district_sheet(workbook, formats, plan, recorded or {})
+        write_info_sheet(workbook, formats, district or plan.district, year, filled_by, sample)
         workbook.close()
     return target
 
@@ -119,7 +119,7 @@ def _school_sheet(workbook, formats: Formats, schools: list[Mapping]) -> None:
                 sheet.write_string(r, col, str(value))
 
 
-def _district_sheet(workbook, formats: Formats, plan: Plan, recorded: Mapping) -> None:
+def write_district_sheet(workbook, formats: Formats, plan: Plan, recorded: Mapping) -> None:
     sheet = workbook.add_worksheet(DISTRICT_SHEET)
     headers = [DISTRICT_HEADERS[k] for k in ("code", "text", "level", "unit", "value", "note")]
     for col, title in enumerate(headers):
@@ -145,7 +145,7 @@ def _district_sheet(workbook, formats: Formats, plan: Plan, recorded: Mapping) -
     sheet.freeze_panes(1, 0)
 
 
-def _info_sheet(workbook, formats: Formats, district: str, year: int | None, filled_by: str, sample: bool) -> None:
+def write_info_sheet(workbook, formats: Formats, district: str, year: int | None, filled_by: str, sample: bool) -> None:
     sheet = workbook.add_worksheet(INFO_SHEET)
     sheet.set_column(0, 0, 14)
     sheet.set_column(1, 1, 80)

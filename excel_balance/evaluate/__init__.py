@@ -41,8 +41,6 @@ REFINEMENT_NAMES = {
 
 def check_refinements(plan: Plan, census: Census) -> list[Problem]:
     """A refinement switched on needs its optional census columns."""
-    from excel_balance.census.schema import COLUMNS_BY_KEY
-
     problems = []
     for name, columns in REFINEMENT_COLUMNS.items():
         if getattr(plan.settings.refinements, name):

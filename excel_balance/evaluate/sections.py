@@ -120,9 +120,8 @@ def _section_facilities(school: School, level: str, share: Decimal) -> dict[str,
         given = school.values.get(f"{key}_{own}")
         # The census's own per-section figure wins over the weighted split.
         figures[key] = given if given is not None else float(Decimal(repr(school.value(key))) * share)
-    for key in ("indoor_sports_area",):
-        if key in school.values:
-            figures[key] = float(Decimal(repr(school.value(key))) * share)
+    if "indoor_sports_area" in school.values:  # only with the net_indoor_sports refinement's column
+        figures["indoor_sports_area"] = float(Decimal(repr(school.value("indoor_sports_area"))) * share)
     return figures
 
 
