@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from excel_balance import __version__
+from excel_balance.names import child, console_text, file_name
 from excel_balance.plan import Plan, check_plan
 from excel_balance.problems import Problem, ProblemsError
 from excel_balance.resources import default_plan_path
@@ -20,16 +21,21 @@ PLAN_OPTION = click.option(
 )
 
 
+def say(text: str = "", err: bool = False) -> None:
+    """Echo a line; names from data may carry ESC, CR or LF, which must not reach the terminal."""
+    click.echo(console_text(text), err=err)
+
+
 def echo_problems(problems: list[Problem]) -> None:
     for problem in problems:
-        click.echo(f"  {problem.severity.value}：{problem}", err=True)
+        say(f"  {problem.severity.value}：{problem}", err=True)
 
 
 def load_plan_or_fail(plan_file: Path | None) -> Plan:
     path = plan_file or default_plan_path()
     plan, problems = check_plan(path)
     if plan is None:
-        click.echo(f"规划文件 {path} 有 {len(problems)} 处问题：", err=True)
+        say(f"规划文件 {path} 有 {len(problems)} 处问题：", err=True)
         echo_problems(problems)
         raise SystemExit(1)
     return plan
@@ -64,16 +70,16 @@ def plan_command(plan_file: Path | None, check: bool, output: Path | None) -> No
     plan = load_plan_or_fail(plan_file)
     if check:
         years = f"规划年度 {plan.plan_years[0]}—{plan.plan_years[-1]}" if plan.plan_years else "只有标准、没有年度目标"
-        click.echo(f"规划文件无问题：{plan.district}，{len(plan.indicators)} 项指标，{years}。")
+        say(f"规划文件无问题：{plan.district}，{len(plan.indicators)} 项指标，{years}。")
         return
     from excel_balance.report.plan_workbook import write_plan_workbook
 
-    target = output or Path("outputs") / f"{plan.district}推进规划.xlsx"
+    target = output or child(Path("outputs"), file_name(plan.district, "推进规划.xlsx"))
     try:
         write_plan_workbook(plan, target)
     except OSError as exc:
         raise click.ClickException(f"无法写入 {target}：{exc.strerror or exc}（文件是否正在 Excel 中打开？）")
-    click.echo(f"已生成规划表：{target}")
+    say(f"已生成规划表：{target}")
 
 
 @cli.command("template")
@@ -98,19 +104,19 @@ def template_command(plan_file: Path | None, output: Path | None, year: int | No
     if campuses:
         from excel_balance.census.exports import write_campus_template
 
-        click.echo(f"已生成校点归属表：{write_campus_template(output or Path('inputs') / '校点归属.xlsx')}")
+        say(f"已生成校点归属表：{write_campus_template(output or Path('inputs') / '校点归属.xlsx')}")
         return
     if corrections:
         from excel_balance.census.corrections import write_corrections_template
 
         target = write_corrections_template(output or Path("inputs") / "修正.xlsx")
-        click.echo(f"已生成修正表：{target}")
+        say(f"已生成修正表：{target}")
         return
     plan = load_plan_or_fail(plan_file)
     name = district or plan.district
-    target = output or Path("inputs") / f"{name}{year or ''}{'年' if year else ''}统计报表（填报模板）.xlsx"
+    target = output or child(Path("inputs"), file_name(name, f"{year or ''}{'年' if year else ''}统计报表（填报模板）.xlsx"))
     write_template(target, plan, year=year, district=name)
-    click.echo(f"已生成填报模板：{target}")
+    say(f"已生成填报模板：{target}")
 
 
 @cli.command("check")
@@ -131,7 +137,7 @@ def check_command(plan_file: Path | None, year: int | None, files: tuple[Path, .
     plan = load_plan_or_fail(plan_file)
     usable = True
     for line, ok in check_files(files, plan, year):
-        click.echo(line)
+        say(line)
         usable &= ok
     if not usable:
         raise SystemExit(1)
@@ -159,13 +165,13 @@ def supplement_command(plan_file, output, year, exports) -> None:
         try:
             sheets += read_export(path, year=year)
         except ProblemsError as exc:
-            click.echo(f"{path.name}：{'不是统计系统导出' if isinstance(exc, NotAnExport) else '无法使用'}", err=True)
+            say(f"{path.name}：{'不是统计系统导出' if isinstance(exc, NotAnExport) else '无法使用'}", err=True)
             echo_problems(exc.problems)
             raise SystemExit(1)
     district = next((r["district"] for s in sheets for r in s.rows if r["district"]), plan.district)
-    target = output or Path("inputs") / f"补充数据_{district}{sheets[0].year}.xlsx"
+    target = output or child(Path("inputs"), "补充数据_" + file_name(district, f"{sheets[0].year}.xlsx"))
     write_supplement(target, sheets, plan)
-    click.echo(f"已生成补充表：{target}（请填写后放进 inputs/）")
+    say(f"已生成补充表：{target}（请填写后放进 inputs/）")
 
 
 @cli.command("report")
@@ -194,7 +200,7 @@ def report_command(plan_file, output, year, generated_at, files) -> None:
             censuses.append(read_census(path, year=year, settings=plan.settings, aliases=plan.census_aliases))
         except ProblemsError as exc:
             failed = True
-            click.echo(f"{path.name}：无法使用", err=True)
+            say(f"{path.name}：无法使用", err=True)
             echo_problems(exc.problems)
     if failed:
         raise SystemExit(1)
@@ -202,7 +208,7 @@ def report_command(plan_file, output, year, generated_at, files) -> None:
 
     districts = sorted({part.district or plan.district for c in censuses for part in split_by_district(c)})
     if len(districts) > 1:
-        raise click.ClickException(f"这些文件属于多个区县（{'、'.join(districts)}）：请用 excel-balance run 按区县分别生成报告")
+        raise click.ClickException(console_text(f"这些文件属于多个区县（{'、'.join(districts)}）：请用 excel-balance run 按区县分别生成报告"))
     evaluation = evaluate(plan, censuses)
     target = output or Path("outputs") / report_name(evaluation)
     try:
@@ -210,8 +216,8 @@ def report_command(plan_file, output, year, generated_at, files) -> None:
     except OSError as exc:
         raise click.ClickException(f"无法写入 {target}：{exc.strerror or exc}（文件是否正在 Excel 中打开？）")
     verdict = evaluation.verdict
-    click.echo(f"已生成报告：{target}")
-    click.echo(f"{verdict.year}年总体判断：" + ("已达到优质均衡标准" if verdict.certified else f"尚有{len(verdict.obstacles)}项差距"))
+    say(f"已生成报告：{target}")
+    say(f"{verdict.year}年总体判断：" + ("已达到优质均衡标准" if verdict.certified else f"尚有{len(verdict.obstacles)}项差距"))
 
 
 @cli.command("run")
@@ -248,7 +254,7 @@ def run_command(inputs: Path, outputs: Path, plan_files, force: bool, year, dist
     except RunBusy:
         raise click.ClickException(f"另一个 excel-balance 正在处理 {outputs}，请等它完成后再运行")
     for line in summary_lines(report):
-        click.echo(line)
+        say(line)
     if report.failed:
         raise SystemExit(1)
 
@@ -282,14 +288,14 @@ def watch_command(inputs: Path, outputs: Path, plan_files, interval: float) -> N
             return [f"另一个 excel-balance 正在处理 {outputs}，稍后再试"]
 
     watcher = Watcher(inputs, run_once)
-    click.echo(f"开始监视 {inputs}（每 {interval:g} 秒检查一次，按 Ctrl-C 停止）")
+    say(f"开始监视 {inputs}（每 {interval:g} 秒检查一次，按 Ctrl-C 停止）")
     try:
         while True:
             for line in watcher.poll():
-                click.echo(line)
+                say(line)
             time.sleep(interval)
     except KeyboardInterrupt:
-        click.echo("已停止监视")
+        say("已停止监视")
 
 
 @cli.command("email")
@@ -330,7 +336,7 @@ def email_command(init, settings_file, year, district, units, dry_run, resend, a
         if settings_file.exists():
             raise click.ClickException(f"{settings_file} 已存在，未覆盖：如需重新生成请先改名或删除")
         settings_file.write_text(example_settings(plan), encoding="utf-8")
-        click.echo(f"已生成邮件设置示例：{settings_file}（请填写服务器和各单位的收件人）")
+        say(f"已生成邮件设置示例：{settings_file}（请填写服务器和各单位的收件人）")
         return
     try:
         settings = load_settings(settings_file)
@@ -346,9 +352,9 @@ def email_command(init, settings_file, year, district, units, dry_run, resend, a
     except RunBusy:
         raise click.ClickException(f"另一个 excel-balance 正在处理 {outputs}，请等它完成后再运行")
     except (DeliveryRefused, LookupError) as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(console_text(str(exc)))
     for line in report.lines():
-        click.echo(line)
+        say(line)
     if not report.ok:
         raise SystemExit(1)
 

@@ -49,6 +49,7 @@ from excel_balance.evaluate.model import Evaluation
 from excel_balance.report.workbook import report_file_name
 from excel_balance.report.summary_workbook import DistrictSummary, summarise_district, write_summary_workbook
 from excel_balance.evaluate.rules import Status
+from excel_balance.names import child, district_key, safe_name
 from excel_balance.plan import Plan, load_plan
 from excel_balance.problems import Problem, ProblemsError
 from excel_balance.resources import default_plan_path, shipped_plan_paths, template_path
@@ -188,18 +189,18 @@ class PlanChooser:
     district matches, else the bundled national-standard plan (under the district's name)."""
 
     def __init__(self, given: list[Plan], default: Plan):
-        self.by_district = {p.district: p for p in given}
-        self.by_district.setdefault(default.district, default)
+        self.by_district = {district_key(p.district): p for p in given}
+        self.by_district.setdefault(district_key(default.district), default)
         for path in shipped_plan_paths():
             try:
                 plan = load_plan(path)
             except ProblemsError:
                 continue
-            self.by_district.setdefault(plan.district, plan)
+            self.by_district.setdefault(district_key(plan.district), plan)
         self.national = load_plan(template_path("plans", NATIONAL_PLAN))
 
     def __call__(self, district: str) -> Plan:
-        plan = self.by_district.get(district)
+        plan = self.by_district.get(district_key(district))
         return plan if plan is not None else dataclasses.replace(self.national, district=district)
 
 
@@ -279,17 +280,23 @@ def _run_locked(inputs, outputs, given: list[Plan], force, year, progress, only_
     corrections = _read_corrections(report)
     groups = _group_by_district(report, reading_plan.district)
     if only_district:
-        groups = {d: g for d, g in groups.items() if d == only_district}
+        groups = {d: g for d, g in groups.items() if d == district_key(only_district)}
     _apply_corrections(report, groups, corrections)
     manifest = _load_manifest(outputs)
     tasks = []
+    taken: dict[Path, str] = {}
     choose_plan = PlanChooser(given, reading_plan)
     for district, by_year in sorted(groups.items()):
         plan = choose_plan(district)
         censuses = [by_year[y].census for y in sorted(by_year)]
         notes = [_correction_note(c) for c in report.applied if c.year in by_year and
                  any(s.school_id == c.school_id for s in by_year[c.year].census.schools)]
-        target = outputs / report_file_name(district, max(by_year))
+        target = child(outputs, report_file_name(district, max(by_year)))
+        if target in taken:  # `甲/乙` and `甲_乙` are two districts but one safe file name
+            report.districts.append(DistrictOutcome(district, sorted(by_year), plan, problems=[Problem(
+                target.name, "", f"区县“{district}”与“{taken[target]}”的报告文件名相同，未生成：请在统计报表中改正区县名称")]))
+            continue
+        taken[target] = district
         units = unit_folder(outputs, district, len(groups))
         fingerprint = _fingerprint(plan, censuses, [c for _, c in corrections])
         unit_files = [units / unit_workbook_name(u, max(by_year)) for u in plan.units if plan.units != NATIONAL_UNITS]
@@ -409,12 +416,12 @@ def _read_corrections(report: RunReport) -> list[tuple[Path, Correction]]:
 
 def split_by_district(census: Census) -> list[Census]:
     """A census covering several districts (a 区县 column) as one census per district."""
-    named = {s.district for s in census.schools if s.district}
-    if not named or named == {census.district}:
+    named = {district_key(s.district) for s in census.schools if district_key(s.district)}
+    if not named or named == {district_key(census.district)}:
         return [census]
     parts = []
-    for district in sorted(named | ({""} if any(not s.district for s in census.schools) else set())):
-        rows = tuple(s for s in census.schools if s.district == district)
+    for district in sorted(named | ({""} if any(not district_key(s.district) for s in census.schools) else set())):
+        rows = tuple(s for s in census.schools if district_key(s.district) == district)
         own = district or census.district
         parts.append(dataclasses.replace(census, district=own, schools=rows,
                                          recorded=census.recorded if own == census.district else {}))
@@ -430,7 +437,7 @@ def _group_by_district(report: RunReport, default_district: str) -> dict[str, di
             report.files += [FileOutcome(outcome.path, "census", census=p, combined=True) for p in parts]
     for outcome in [f for f in report.files if f.kind == "census"]:
         census = outcome.census
-        district = census.district or default_district
+        district = district_key(census.district) or district_key(default_district)
         same_year = groups.setdefault(district, {}).get(census.year)
         if same_year is not None:
             outcome.kind = "refused"
@@ -458,7 +465,7 @@ def _apply_corrections(report: RunReport, groups, corrections: list[tuple[Path, 
 
 def unit_folder(outputs: Path, district: str, districts: int) -> Path:
     """outputs/责任单位/, with a folder per district when a run covers several."""
-    return outputs / UNITS_FOLDER if districts == 1 else outputs / UNITS_FOLDER / district
+    return child(outputs, UNITS_FOLDER) if districts == 1 else child(outputs, UNITS_FOLDER, safe_name(district))
 
 
 def _correction_note(correction: Correction) -> tuple[str, ...]:

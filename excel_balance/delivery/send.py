@@ -15,6 +15,7 @@ from excel_balance.atomic import atomic_path
 from excel_balance.delivery.message import Prepared, build_message
 from excel_balance.delivery.settings import PASSWORD_ENV, MailSettings
 from excel_balance.delivery.unit_workbook import unit_workbook_name
+from excel_balance.names import child, file_name
 from excel_balance.evaluate.model import Evaluation
 
 LEDGER = ".excel-balance-mail-ledger.json"
@@ -154,7 +155,7 @@ def deliver(
     if dry_run is not None:
         dry_run.mkdir(parents=True, exist_ok=True)
         for item in prepared:
-            path = dry_run / f"{item.unit}_{year}.eml"
+            path = child(dry_run, file_name(item.unit, f"_{year}.eml"))
             with atomic_path(path) as tmp:
                 tmp.write_bytes(bytes(item.message))
             report.written.append(path)

@@ -9,6 +9,7 @@ from pathlib import Path
 from excel_balance.atomic import atomic_path
 from excel_balance.evaluate.model import Cell, Evaluation
 from excel_balance.evaluate.rules import Status
+from excel_balance.names import child, file_name
 from excel_balance.plan import Indicator
 from excel_balance.report.formats import Formats
 from excel_balance.report.gaps_sheet import write_gaps_sheet, write_todo_sheet
@@ -51,7 +52,7 @@ def unit_evaluation(evaluation: Evaluation, unit: str) -> Evaluation:
 
 
 def unit_workbook_name(unit: str, year: int) -> str:
-    return f"{unit}_优质均衡推进情况_{year}.xlsx"
+    return file_name(unit, f"_优质均衡推进情况_{year}.xlsx")
 
 
 def unit_summary(evaluation: Evaluation, unit: str) -> str:
@@ -81,6 +82,6 @@ def write_unit_workbook(evaluation: Evaluation, unit: str, target: Path, correct
 def write_unit_workbooks(evaluation: Evaluation, folder: Path, corrections=()) -> list[Path]:
     """One workbook per responsible unit of the plan, into `folder`."""
     return [
-        write_unit_workbook(evaluation, unit, folder / unit_workbook_name(unit, evaluation.latest.year), corrections)
+        write_unit_workbook(evaluation, unit, child(folder, unit_workbook_name(unit, evaluation.latest.year)), corrections)
         for unit in evaluation.plan.units
     ]
