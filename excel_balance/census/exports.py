@@ -12,18 +12,25 @@ data", never 0.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import python_calamine
 import yaml
 
 from excel_balance.atomic import atomic_path
 from excel_balance.census.grid import cell_ref
 from excel_balance.census.model import Census, SchoolRow
-from excel_balance.census.reader import Context, parse_number, read_district_values, read_info, resolve_year
+from excel_balance.census.reader import (
+    Context,
+    number_problem,
+    parse_number,
+    read_district_values,
+    read_info,
+    resolve_year,
+)
 from excel_balance.census.schema import (
     CANONICAL,
     COLUMNS_BY_KEY,
@@ -33,7 +40,8 @@ from excel_balance.census.schema import (
     normalise_header,
     normalise_plain,
 )
-from excel_balance.census.sniff import DEFAULT_SIZE_LIMIT, UnreadableFile, sniff
+from excel_balance.census import source
+from excel_balance.census.sniff import DEFAULT_SIZE_LIMIT, UnreadableFile
 from excel_balance.plan import Plan
 from excel_balance.problems import Problem, ProblemsError
 from excel_balance.resources import template_path
@@ -149,17 +157,13 @@ def read_export(path: Path, mapping: ExportMapping | None = None, *, year: int |
     mapping = mapping or load_mapping()
     ctx = Context(path.name, [])
     try:
-        sniff(path, size_limit)
-        with path.open("rb") as handle:
-            workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
+        _, workbook = source.open_workbook(path, size_limit=size_limit)
     except UnreadableFile as exc:
         raise ProblemsError([Problem(path.name, "", str(exc))]) from None
-    except (python_calamine.CalamineError, OSError, ValueError) as exc:
-        raise ProblemsError([Problem(path.name, "", f"文件已损坏或不完整，无法读取（{exc}）")]) from None
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     sheets = []
     with workbook:
-        names = [m.name for m in workbook.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
+        names = [m.name for m in workbook.sheets_metadata if m.typ == source.WORKSHEET]
         info = read_info(workbook, names)
         for name in names:
             sheet = workbook.get_sheet_by_name(name)
@@ -232,12 +236,18 @@ def _read_sheet(path: Path, name: str, level: str, sha: str, year: int, grid, st
         width = len(row)
         for key, cols in columns.items():
             total = 0.0
+            column = COLUMNS_BY_KEY[key]
             for col in cols:
                 value = row[col] if col < width else None
-                if type(value) is not float or value < 0:  # the common case, a plain number, skips this
+                # the common case, a plain number in range, skips the checks (NaN does not)
+                if type(value) is not float or not 0 <= value <= column.maximum:
                     value = parse_number(value)
                     if isinstance(value, str) or (isinstance(value, float) and value < 0):
                         ctx.error(name, cell_ref(r, col), f"“{paths[col]}”的值“{value}”不是非负数字")
+                        value = 0.0
+                    elif value is not None and number_problem(column, value):
+                        ctx.error(name, cell_ref(r, col), f"“{paths[col]}”的值{value:g}不是合理的数字"
+                                                          f"（应在0到{column.maximum:g}之间）")
                         value = 0.0
                 total += value or 0.0
             item[key] = total
@@ -260,40 +270,51 @@ class Supplement:
 
 def sheet_names(path: Path) -> list[str]:
     """The workbook's sheet names, normalised (a cheap look: sheets are not parsed); [] if unreadable."""
+    return [normalise_plain(name) for name in source.sheet_names(path)]
+
+
+def _first_sheet(path: Path, wanted: str, what: str) -> tuple:
+    """(format, first sheet's grid, 区级指标 sheet name or None, its grid) of a supplement or a
+    campus table; ProblemsError when it cannot be read or its first row lacks `wanted`."""
     try:
-        with path.open("rb") as handle:
-            workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
-        return [normalise_plain(name) for name in workbook.sheet_names]
-    except Exception:  # not a readable workbook: the reader will say why
-        return []
+        fmt, workbook = source.open_workbook(path)
+    except UnreadableFile as exc:
+        raise ProblemsError([Problem(path.name, "", str(exc))]) from None
+    with workbook:
+        first = workbook.sheet_names[0] if workbook.sheet_names else ""
+        grid = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False) if first else []
+        district_sheet = next((n for n in workbook.sheet_names if normalise_plain(n) == DISTRICT_SHEET), None)
+        district_grid = workbook.get_sheet_by_name(district_sheet).to_python(skip_empty_area=False) if district_sheet else []
+    if not grid or wanted not in {normalise_header(v) for v in grid[0]}:
+        raise ProblemsError([Problem(path.name, f"{first}!第1行" if first else "",
+                                     f"{what}的第1行应为表头，且含“{wanted}”列：请用 excel-balance 生成的表填写")])
+    return fmt, grid, district_sheet, district_grid
+
+
+def _cell(row: list, col: int):
+    return row[col] if col < len(row) else ""
 
 
 def read_supplement(path: Path) -> Supplement:
     path = Path(path)
     ctx = Context(path.name, [])
-    fmt = sniff(path)
-    with path.open("rb") as handle:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
-    with workbook:
-        grid = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-        names = workbook.sheet_names
-        district_sheet = next((n for n in names if normalise_plain(n) == DISTRICT_SHEET), None)
-        district_grid = workbook.get_sheet_by_name(district_sheet).to_python(skip_empty_area=False) if district_sheet else []
+    fmt, grid, district_sheet, district_grid = _first_sheet(path, "学校标识码", "补充表")
     header = {c: CANONICAL.get(normalise_header(v)) for c, v in enumerate(grid[0])}
     id_col = next(c for c, col in header.items() if col is not None and col.key == "school_id")
     columns = {c: col for c, col in header.items() if col is not None and col.numeric}
     values, rows = {}, {}
     for r in range(1, len(grid)):
         row = grid[r]
-        school_id = str(int(row[id_col])) if isinstance(row[id_col], float) else str(row[id_col]).strip()
+        raw_id = _cell(row, id_col)
+        school_id = str(int(raw_id)) if isinstance(raw_id, float) and math.isfinite(raw_id) else str(raw_id).strip()
         if not school_id:
             continue
         figures = {}
         for c, col in columns.items():
-            value = parse_number(row[c] if c < len(row) else None)
+            value = parse_number(_cell(row, c))
             if value is None:
                 ctx.error(SUPPLEMENT_SHEET, cell_ref(r, c), f"{col.header}未填写（没有请填0）")
-            elif isinstance(value, str) or value < 0 or (col.kind is Kind.INT and not value.is_integer()):
+            elif number_problem(col, value):
                 ctx.error(SUPPLEMENT_SHEET, cell_ref(r, c), f"{col.header}“{value}”不是有效的数字")
             else:
                 figures[col.key] = value
@@ -308,15 +329,13 @@ def read_supplement(path: Path) -> Supplement:
 
 def read_campus_table(path: Path) -> dict[str, str]:
     """Campus name or own ID → its school's 学校标识码."""
-    with path.open("rb") as handle:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
-    grid = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    _, grid, _, _ = _first_sheet(path, "所属学校标识码", "校点归属表")
     cols = {normalise_plain(v): c for c, v in enumerate(grid[0])}
     table = {}
     for row in grid[1:]:
-        parent = str(row[cols["所属学校标识码"]]).strip()
+        parent = str(_cell(row, cols["所属学校标识码"])).strip()
         for key in ("校点名称", "校点标识码"):
-            value = str(row[cols[key]]).strip() if key in cols else ""
+            value = str(_cell(row, cols[key])).strip() if key in cols else ""
             if value and parent:
                 table[value] = parent
     return table
