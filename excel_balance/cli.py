@@ -242,7 +242,7 @@ def run_command(inputs: Path, outputs: Path, plan_files, force: bool, year, dist
       excel-balance run
       excel-balance run --inputs D:\\优质均衡\\报表 --outputs D:\\优质均衡\\报告
     """
-    from excel_balance.workflow import RunBusy, run, summary_lines
+    from excel_balance.workflow import OutputsUnwritable, RunBusy, run, summary_lines
 
     for plan_file in plan_files:
         load_plan_or_fail(plan_file)
@@ -253,6 +253,8 @@ def run_command(inputs: Path, outputs: Path, plan_files, force: bool, year, dist
                      district=district)
     except RunBusy:
         raise click.ClickException(f"另一个 excel-balance 正在处理 {outputs}，请等它完成后再运行")
+    except OutputsUnwritable as exc:
+        raise click.ClickException(str(exc))
     for line in summary_lines(report):
         say(line)
     if report.failed:
@@ -275,8 +277,9 @@ def watch_command(inputs: Path, outputs: Path, plan_files, interval: float) -> N
     """
     import time
 
+    from excel_balance import incident
     from excel_balance.watch import Watcher
-    from excel_balance.workflow import RunBusy, run, summary_lines
+    from excel_balance.workflow import OutputsUnwritable, RunBusy, run, summary_lines
 
     if not inputs.is_dir():
         raise click.ClickException(f"找不到输入文件夹 {inputs}：请新建该文件夹，或用 --inputs 指定")
@@ -286,6 +289,10 @@ def watch_command(inputs: Path, outputs: Path, plan_files, interval: float) -> N
             return summary_lines(run(inputs, outputs, plan_files))
         except RunBusy:
             return [f"另一个 excel-balance 正在处理 {outputs}，稍后再试"]
+        except OutputsUnwritable as exc:
+            return [str(exc)]
+        except Exception:  # watching goes on: the next change gets another try
+            return [f"  错误：{incident.record(outputs, str(inputs))}"]
 
     watcher = Watcher(inputs, run_once)
     say(f"开始监视 {inputs}（每 {interval:g} 秒检查一次，按 Ctrl-C 停止）")
@@ -383,7 +390,19 @@ def main() -> None:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
     try:
-        cli(prog_name="excel-balance")
+        code = cli(prog_name="excel-balance", standalone_mode=False)  # errors handled below, not by click
     except ProblemsError as exc:
         echo_problems(exc.problems)
         raise SystemExit(1)
+    except click.exceptions.Abort:
+        say("已中止", err=True)
+        raise SystemExit(1)
+    except click.ClickException as exc:
+        exc.show()
+        raise SystemExit(exc.exit_code)
+    except Exception:  # a bug: the traceback goes to the log, staff get one line
+        from excel_balance import incident
+
+        say(f"错误：{incident.record(Path('outputs'), ' '.join(sys.argv[1:]) or 'excel-balance')}", err=True)
+        raise SystemExit(2)
+    raise SystemExit(code if isinstance(code, int) else 0)

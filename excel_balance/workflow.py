@@ -12,6 +12,7 @@ import gc
 import hashlib
 import json
 import os
+import traceback
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -20,7 +21,8 @@ from typing import Callable, Iterable
 
 from filelock import FileLock, Timeout
 
-from excel_balance import __version__
+from excel_balance import __version__, incident
+from excel_balance.atomic import remove_stale, write_failure
 from excel_balance.census.corrections import (
     Correction,
     apply_corrections,
@@ -67,6 +69,10 @@ class RunBusy(Exception):
     """Another run holds the outputs folder."""
 
 
+class OutputsUnwritable(Exception):
+    """The outputs folder cannot be created or locked; the message says why, in Chinese."""
+
+
 @dataclass
 class FileOutcome:
     path: Path
@@ -104,12 +110,13 @@ class RunReport:
     applied: list[Correction] = field(default_factory=list)
     refused_corrections: list[Problem] = field(default_factory=list)
     summary_workbook: Path | None = None
+    problems: list[Problem] = field(default_factory=list)  # of the run itself (summary, manifest)
 
     @property
     def failed(self) -> bool:
         """A recognised file (or a district's report) could not be used."""
         return any(f.kind == "refused" for f in self.files) or any(d.problems for d in self.districts) or bool(
-            self.refused_corrections)
+            self.refused_corrections) or bool(self.problems)
 
 
 def discover(inputs: Path) -> tuple[list[Path], list[FileOutcome]]:
@@ -256,14 +263,18 @@ def run(
 ) -> RunReport:
     """Process every file in `inputs` into `outputs`; raises RunBusy if another run holds it."""
     inputs, outputs = Path(inputs), Path(outputs)
-    outputs.mkdir(parents=True, exist_ok=True)
     given = [load_plan(p) for p in plans]
-    lock = FileLock(str(outputs / LOCK))
     try:
+        outputs.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(outputs / LOCK))
         lock.acquire(timeout=lock_wait)
     except Timeout:
         raise RunBusy(str(outputs)) from None
+    except OSError as exc:
+        raise OutputsUnwritable(f"无法写入输出文件夹 {outputs}（{exc.strerror or exc}）：请检查该文件夹的权限和磁盘空间，"
+                                "或用 --outputs 指定其他文件夹") from None
     try:
+        remove_stale(outputs)  # left by a run that was killed; we hold the lock, so none is in use
         return _run_locked(inputs, outputs, given, force, year, progress, district)
     finally:
         lock.release()
@@ -275,9 +286,17 @@ def _run_locked(inputs, outputs, given: list[Plan], force, year, progress, only_
     candidates, skipped = discover(inputs)
     report.files += skipped
     for path in progress(candidates, "读取统计报表") if progress else candidates:
-        report.files.append(recognise(path, reading_plan, year))
-    _combine_exports(report)
-    corrections = _read_corrections(report)
+        try:
+            report.files.append(recognise(path, reading_plan, year))
+        except Exception:  # a bug met by this file: the others are still processed
+            report.files.append(FileOutcome(path, "refused", "", [incident.record(outputs, path.name)]))
+    try:
+        _combine_exports(report)
+    except Exception:
+        for outcome in report.files:
+            if outcome.kind in ("export", "supplement", "campuses"):
+                outcome.kind, outcome.problems = "refused", [incident.record(outputs, outcome.path.name)]
+    corrections = _read_corrections(report, outputs)
     groups = _group_by_district(report, reading_plan.district)
     if only_district:
         groups = {d: g for d, g in groups.items() if d == district_key(only_district)}
@@ -303,17 +322,24 @@ def _run_locked(inputs, outputs, given: list[Plan], force, year, progress, only_
         unchanged = target.exists() and manifest.get(target.name) == fingerprint and all(p.exists() for p in unit_files)
         tasks.append(DistrictTask(district, plan, censuses, target, units, notes, force or not unchanged, fingerprint))
     for task, result in zip(tasks, _process(tasks, progress)):
+        if result.trace:
+            result.problems = [incident.record(outputs, task.target.name, result.trace)]
         outcome = DistrictOutcome(task.district, [c.year for c in task.censuses], task.plan, result.output or task.target,
                                   task.units, result.written, result.note, result.evaluation, result.problems,
                                   result.summary, task.censuses)
         report.districts.append(outcome)
         if result.written:
             manifest[task.target.name] = task.fingerprint
-    if any(d.written for d in report.districts):
-        _save_manifest(outputs, manifest)
-    summaries = [d for d in report.districts if d.summary is not None]
-    if len(summaries) > 1:
-        report.summary_workbook = write_summary_workbook(summaries, outputs, _region(report))
+    try:
+        if any(d.written for d in report.districts):
+            _save_manifest(outputs, manifest)
+        summaries = [d for d in report.districts if d.summary is not None]
+        if len(summaries) > 1:
+            report.summary_workbook = write_summary_workbook(summaries, outputs, _region(report))
+    except Exception as exc:
+        failure = write_failure(exc)
+        report.problems.append(Problem(str(outputs), "", f"写入失败（{failure.strerror or failure}）") if failure
+                               else incident.record(outputs, "各区县汇总"))
     return report
 
 
@@ -339,6 +365,7 @@ class DistrictResult:
     note: str = ""
     problems: list[Problem] = field(default_factory=list)
     evaluation: Evaluation | None = None  # kept only when evaluated in this process
+    trace: str = ""  # an unexpected error's traceback, logged by the parent process
 
 
 PARALLEL_FROM = 4  # districts; fewer are not worth starting processes for
@@ -375,7 +402,15 @@ def process_districts(tasks: list[DistrictTask]) -> list[DistrictResult]:
 
 
 def process_district(task: DistrictTask, keep: bool = False) -> DistrictResult:
-    """Evaluate one district and, when its inputs changed, write its report and unit workbooks."""
+    """Evaluate one district and, when its inputs changed, write its report and unit workbooks;
+    an unexpected error is returned as its traceback (the next district still runs)."""
+    try:
+        return _process_district(task, keep)
+    except Exception:
+        return DistrictResult(trace=traceback.format_exc())
+
+
+def _process_district(task: DistrictTask, keep: bool) -> DistrictResult:
     result = DistrictResult()
     try:
         evaluation = evaluate(task.plan, task.censuses)
@@ -391,8 +426,11 @@ def process_district(task: DistrictTask, keep: bool = False) -> DistrictResult:
         result.output, result.note = _write(evaluation, task.target, task.notes)
         if task.plan.units != NATIONAL_UNITS:
             write_unit_workbooks(evaluation, task.units, task.notes)
-    except OSError as exc:
-        result.problems = [Problem(task.target.name, "", f"写入报告失败（{exc.strerror or exc}），原有报告未改动")]
+    except Exception as exc:
+        failure = write_failure(exc)
+        if failure is None:
+            raise
+        result.problems = [Problem(task.target.name, "", f"写入报告失败（{failure.strerror or failure}），原有报告未改动")]
         return result
     result.written = True
     return result
@@ -403,7 +441,7 @@ def _region(report: RunReport) -> str:
     return "、".join(sorted(regions)) or "全部区县"
 
 
-def _read_corrections(report: RunReport) -> list[tuple[Path, Correction]]:
+def _read_corrections(report: RunReport, outputs: Path) -> list[tuple[Path, Correction]]:
     corrections = []
     for outcome in report.files:
         if outcome.kind == "corrections":
@@ -411,6 +449,8 @@ def _read_corrections(report: RunReport) -> list[tuple[Path, Correction]]:
                 corrections += [(outcome.path, c) for c in read_corrections(outcome.path)]
             except ProblemsError as exc:
                 outcome.kind, outcome.problems = "refused", exc.problems
+            except Exception:
+                outcome.kind, outcome.problems = "refused", [incident.record(outputs, outcome.path.name)]
     return corrections
 
 
@@ -528,6 +568,7 @@ def summary_lines(report: RunReport) -> list[str]:
         lines.append("  总体判断：" + ("已达到优质均衡标准" if summary.certified else f"尚有 {summary.obstacles} 项差距，详见报告"))
     if report.summary_workbook:
         lines.append(f"各区县汇总：{report.summary_workbook}")
+    lines += [f"错误：{p}" for p in report.problems]
     if not report.districts and not any(f.kind == "refused" for f in report.files):
         lines.append(f"{report.inputs} 中没有统计报表：请把当年的教育事业统计报表放进该文件夹")
     return lines

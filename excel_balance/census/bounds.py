@@ -74,15 +74,16 @@ def _stream(archive: zipfile.ZipFile, member: zipfile.ZipInfo):
         yield tail
 
 
-def check_xlsx(archive: zipfile.ZipFile, limits: ReadLimits) -> None:
-    """TooLarge naming the part, what was found and the limit; ValueError for a DTD or damage."""
+def check_xlsx(archive: zipfile.ZipFile, limits: ReadLimits, sheet_names: dict[str, str]) -> None:
+    """TooLarge naming the sheet, what was found and the limit; ValueError for a DTD or damage.
+    `sheet_names`: sheet part → the name staff see."""
     for member in archive.infolist():
         name = member.filename
         if not name.endswith((".xml", ".rels", ".vml")):
             continue
         try:
             if name.startswith("xl/worksheets/"):
-                _check_sheet(archive, member, limits)
+                _check_sheet(archive, member, limits, sheet_names.get(name, name))
             elif name == "xl/sharedStrings.xml":
                 _check_strings(archive, member)
             else:
@@ -108,11 +109,11 @@ def _check_strings(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
         raise TooLarge(f"共享字符串表声明有 {declared} 个字符串，实际只有 {counted} 个：文件已损坏或是恶意构造的，不予读取")
 
 
-def _check_sheet(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: ReadLimits) -> None:
+def _check_sheet(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: ReadLimits, sheet: str) -> None:
     """Rows × columns of the grid calamine will build, against the limits and the cells present."""
-    what = f"工作表 {member.filename.rsplit('/', 1)[-1]}"
+    what = f"工作表“{sheet}”"
     rows = cells = height = 0
-    beyond_column = re.compile(rb' r="(' + _greater_column(limits.columns) + rb')')
+    beyond_column = re.compile(rb' r="(' + _greater_column(limits.columns) + rb')(\d+)"')
     prefix = None
     for chunk in _stream(archive, member):
         _check_dtd(member.filename, chunk)
@@ -127,7 +128,7 @@ def _check_sheet(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: Read
         for match in re.finditer(rb' r="[A-Z]{1,3}(\d{%d,})"' % (len(str(height)) + 1), chunk):
             height = max(height, int(match[1]))
         if match := beyond_column.search(chunk):
-            raise TooLarge(f"{what}有 {match[1].decode()} 列的单元格，超过上限 {limits.columns} 列"
+            raise TooLarge(f"{what}有 {match[1].decode()} 列的单元格（{(match[1] + match[2]).decode()}），超过上限 {limits.columns} 列"
                            f"（{column_letter(limits.columns - 1)} 列），不予读取（上限可用环境变量 EXCEL_BALANCE_MAX_COLUMNS 调整）")
     height = max(height, rows)
     if height > limits.rows:
@@ -137,8 +138,9 @@ def _check_sheet(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: Read
         return
     # Tall and sparse: the real width decides (a second look, needed only for such sheets).
     width = max(allowed // height, 1)
-    wider = re.compile(rb' r="(' + _greater_column(width) + rb')')
+    wider = re.compile(rb' r="(' + _greater_column(width) + rb')(\d+)"')
     for chunk in _stream(archive, member):
         if match := wider.search(chunk):
-            raise TooLarge(f"{what}的范围达到第 {height} 行、{match[1].decode()} 列，其中只有 {cells} 个单元格："
+            raise TooLarge(f"{what}的范围达到第 {height} 行、{match[1].decode()} 列（{(match[1] + match[2]).decode()}），"
+                           f"其中只有 {cells} 个单元格："
                            "大部分是空的，读取会占用过多内存。请删去远处的零散单元格后另存")

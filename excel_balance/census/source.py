@@ -31,7 +31,7 @@ def open_workbook(path: Path, limits: ReadLimits | None = None, size_limit: int 
         if fmt is Format.XLS:
             return fmt, XlsWorkbook.read(path, limits)
         with zipfile.ZipFile(path) as archive:
-            check_xlsx(archive, limits)
+            check_xlsx(archive, limits, _names_or_nothing(archive))
         with path.open("rb") as handle:
             return fmt, python_calamine.CalamineWorkbook.from_filelike(handle)
     except (TooLarge, ValueError) as exc:
@@ -122,6 +122,13 @@ class XlsWorkbook:
 
     def get_sheet_by_index(self, index: int) -> XlsSheet:
         return XlsSheet(self._book.sheet_by_index(index), self._book.datemode)
+
+
+def _names_or_nothing(archive: zipfile.ZipFile) -> dict[str, str]:
+    try:
+        return xlsx_sheet_parts(archive)
+    except Exception:  # damaged or hostile workbook.xml: the check names parts instead
+        return {}
 
 
 def sheet_names(path: Path) -> list[str]:
