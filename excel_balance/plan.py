@@ -613,15 +613,27 @@ def _cross_references(doc: dict, out: _Collector) -> Plan | None:
     )
 
 
+# libyaml's loader when PyYAML has it: ten times faster than the pure-Python one.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def check_plan(path: str | Path) -> tuple[Plan | None, list[Problem]]:
     """Load and validate a plan file; returns the plan (None if unusable) and every problem."""
     path = Path(path)
     out = _Collector(path.name)
     try:
-        # libyaml's loader when PyYAML has it: ten times faster than the pure-Python one.
-        doc = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        text = path.read_text(encoding="utf-8-sig")
+        # A plan has no use for aliases; nested ones expand a small file into gigabytes.
+        alias = next((e for e in yaml.parse(text, Loader=_LOADER) if isinstance(e, yaml.AliasEvent)), None)
+        if alias is not None:
+            out.add(f"第{alias.start_mark.line + 1}行", f"使用了 YAML 别名（*{alias.anchor}），规划文件中不允许：请直接写出内容")
+            return None, out.problems
+        doc = yaml.load(text, Loader=_LOADER)
     except FileNotFoundError:
         out.add("", "找不到规划文件")
+        return None, out.problems
+    except OSError as exc:
+        out.add("", f"无法读取规划文件（{exc.strerror or exc}）")
         return None, out.problems
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         mark = getattr(exc, "problem_mark", None)

@@ -212,11 +212,14 @@ class PlanChooser:
 
 
 def _fingerprint(plan: Plan, censuses: list[Census], corrections: list[Correction]) -> dict:
-    """What a report depends on: the tool, the plan's content, the inputs' content, corrections."""
+    """What a report depends on: the tool, the plan's content, the inputs' content, names and
+    modification times (which decide between two copies of a school, so a rename is a change),
+    corrections."""
     return {
         "version": __version__,
         "plan": plan_digest(plan),
         "inputs": sorted(c.sha256 for c in censuses),
+        "files": sorted([name, mtime] for c in censuses for name, mtime in c.stamps),
         "corrections": sorted(repr(c) for c in corrections),
     }
 
@@ -544,6 +547,7 @@ def summary_lines(report: RunReport) -> list[str]:
         if outcome.kind == "census" and outcome.combined:
             census = outcome.census
             lines.append(f"  统计导出合并为 {census.district or '—'}{census.year}年：{census.file}")
+            lines += [f"    {p.severity.value}：{p}" for p in census.warnings]
             if census.missing:
                 lines.append("    无数据（请用 excel-balance supplement 生成补充表填写）："
                              + "、".join(COLUMNS_BY_KEY[k].header for k in sorted(census.missing)))

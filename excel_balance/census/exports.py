@@ -21,6 +21,7 @@ from pathlib import Path
 import yaml
 
 from excel_balance.atomic import atomic_path
+from excel_balance.census.conflicts import Copy, decide
 from excel_balance.census.grid import cell_ref
 from excel_balance.census.model import Census, SchoolRow
 from excel_balance.census.reader import (
@@ -43,7 +44,7 @@ from excel_balance.census.schema import (
 from excel_balance.census import source
 from excel_balance.census.sniff import DEFAULT_SIZE_LIMIT, UnreadableFile
 from excel_balance.plan import Plan
-from excel_balance.problems import Problem, ProblemsError
+from excel_balance.problems import Problem, ProblemsError, Severity
 from excel_balance.resources import template_path
 
 OPTIONAL = {"indoor_sports_area", "students_senior"}  # an export may rightly lack these
@@ -103,6 +104,7 @@ class ExportSheet:
     rows: list[dict] = field(default_factory=list)  # identity + figures + "_row"
     found: dict[str, str] = field(default_factory=dict)  # field → header path(s) used
     missing: list[str] = field(default_factory=list)  # fields of the mapping not found
+    mtime: float = 0.0  # the file's modification time, to decide between two copies of a school
 
 
 def header_paths(grid: list[list], merged: list, first: int, last: int) -> dict[int, str]:
@@ -178,6 +180,7 @@ def read_export(path: Path, mapping: ExportMapping | None = None, *, year: int |
                 continue
             census_year = resolve_year(path, info, grid[:first], name, year, ctx)
             sheets.append(_read_sheet(path, name, level, sha, census_year, grid, last + 1, paths, mapping, ctx))
+            sheets[-1].mtime = path.stat().st_mtime
     if not sheets:
         raise NotAnExport([Problem(path.name, "", "不是教育统计系统导出的基层表（没有找到“在校生数/合计”等表头）")])
     if any(p.severity.name == "ERROR" for p in ctx.problems):
@@ -266,6 +269,7 @@ class Supplement:
     columns: tuple[str, ...]
     recorded: dict
     rows: dict[str, int]  # school ID → sheet row, for messages
+    mtime: float = 0.0
 
 
 def sheet_names(path: Path) -> list[str]:
@@ -324,7 +328,7 @@ def read_supplement(path: Path) -> Supplement:
     if ctx.problems:
         raise ProblemsError(ctx.problems)
     return Supplement(path.name, hashlib.sha256(path.read_bytes()).hexdigest(), values,
-                      tuple(col.key for col in columns.values()), recorded, rows)
+                      tuple(col.key for col in columns.values()), recorded, rows, path.stat().st_mtime)
 
 
 def read_campus_table(path: Path) -> dict[str, str]:
@@ -407,7 +411,7 @@ def combine(sheets: list[ExportSheet], supplements: list[Supplement], campuses: 
             by_district[row["district"]].append(row)
         for district, rows in by_district.items():
             part = ExportSheet(sheet.file, sheet.sheet, sheet.level, sheet.sha256, sheet.year, rows, sheet.found,
-                               sheet.missing)
+                               sheet.missing, sheet.mtime)
             groups[(district, sheet.year)].append(part)
     censuses, problems = [], []
     for (district, year), parts in sorted(groups.items()):
@@ -430,10 +434,13 @@ def _combine_group(district, year, parts, supplements, campuses, mapping):
     schools: dict[str, dict] = {}
     campus_rows = []
     sources: dict[str, str] = {}
+    notes: list[Problem] = []
+    by_id = {id(p): {row["school_id"]: row for row in p.rows} for p in parts}
     for part in sorted(parts, key=lambda p: (p.level != "小学", p.file, p.sheet)):
         for key, used in part.found.items():
             sources.setdefault(key, f"{part.file} {part.sheet}：{used}")
-        for row in part.rows:
+        for row in _decided_rows(part, [(p, by_id[id(p)]) for p in parts if p is not part and p.level == part.level],
+                                 notes):
             if not row["counted"]:
                 campus_rows.append((part, row))
                 continue
@@ -472,14 +479,43 @@ def _combine_group(district, year, parts, supplements, campuses, mapping):
         rows.append(SchoolRow(row["school_id"], row["name"], row["school_type"], _complete(values, mapping),
                               counted=False, parent_id=parent, row=row["_row"]))
     missing = frozenset(k for k in mapping.supplement if k not in provided and k not in sources)
+    problems += [n for n in notes if n.severity is Severity.ERROR]
     if problems:
         return None, problems
     sha = hashlib.sha256("".join(sorted({p.sha256 for p in parts}) + ([supplement.sha256] if supplement else []))
                          .encode()).hexdigest()
     names = "、".join(files + ([supplement.file] if supplement else []))
     regions = sorted({row["region"] for part in parts for row in part.rows if row.get("region")})
+    stamps = {(p.file, p.mtime) for p in parts} | ({(supplement.file, supplement.mtime)} if supplement else set())
     return Census(names, sha, district, year, tuple(rows), supplement.recorded if supplement else {},
-                  missing=missing, sources=tuple(sorted(sources.items())), region="、".join(regions)), []
+                  warnings=tuple(notes), missing=missing, sources=tuple(sorted(sources.items())),
+                  region="、".join(regions), stamps=tuple(sorted(stamps))), []
+
+
+def _decided_rows(part: ExportSheet, others: list[tuple[ExportSheet, dict]], notes: list[Problem]) -> list[dict]:
+    """The part's rows, less those of a school another part of the same level (`others`, each
+    with its rows by school ID) also has and that the one rule (conflicts.decide) gives to the
+    other part; `notes` collects what was decided."""
+    if not any(rows.keys() & {r["school_id"] for r in part.rows} for _, rows in others):
+        return part.rows  # the common case: no school twice
+    kept = []
+    for row in part.rows:
+        mine = Copy(part.file, f"{part.sheet}!第{row['_row']}行", part.mtime)
+        wins = True
+        for other, rows in others:
+            twin = rows.get(row["school_id"])
+            if twin is None:
+                continue
+            theirs = Copy(other.file, f"{other.sheet}!第{twin['_row']}行", other.mtime)
+            same = {k: v for k, v in row.items() if k != "_row"} == {k: v for k, v in twin.items() if k != "_row"}
+            decision = decide(f"学校标识码{row['school_id']}（{part.level}）", mine, theirs, same)
+            if decision.kept is not mine:
+                wins = False
+            if (part.file, part.sheet) < (other.file, other.sheet):  # tell it once per pair
+                notes.append(decision.problem)
+        if wins:
+            kept.append(row)
+    return kept
 
 
 _REQUIRED_ZEROS = {c.key: 0.0 for c in COLUMNS_BY_KEY.values() if c.required and c.numeric}

@@ -54,3 +54,4 @@ class Census:
     missing: frozenset[str] = frozenset()  # figures no input gave (exports without a supplement)
     sources: tuple[tuple[str, str], ...] = ()  # (figure, where it came from), for the data notes
     region: str = ""  # the city or province of a file covering several districts (统计二级)
+    stamps: tuple[tuple[str, float], ...] = ()  # (file name, modification time) of each input used

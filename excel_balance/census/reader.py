@@ -150,6 +150,7 @@ def read_census(
         warnings=tuple(ctx.problems),
         sample=sample,
         columns=frozenset(k for k in present if not COLUMNS_BY_KEY[k].required),
+        stamps=((path.name, path.stat().st_mtime),),
     )
 
 
