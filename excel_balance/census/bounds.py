@@ -141,6 +141,5 @@ def _check_sheet(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: Read
     wider = re.compile(rb' r="(' + _greater_column(width) + rb')(\d+)"')
     for chunk in _stream(archive, member):
         if match := wider.search(chunk):
-            raise TooLarge(f"{what}的范围达到第 {height} 行、{match[1].decode()} 列（{(match[1] + match[2]).decode()}），"
-                           f"其中只有 {cells} 个单元格："
-                           "大部分是空的，读取会占用过多内存。请删去远处的零散单元格后另存")
+            raise TooLarge(f"{what}的范围达到第 {height} 行，又宽过 {match[1].decode()} 列，却只有 {cells} 个单元格有内容："
+                           "读取会占用过多内存。请删去远处的零散单元格（例如最后几行）后另存")

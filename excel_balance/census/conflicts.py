@@ -41,14 +41,14 @@ class Decision:
 def decide(what: str, first: Copy, second: Copy, identical: bool) -> Decision:
     """Which copy of `what` (学校标识码5001140001（小学）) to use, and what to tell staff."""
     if identical:
-        kept = max(first, second, key=lambda c: c.mtime)
-        return Decision(kept, Problem(kept.file, kept.where, f"{what}在 {first} 和 {second} 中相同，只计一次",
+        kept = max(first, second, key=lambda c: (c.mtime, c.file, c.where))  # the same whichever is asked first
+        return Decision(kept, Problem(kept.file, kept.where, f"{what}在 {first}和 {second}中相同，只计一次",
                                       Severity.NOTE))
     newer, older = (first, second) if first.mtime >= second.mtime else (second, first)
     if newer.mtime - older.mtime < SAME_TIME:
         return Decision(None, Problem(newer.file, newer.where,
-                                      f"{what}在 {first} 和 {second} 中不同，两个文件几乎同时修改，无法判断哪个是新的："
+                                      f"{what}在 {first}和 {second}中不同，两个文件几乎同时修改，无法判断哪个是新的："
                                       f"请删除 {first.file} 和 {second.file} 中过时的一个后再运行"))
     return Decision(newer, Problem(newer.file, newer.where,
-                                   f"{what}在 {newer} 和 {older} 中不同：使用较新修改的 {newer.file}；"
+                                   f"{what}在 {newer}和 {older}中不同：使用较新修改的 {newer.file}；"
                                    f"如不对，请删除或更正 {newer.file}", Severity.WARNING))

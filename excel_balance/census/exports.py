@@ -11,6 +11,7 @@ data", never 0.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 import re
@@ -435,7 +436,7 @@ def _combine_group(district, year, parts, supplements, campuses, mapping):
     campus_rows = []
     sources: dict[str, str] = {}
     notes: list[Problem] = []
-    by_id = {id(p): {row["school_id"]: row for row in p.rows} for p in parts}
+    by_id = {id(p): {_identity(row): row for row in p.rows} for p in parts}
     for part in sorted(parts, key=lambda p: (p.level != "小学", p.file, p.sheet)):
         for key, used in part.found.items():
             sources.setdefault(key, f"{part.file} {part.sheet}：{used}")
@@ -492,18 +493,24 @@ def _combine_group(district, year, parts, supplements, campuses, mapping):
                   region="、".join(regions), stamps=tuple(sorted(stamps))), []
 
 
+def _identity(row: dict) -> tuple:
+    """A school by its ID; a campus (是否计校数 0), which may carry its school's ID, also by name."""
+    return (row["school_id"], row["counted"], "" if row["counted"] else row["name"])
+
+
 def _decided_rows(part: ExportSheet, others: list[tuple[ExportSheet, dict]], notes: list[Problem]) -> list[dict]:
     """The part's rows, less those of a school another part of the same level (`others`, each
     with its rows by school ID) also has and that the one rule (conflicts.decide) gives to the
-    other part; `notes` collects what was decided."""
-    if not any(rows.keys() & {r["school_id"] for r in part.rows} for _, rows in others):
+    other part; `notes` collects what was decided (identical schools once per pair of sheets)."""
+    if not any(rows.keys() & {_identity(r) for r in part.rows} for _, rows in others):
         return part.rows  # the common case: no school twice
     kept = []
+    identical: dict[int, list[Problem]] = defaultdict(list)
     for row in part.rows:
         mine = Copy(part.file, f"{part.sheet}!第{row['_row']}行", part.mtime)
         wins = True
         for other, rows in others:
-            twin = rows.get(row["school_id"])
+            twin = rows.get(_identity(row))
             if twin is None:
                 continue
             theirs = Copy(other.file, f"{other.sheet}!第{twin['_row']}行", other.mtime)
@@ -511,10 +518,17 @@ def _decided_rows(part: ExportSheet, others: list[tuple[ExportSheet, dict]], not
             decision = decide(f"学校标识码{row['school_id']}（{part.level}）", mine, theirs, same)
             if decision.kept is not mine:
                 wins = False
-            if (part.file, part.sheet) < (other.file, other.sheet):  # tell it once per pair
+            if (part.file, part.sheet) >= (other.file, other.sheet):
+                continue  # told when the other part's rows are decided
+            if decision.problem.severity is Severity.NOTE:
+                identical[id(other)].append(decision.problem)
+            else:
                 notes.append(decision.problem)
         if wins:
             kept.append(row)
+    for same in identical.values():
+        more = f"（另有 {len(same) - 1} 所学校也相同）" if len(same) > 1 else ""
+        notes.append(dataclasses.replace(same[0], message=same[0].message + more))
     return kept
 
 

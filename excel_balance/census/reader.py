@@ -372,7 +372,7 @@ def number_problem(column: Column, value: float | str) -> str | None:
 
 
 def _fmt(value: float) -> str:
-    return str(int(value)) if math.isfinite(value) and float(value).is_integer() else f"{value:g}"
+    return str(int(value)) if abs(value) < 1e15 and float(value).is_integer() else f"{value:g}"
 
 
 # --- checks across rows --------------------------------------------------------------------
