@@ -298,7 +298,11 @@ def watch_command(inputs: Path, outputs: Path, plan_files, interval: float) -> N
     say(f"开始监视 {inputs}（每 {interval:g} 秒检查一次，按 Ctrl-C 停止）")
     try:
         while True:
-            for line in watcher.poll():
+            try:
+                lines = watcher.poll()
+            except Exception:  # inputs/ unreadable for a moment, say: keep watching
+                lines = [f"  错误：{incident.record(outputs, str(inputs))}"]
+            for line in lines:
                 say(line)
             time.sleep(interval)
     except KeyboardInterrupt:

@@ -441,3 +441,44 @@ def test_a_killed_runs_temp_files_are_removed(ws):
     keep.write_text("staff's own file")
     guarded(ws, "run", code=0)
     assert not any(p.exists() for p in stale) and keep.exists()
+
+
+def test_watch_goes_on_after_an_internal_error(ws, monkeypatch):
+    import time
+
+    import excel_balance.workflow as workflow
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    polls = []
+
+    def sleep(seconds):
+        polls.append(seconds)
+        if len(polls) == 3:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(workflow, "run", broken)
+    monkeypatch.setattr(time, "sleep", sleep)
+    result = guarded(ws, "watch", "--interval", "0.5", code=0)
+    lines = result.output.splitlines()
+    assert lines[1:] == [f"发现新文件：{CLEAN}，等待写入完成…", f"写入完成：{CLEAN}，开始处理",
+                         "  错误：inputs：程序内部错误，未能处理（详情已写入 outputs/excel-balance-错误日志.txt）："
+                         "请把该文件和错误日志发给维护人员", "已停止监视"]
+    assert "RuntimeError: a bug" in (ws / "outputs" / "excel-balance-错误日志.txt").read_text(encoding="utf-8")
+    assert len(polls) == 3  # still polling after the error
+
+
+def test_an_unexpected_error_outside_a_run_is_one_line_and_a_log(ws, monkeypatch, capsys):
+    import excel_balance.cli as cli_module
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(cli_module, "cli", broken)
+    monkeypatch.setattr("sys.argv", ["excel-balance", "run"])
+    with pytest.raises(SystemExit) as exit_code:
+        cli_module.main()
+    assert exit_code.value.code == 2
+    assert capsys.readouterr().err == ("错误：run：程序内部错误，未能处理（详情已写入 outputs/excel-balance-错误日志.txt）："
+                                       "请把该文件和错误日志发给维护人员\n")
