@@ -61,3 +61,32 @@ def test_every_path_it_names_is_in_the_bundle_or_made_by_it():
         assert any(fnmatch.fnmatch(item, path) for item in layout), path
     assert fnmatch.filter(layout, "*.txt") == ["安装说明.txt"]  # the guide shown when Python is missing
     assert (REPO / "setup.cfg").exists()  # the source-checkout route, when no wheels/ lies beside it
+
+
+# --- the bundle's dependency check, per target system and Python -----------------------------------------
+
+import zipfile  # noqa: E402
+
+from tools.bundle import unmet  # noqa: E402
+
+
+def _wheel(folder, filename: str, *requires: str) -> None:
+    name, version = filename.split("-")[:2]
+    metadata = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n" + "".join(
+        f"Requires-Dist: {r}\n" for r in requires) + "\nA description.\nRequires-Dist: not-a-header\n"
+    with zipfile.ZipFile(folder / filename, "w") as archive:
+        archive.writestr(f"{name}-{version}.dist-info/METADATA", metadata)
+
+
+def test_the_bundle_check_evaluates_markers_and_tags_for_each_target(tmp_path):
+    _wheel(tmp_path, "excel_balance-0.1.0-py3-none-any.whl", "numpy>=2", 'colorama; sys_platform == "win32"')
+    _wheel(tmp_path, "numpy-2.1.0-cp312-cp312-win_amd64.whl", 'tzdata; python_version < "3.12"')
+    _wheel(tmp_path, "numpy-2.1.0-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl")
+    _wheel(tmp_path, "numpy-1.9.0-cp311-cp311-win_amd64.whl")
+    assert [str(r) for r in unmet(tmp_path, "Windows", "3.12")] == ['colorama; sys_platform == "win32"']
+    assert unmet(tmp_path, "Linux", "3.12") == []
+    assert sorted(str(r) for r in unmet(tmp_path, "Windows", "3.11")) == ['colorama; sys_platform == "win32"',
+                                                                       "numpy>=2"]  # 1.9 is too old
+    assert [str(r) for r in unmet(tmp_path, "Linux", "3.13")] == ["numpy>=2"]  # no cp313 wheel
+    _wheel(tmp_path, "colorama-0.4.6-py2.py3-none-any.whl")
+    assert unmet(tmp_path, "Windows", "3.12") == []

@@ -21,6 +21,10 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from packaging.requirements import Requirement
+from packaging.tags import compatible_tags, cpython_tags
+from packaging.utils import canonicalize_name, parse_wheel_filename
+
 from excel_balance import __version__
 
 REPO = Path(__file__).resolve().parent.parent
@@ -28,7 +32,14 @@ PYTHONS = ("3.11", "3.12", "3.13")
 # pip takes several --platform tags at once; newer manylinux wheels (numpy ≥ 2.3) carry 2_28 only.
 PLATFORMS = {
     "Windows": ("win_amd64",),
-    "Linux": ("manylinux_2_28_x86_64", "manylinux_2_17_x86_64", "manylinux2014_x86_64"),
+    "Linux": tuple(f"manylinux_2_{minor}_x86_64" for minor in range(28, 16, -1)) + ("manylinux2014_x86_64",),
+}
+# The PEP 508 environment of each target. `pip download --platform` evaluates dependency markers
+# against the machine it runs on (pip issue 4304), so Windows-only dependencies such as click's
+# colorama would be missing from a bundle made on Linux: they are resolved here for each target.
+MARKERS = {
+    "Windows": {"sys_platform": "win32", "platform_system": "Windows", "os_name": "nt", "platform_machine": "AMD64"},
+    "Linux": {"sys_platform": "linux", "platform_system": "Linux", "os_name": "posix", "platform_machine": "x86_64"},
 }
 GUIDE = "安装说明.txt"
 LAUNCHER = "excel-balance.bat"
@@ -48,15 +59,68 @@ def _step(title: str, command: list, **kwargs) -> subprocess.CompletedProcess:
     return done
 
 
+def _target_args(system: str, python: str) -> list[str]:
+    platforms = [arg for tag in PLATFORMS[system] for arg in ("--platform", tag)]
+    return ["--only-binary=:all:", "--implementation", "cp", "--python-version", python, *platforms]
+
+
+def unmet(wheels: Path, system: str, python: str) -> list[Requirement]:
+    """What `pip install --no-index --find-links wheels excel-balance` would lack on `system` with
+    `python`: the requirement closure walked with that target's markers and wheel tags."""
+    version = tuple(int(part) for part in python.split("."))
+    tags = set(cpython_tags(version, platforms=PLATFORMS[system]))
+    tags |= set(compatible_tags(version, f"cp{version[0]}{version[1]}", platforms=PLATFORMS[system]))
+    available: dict[str, list] = {}
+    for path in wheels.glob("*.whl"):
+        name, found, _, wheel_tags = parse_wheel_filename(path.name)
+        if wheel_tags & tags:
+            available.setdefault(name, []).append((found, path))
+    environment = {**MARKERS[system], "python_version": python, "python_full_version": f"{python}.0",
+                   "implementation_name": "cpython", "platform_python_implementation": "CPython", "extra": ""}
+    todo, seen, missing = [Requirement("excel-balance")], set(), []
+    while todo:
+        requirement = todo.pop()
+        if requirement.marker and not requirement.marker.evaluate(environment):
+            continue
+        name = canonicalize_name(requirement.name)
+        candidates = [c for c in available.get(name, []) if requirement.specifier.contains(c[0], prereleases=True)]
+        if not candidates:
+            missing.append(requirement)
+            continue
+        chosen = max(candidates)
+        if (name, chosen[0]) not in seen:
+            seen.add((name, chosen[0]))
+            todo += [Requirement(line) for line in _requires(chosen[1])]
+    return missing
+
+
+def _requires(wheel: Path) -> list[str]:
+    with zipfile.ZipFile(wheel) as archive:
+        (metadata,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+        text = archive.read(metadata).decode("utf-8")
+    return [line.split(":", 1)[1].strip() for line in text.split("\n\n", 1)[0].splitlines()
+            if line.startswith("Requires-Dist:")]
+
+
 def collect_wheels(wheels: Path) -> Path:
     _step("构建 excel-balance 安装包", [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", wheels, REPO])
     (own,) = wheels.glob("excel_balance-*.whl")
-    for system, tags in PLATFORMS.items():
+    for system in PLATFORMS:
         for python in PYTHONS:
-            platforms = [arg for tag in tags for arg in ("--platform", tag)]
             _step(f"下载依赖：{system}，Python {python}",
-                  [sys.executable, "-m", "pip", "download", "--quiet", "--only-binary=:all:", "--implementation", "cp",
-                   "--python-version", python, *platforms, "-d", wheels, own])
+                  [sys.executable, "-m", "pip", "download", "--quiet", *_target_args(system, python), "-d", wheels, own])
+            for _ in range(10):  # each round may bring wheels with requirements of their own
+                missing = unmet(wheels, system, python)
+                if not missing:
+                    break
+                for requirement in missing:
+                    pinned = f"{requirement.name}{requirement.specifier}"
+                    _step(f"补充下载：{pinned}（{system}，Python {python}）",
+                          [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+                           *_target_args(system, python), "-d", wheels, pinned])
+            if missing:
+                raise BundleFailed(f"{system}，Python {python} 缺少：{'、'.join(map(str, missing))}")
+            print(f"   依赖齐全：{system}，Python {python}", flush=True)
     return own
 
 
