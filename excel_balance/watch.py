@@ -13,8 +13,7 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import Callable
 
-from excel_balance.census.sniff import is_ignored
-from excel_balance.workflow import WORKBOOK_SUFFIXES
+from excel_balance.census.sniff import WORKBOOK_SUFFIXES, is_ignored
 
 Stamp = tuple[int, int]  # size, modification time (ns)
 
