@@ -372,12 +372,16 @@ def _stamp(seconds: float) -> str:
     return dt.datetime.fromtimestamp(1_700_000_000 + seconds).strftime("%Y-%m-%d %H:%M:%S")
 
 
+def _first_school(severity: str, verdict: str) -> str:
+    """The line about 城南小学 (row 6 of both exports; A modified 100 s after B)."""
+    return (f"    {severity}：2022小学基层表A.xlsx 基层表!第6行：学校标识码0500114001（小学）在 2022小学基层表A.xlsx "
+            f"基层表!第6行（修改于 {_stamp(100)}）和 2022小学基层表B.xlsx 基层表!第6行（修改于 {_stamp(0)}）中{verdict}")
+
+
 def test_the_same_school_identical_in_two_exports_is_a_note(ws):
     _two_primary_exports(ws, changed=False, seconds=100)
     result = guarded(ws, "run", code=0)
-    assert (f"    说明：2022小学基层表A.xlsx 基层表!第6行：学校标识码0500114001（小学）在 2022小学基层表A.xlsx 基层表!第6行"
-            f"（修改于 {_stamp(100)}）和 2022小学基层表B.xlsx 基层表!第6行（修改于 {_stamp(0)}）中相同，只计一次"
-            "（另有 6 所学校也相同）") in result.output
+    assert _first_school("说明", "相同，只计一次（另有 6 所学校也相同）") in result.output
     # counted once: the same figures as without the copy
     os.remove(ws / "inputs" / "2022小学基层表B.xlsx")
     alone = guarded(ws, "run", "--force", code=0)
@@ -388,9 +392,8 @@ def test_the_same_school_identical_in_two_exports_is_a_note(ws):
 def test_different_copies_the_newer_file_wins_with_a_warning(ws):
     _two_primary_exports(ws, changed=True, seconds=100)
     result = guarded(ws, "run", code=0)
-    assert (f"    警告：2022小学基层表A.xlsx 基层表!第6行：学校标识码0500114001（小学）在 2022小学基层表A.xlsx 基层表!第6行"
-            f"（修改于 {_stamp(100)}）和 2022小学基层表B.xlsx 基层表!第6行（修改于 {_stamp(0)}）中不同："
-            "使用较新修改的 2022小学基层表A.xlsx；如不对，请删除或更正 2022小学基层表A.xlsx") in result.output
+    assert _first_school("警告", "不同：使用较新修改的 2022小学基层表A.xlsx；如不对，请删除或更正 2022小学基层表A.xlsx") \
+        in result.output
     assert "（另有 5 所学校也相同）" in result.output
     rerun = guarded(ws, "run", code=0)
     assert "输入未变化，未重写" in rerun.output
@@ -443,23 +446,14 @@ def test_a_killed_runs_temp_files_are_removed(ws):
     assert not any(p.exists() for p in stale) and keep.exists()
 
 
-def test_watch_goes_on_after_an_internal_error(ws, monkeypatch):
-    import time
-
+def test_watch_goes_on_after_an_internal_error(ws, monkeypatch, ctrl_c_after):
     import excel_balance.workflow as workflow
 
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    polls = []
-
-    def sleep(seconds):
-        polls.append(seconds)
-        if len(polls) == 3:
-            raise KeyboardInterrupt
-
     monkeypatch.setattr(workflow, "run", broken)
-    monkeypatch.setattr(time, "sleep", sleep)
+    polls = ctrl_c_after(3)
     result = guarded(ws, "watch", "--interval", "0.5", code=0)
     lines = result.output.splitlines()
     assert lines[1:] == [f"发现新文件：{CLEAN}，等待写入完成…", f"写入完成：{CLEAN}，开始处理",
