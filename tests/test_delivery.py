@@ -176,7 +176,8 @@ def test_a_refused_recipient_and_a_rerun(smtp, evaluation, unit_folder):
     smtp.refuse.add(UNITS["区财政局"])
     report = send(smtp, evaluation, unit_folder)
     assert report.sent == ["区教委", "区人力社保局", "区经济信息委"]
-    assert report.failed == [("区财政局", "收件人被服务器拒绝：caizheng@example.org（550 5.1.1 mailbox unavailable），请核对地址")]
+    assert report.failed == [("区财政局", "收件人 caizheng@example.org 被拒绝：地址不存在或不可用"
+                                          "（550 5.1.1 mailbox unavailable）：请核对设置文件中的地址")]
     smtp.refuse.clear()
     again = send(smtp, evaluation, unit_folder)
     assert again.sent == ["区财政局"] and again.already == ["区教委", "区人力社保局", "区经济信息委"]
@@ -206,7 +207,7 @@ def test_wrong_password_says_what_to_check(smtp, evaluation, unit_folder):
     report = deliver(evaluation, smtp.settings, unit_folder, unit_folder.parent / LEDGER, units=["区教委", "区财政局"],
                      password="wrong")
     assert [u for u, _ in report.failed] == ["区教委", "区财政局"]
-    assert report.failed[0][1].startswith("登录被拒绝（535）：请检查用户名和环境变量 EXCEL_BALANCE_SMTP_PASSWORD")
+    assert report.failed[0][1].startswith("登录被拒绝（535）：请检查 smtp.user 和环境变量 EXCEL_BALANCE_SMTP_PASSWORD")
 
 
 def test_sample_data_is_not_sent(smtp, tmp_path, qianjiang):
@@ -279,6 +280,15 @@ def test_cli_email_init_and_dry_run(tmp_path, monkeypatch, qianjiang):
     result = runner.invoke(cli, ["email", "--dry-run", "预览", "--units", "区财政局，区教委"])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "预览").iterdir()) == ["区教委_2022.eml", "区财政局_2022.eml"]
+    # A dry run only flags the placeholders of --init.
+    assert result.output.startswith("  警告：excel-balance.yaml smtp.host：仍是示例“smtp.example.com”：请改为实际的邮件服务器")
+    assert "  警告：excel-balance.yaml smtp.sender：“jiaowei@example.com”仍是 --init 生成的示例地址" in result.output
+    result = runner.invoke(cli, ["email", "--units", "区财政局"])  # the placeholders of --init: refused
+    assert result.exit_code == 1 and not (tmp_path / "outputs" / LEDGER).exists()
+    assert "  错误：excel-balance.yaml smtp.host：仍是示例“smtp.example.com”：请改为实际的邮件服务器，例如 smtp.qq.com" in result.output
+    assert ("  错误：excel-balance.yaml units.区财政局.to：“unit03@example.com”仍是 --init 生成的示例地址："
+            "请改为实际的邮箱地址") in result.output
+    (tmp_path / "excel-balance.yaml").write_text(text.replace("example.com", "qj.gov.cn"), encoding="utf-8")
     result = runner.invoke(cli, ["email", "--units", "区财政局"])
     assert result.exit_code == 1
     assert "请先在环境变量 EXCEL_BALANCE_SMTP_PASSWORD 中设置邮箱密码（授权码）" in result.output
