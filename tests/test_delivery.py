@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import email
 import email.policy
@@ -40,6 +41,8 @@ class Recorder:
         self.refuse: set[str] = set()
         self.drop_on_rcpt: set[str] = set()
         self.drop_on_quit = False
+        self.drop_after_data: set[str] = set()  # keep the message, never answer (connection closed)
+        self.delay = 0.0  # seconds between keeping a message and answering 250
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.drop_on_rcpt:
@@ -54,6 +57,10 @@ class Recorder:
     async def handle_DATA(self, server, session, envelope):
         self.raw.append(envelope.content)
         self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        await asyncio.sleep(self.delay)  # kept, then slow to say so
+        if self.drop_after_data & set(envelope.rcpt_tos):
+            self.drop_after_data -= set(envelope.rcpt_tos)
+            server.transport.close()
         return "250 Message accepted"
 
     async def handle_QUIT(self, server, session, envelope):

@@ -60,7 +60,8 @@ class Ledger:
         """The ledger as another run may have left it, with the notes of failed writes."""
         self.entries = _read(self.path)
         for note in self._notes():
-            self.entries += [e for e in _read(note) if e not in self.entries]
+            for done in _read(note):  # an acceptance the ledger could not take: it replaces 待确认
+                self.entries = [e for e in self.entries if e.get("message_id") != done.get("message_id")] + [done]
 
     def find(self, key: dict, state: str) -> dict | None:
         matches = [e for e in self.entries if _same(e, key) and e.get("state", ACCEPTED) == state]

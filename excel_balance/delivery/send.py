@@ -209,7 +209,7 @@ def _send_all(settings, prepared, ledger: Ledger, district, year, resend, passwo
                 return
             try:
                 refused = transmit(server, settings.sender, item.recipients, message)
-            except (smtplib.SMTPException, OSError) as exc:
+            except (OutcomeUnknown, smtplib.SMTPException, OSError) as exc:
                 if not isinstance(exc, OutcomeUnknown) and entry is not retry:
                     ledger.forget(entry)  # refused: it never left
                 report.failed.append((item.unit, explain(exc, settings)))

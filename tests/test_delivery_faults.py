@@ -1,0 +1,185 @@
+"""Delivery under faults and concurrency, against a real SMTP server (aiosmtpd): every unit gets
+its report exactly once, or the same message again under the same Message-ID when its fate is
+unknown; a changed report is marked as an update."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import errno
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from excel_balance.census.reader import read_census
+from excel_balance.delivery import ledger as ledger_module
+from excel_balance.delivery.send import LEDGER, deliver
+from excel_balance.delivery.unit_workbook import write_unit_workbooks
+from excel_balance.evaluate import evaluate
+from tests.census_data import clean_recorded, clean_schools, write_clean, write_template
+from tests.test_delivery import (  # noqa: F401 (fixtures)
+    UNITS,
+    Recorder,
+    certificate,
+    evaluation,
+    free_port,
+    send,
+    smtp,
+    unit_folder,
+)
+
+FINANCE = UNITS["区财政局"]
+
+
+def ledger_of(unit_folder) -> list[dict]:
+    return json.loads((unit_folder.parent / LEDGER).read_text("utf-8"))
+
+
+def test_a_reply_lost_after_data_is_retried_under_the_same_message_id(smtp, evaluation, unit_folder):
+    smtp.drop_after_data.add(FINANCE)
+    report = send(smtp, evaluation, unit_folder)
+    assert report.sent == ["区教委", "区人力社保局", "区经济信息委"]  # reconnected after the drop
+    assert report.failed == [("区财政局", "邮件已发出，但未收到服务器的答复（连接中断）：可能已送达，已记为“待确认”；"
+                                          "重新运行时将以相同的 Message-ID 重发，收件人的邮箱可识别为同一封")]
+    first = next(m for m in smtp.messages if m["To"] == FINANCE)
+    (pending,) = [e for e in ledger_of(unit_folder) if e["state"] == "待确认"]
+    assert (pending["unit"], pending["message_id"]) == ("区财政局", first["Message-ID"])
+
+    again = send(smtp, evaluation, unit_folder)
+    assert again.retried == ["区财政局"] and again.sent == [] and again.already == ["区教委", "区人力社保局", "区经济信息委"]
+    assert (f"  已重发：区财政局（上次发出后未收到服务器答复；本次使用相同的 Message-ID {first['Message-ID']}，"
+            "收件人的邮箱可识别为同一封）") in again.lines()
+    copies = [m for m in smtp.messages if m["To"] == FINANCE]
+    assert [m["Message-ID"] for m in copies] == [first["Message-ID"]] * 2
+    assert copies[1]["Date"] == first["Date"] and copies[1]["Subject"] == first["Subject"]
+    assert [e["state"] for e in ledger_of(unit_folder)] == ["已发送"] * 4
+
+    assert send(smtp, evaluation, unit_folder).already == list(UNITS)
+    resent = send(smtp, evaluation, unit_folder, units=["区财政局"], resend=True)
+    assert resent.sent == ["区财政局"] and smtp.messages[-1]["Message-ID"] != first["Message-ID"]
+    assert len(smtp.messages) == 6
+
+
+def test_a_reply_slower_than_the_timeout(smtp, evaluation, unit_folder):
+    smtp.delay = 1.5
+    smtp.settings = dataclasses.replace(smtp.settings, timeout=0.5)
+    report = send(smtp, evaluation, unit_folder, units=["区财政局"])
+    assert report.failed == [("区财政局", "邮件已发出，但未收到服务器的答复（等待超过 0.5 秒（smtp.timeout））：可能已送达，"
+                                          "已记为“待确认”；重新运行时将以相同的 Message-ID 重发，收件人的邮箱可识别为同一封")]
+    smtp.delay = 0
+    again = send(smtp, evaluation, unit_folder, units=["区财政局"])
+    assert again.retried == ["区财政局"]
+    # The slow server kept the first copy: two copies, one Message-ID.
+    assert len({m["Message-ID"] for m in smtp.messages}) == 1 and len(smtp.messages) == 2
+
+
+def fail_ledger_writes(monkeypatch, unit: str, notes: bool):
+    """The ledger cannot be written once `unit` was accepted (the file-size limit: EFBIG); the
+    small note beside it can, unless `notes` is False."""
+    real = ledger_module.write_durably
+
+    def write(target, data: bytes):
+        accepted = [e for e in json.loads(data) if e["unit"] == unit and e["state"] == "已发送"]
+        if accepted and (target.name == LEDGER or not notes):
+            raise OSError(errno.EFBIG, "File too large")
+        real(target, data)
+
+    monkeypatch.setattr(ledger_module, "write_durably", write)
+
+
+def test_a_ledger_that_cannot_be_written_after_the_server_accepted(smtp, evaluation, unit_folder, monkeypatch):
+    fail_ledger_writes(monkeypatch, "区财政局", notes=True)
+    report = send(smtp, evaluation, unit_folder)
+    accepted = smtp.messages[1]["Message-ID"]
+    assert report.sent == ["区教委"] and not report.ok and len(smtp.messages) == 2
+    note = next(unit_folder.parent.glob(".excel-balance-mail-ledger.*.json"))
+    assert report.lines()[-1] == (
+        f"  已停止：区财政局的邮件已被服务器接收（Message-ID {accepted}），但发送记录 {unit_folder.parent / LEDGER} "
+        f"无法写入（File too large）：已另记在 {note.name}，重新运行不会重发区财政局。"
+        "已停止发送其余单位：请先解决该问题（磁盘空间、文件大小限制、写入权限）再重新运行")
+    monkeypatch.undo()
+    again = send(smtp, evaluation, unit_folder)
+    assert again.sent == ["区人力社保局", "区经济信息委"] and again.already == ["区教委", "区财政局"]
+    assert Counter(m["To"] for m in smtp.messages) == Counter(UNITS.values())  # each exactly once
+    assert not note.exists() and [e["unit"] for e in ledger_of(unit_folder)] == [
+        "区教委", "区财政局", "区人力社保局", "区经济信息委"]
+
+
+def test_when_not_even_a_note_can_be_written_the_rerun_sends_the_same_message(smtp, evaluation, unit_folder,
+                                                                              monkeypatch):
+    fail_ledger_writes(monkeypatch, "区财政局", notes=False)
+    report = send(smtp, evaluation, unit_folder, units=["区财政局", "区教委"])
+    assert report.sent == [] and "区财政局可能已收到；记录中仍为“待确认”，重新运行时将以相同的 Message-ID 重发" in report.stopped
+    monkeypatch.undo()
+    again = send(smtp, evaluation, unit_folder, units=["区财政局", "区教委"])
+    assert again.retried == ["区财政局"] and again.sent == ["区教委"]
+    assert [m["Message-ID"] for m in smtp.messages].count(smtp.messages[0]["Message-ID"]) == 2
+
+
+def test_a_ledger_that_cannot_be_written_before_sending(smtp, evaluation, unit_folder, monkeypatch):
+    def full(target, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(ledger_module, "write_durably", full)
+    report = send(smtp, evaluation, unit_folder)
+    assert smtp.messages == [] and report.stopped == (
+        f"无法写入发送记录 {unit_folder.parent / LEDGER}（No space left on device）：区教委及其后的单位均未发送。"
+        "请先解决该问题（磁盘空间、文件大小限制、写入权限）再重新运行")
+
+
+def test_a_resend_after_changed_data_is_marked_as_an_update(smtp, evaluation, unit_folder, qianjiang, tmp_path):
+    send(smtp, evaluation, unit_folder, units=["区经济信息委"])
+    schools = clean_schools()
+    for row in schools:  # every school now has ten times the equipment: R6 met at both levels
+        row["equipment_value"] *= 10
+    path = write_template(tmp_path / "2022年统计（修正）.xlsx", qianjiang, year=2022, schools=schools,
+                          recorded=clean_recorded())
+    changed = evaluate(qianjiang, [read_census(path)])
+    write_unit_workbooks(changed, unit_folder)
+    report = send(smtp, changed, unit_folder, units=["区经济信息委", "区教委"])
+    assert report.sent == ["区经济信息委", "区教委"] and report.updated == ["区经济信息委"]
+    assert "  已发送：区经济信息委（【更新】）" in report.lines()
+    first, update, other = smtp.messages
+    assert update["Subject"] == "【更新】" + first["Subject"]
+    assert not other["Subject"].startswith("【更新】")  # its first message: nothing to update
+    line = (f"与{dt.date.today().isoformat()}发送的上一版相比，状态有变化的："
+            "R6 小学 × 未达年度目标→√ 已达标；R6 初中 △ 接近目标→√ 已达标。")
+    text = update.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert text.startswith(f"区经济信息委：\n\n【更新】{line}\n\n根据2022年")
+    assert f"【更新】{line}" in update.get_body(("html",)).get_content()
+    assert "【更新】" not in first.get_body(("plain",)).get_content()
+    assert send(smtp, changed, unit_folder, units=["区经济信息委"]).already == ["区经济信息委"]
+
+
+def test_two_email_processes_started_together_send_each_unit_once(tmp_path, qianjiang):
+    handler = Recorder()
+    handler.delay = 0.2  # both processes are sending at the same time, not one after the other
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        (tmp_path / "inputs").mkdir()
+        write_clean(tmp_path / "inputs" / "2022年统计.xlsx", qianjiang)
+        mailed = [u for u in qianjiang.units if u not in ("各乡镇街道", "各相关单位")]
+        units = "".join(f"  {u}:\n    to: [unit{n}@qj.gov.cn]\n" for n, u in enumerate(mailed))
+        (tmp_path / "excel-balance.yaml").write_text(
+            f"smtp:\n  host: 127.0.0.1\n  port: {controller.port}\n  security: none\n  sender: jw@qj.gov.cn\n"
+            f"units:\n{units}  各乡镇街道:\n    folder_only: true\n  各相关单位:\n    folder_only: true\n",
+            encoding="utf-8")
+        env = {k: v for k, v in os.environ.items() if k != "EXCEL_BALANCE_SMTP_PASSWORD"}
+        command = [sys.executable, "-m", "excel_balance", "email", "--wait", "120"]
+        processes = [subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                     for _ in range(2)]
+        outputs = [p.communicate(timeout=180) for p in processes]
+    finally:
+        controller.stop()
+    assert [p.returncode for p in processes] == [0, 0], outputs
+    assert len(mailed) == 9 and len(handler.messages) == 9
+    assert Counter(m["To"] for m in handler.messages) == Counter(f"unit{n}@qj.gov.cn" for n in range(9))
+    said = sorted(out.decode() for out, _ in outputs)
+    assert said[0].startswith("已发送 0 个单位，此前已发送 9 个，失败 0 个")
+    assert said[1].startswith("已发送 9 个单位，此前已发送 0 个，失败 0 个")
