@@ -39,6 +39,7 @@ class Recorder:
         self.messages: list[email.message.EmailMessage] = []
         self.raw: list[bytes] = []
         self.refuse: set[str] = set()
+        self.replies: dict[str, str] = {}  # address → the refusal it gets at RCPT
         self.drop_on_rcpt: set[str] = set()
         self.drop_on_quit = False
         self.drop_after_data: set[str] = set()  # keep the message, never answer (connection closed)
@@ -51,6 +52,8 @@ class Recorder:
             return "421 closing"
         if address in self.refuse:
             return "550 5.1.1 mailbox unavailable"
+        if address in self.replies:
+            return self.replies[address]
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

@@ -9,6 +9,7 @@ import datetime as dt
 import errno
 import json
 import os
+import socket
 import subprocess
 import sys
 from collections import Counter
@@ -18,11 +19,13 @@ from aiosmtpd.controller import Controller
 
 from excel_balance.census.reader import read_census
 from excel_balance.delivery import ledger as ledger_module
+from excel_balance.delivery.failures import explain
 from excel_balance.delivery.send import LEDGER, deliver
 from excel_balance.delivery.unit_workbook import write_unit_workbooks
 from excel_balance.evaluate import evaluate
 from tests.census_data import clean_recorded, clean_schools, write_clean, write_template
 from tests.test_delivery import (  # noqa: F401 (fixtures)
+    PASSWORD,
     UNITS,
     Recorder,
     certificate,
@@ -183,3 +186,63 @@ def test_two_email_processes_started_together_send_each_unit_once(tmp_path, qian
     said = sorted(out.decode() for out, _ in outputs)
     assert said[0].startswith("已发送 0 个单位，此前已发送 9 个，失败 0 个")
     assert said[1].startswith("已发送 9 个单位，此前已发送 0 个，失败 0 个")
+
+
+def failure(smtp, evaluation, unit_folder, **changes) -> str:
+    smtp.settings = dataclasses.replace(smtp.settings, **changes)
+    report = deliver(evaluation, smtp.settings, unit_folder, unit_folder.parent / LEDGER, units=["区财政局"],
+                     password=PASSWORD, cafile=smtp.settings.cafile or None)
+    (unit, reason), = report.failed
+    return reason
+
+
+def test_relay_refused_and_a_full_mailbox(smtp, evaluation, unit_folder):
+    smtp.replies[FINANCE] = "554 5.7.1 <caizheng@example.org>: Relay access denied"
+    assert failure(smtp, evaluation, unit_folder) == (
+        "收件人 caizheng@example.org 被拒绝：服务器拒绝转发（554 5.7.1 <caizheng@example.org>: Relay access denied）："
+        "请检查是否已填写 smtp.user 登录，以及 smtp.sender 是否为该服务器的邮箱")
+    smtp.replies[FINANCE] = "552 5.2.2 Mailbox full"
+    assert failure(smtp, evaluation, unit_folder) == (
+        "收件人 caizheng@example.org 被拒绝：对方邮箱已满或邮件过大（552 5.2.2 Mailbox full）：请联系收件人清理邮箱，或改用其他地址")
+    assert smtp.messages == [] and not (unit_folder.parent / LEDGER).read_text("utf-8").count("区财政局")
+
+
+@pytest.mark.parametrize("smtp", ["ssl"], indirect=True)
+def test_a_certificate_failure_is_not_blamed_on_the_port(smtp, evaluation, unit_folder):
+    where = f"127.0.0.1:{smtp.settings.port}"
+    assert failure(smtp, evaluation, unit_folder, cafile="") == (
+        f"{where} 的证书未通过验证（self-signed certificate）：请检查 smtp.host 是否与证书上的名称一致；"
+        "单位自建服务器请在 smtp.cafile 中填写其证书（CA）文件")
+    # Plain SMTP against implicit TLS: the server waits for TLS, the client for a greeting.
+    port = smtp.settings.port
+    assert failure(smtp, evaluation, unit_folder, security="starttls", timeout=0.5) == (
+        f"连接 127.0.0.1:{port} 超时（超过 0.5 秒）：请检查网络、smtp.host 和 smtp.port，或加大 smtp.timeout")
+    on_465 = dataclasses.replace(smtp.settings, security="starttls", port=465)
+    assert explain(TimeoutError("timed out"), on_465) == (
+        "连接 127.0.0.1:465 超时：465 端口须用 security: ssl（587 端口用 security: starttls）")
+    assert smtp.messages == []
+
+
+def test_ssl_against_a_plain_server_names_the_ports(smtp, evaluation, unit_folder):
+    assert failure(smtp, evaluation, unit_folder, security="ssl") == (
+        f"与 127.0.0.1:{smtp.settings.port} 建立加密连接失败：465 端口用 security: ssl，587 端口用 security: starttls，两者不能混用")
+
+
+def test_a_server_that_never_answers_is_a_timeout(smtp, evaluation, unit_folder):
+    with socket.socket() as silent:  # accepts the connection (backlog), never greets
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        assert failure(smtp, evaluation, unit_folder, port=silent.getsockname()[1], timeout=0.3) == (
+            f"连接 127.0.0.1:{silent.getsockname()[1]} 超时（超过 0.3 秒）：请检查网络、smtp.host 和 smtp.port，"
+            "或加大 smtp.timeout")
+
+
+def test_a_server_without_login(evaluation, unit_folder, smtp):
+    controller = Controller(Recorder(), hostname="127.0.0.1", port=free_port())  # no AUTH offered
+    controller.start()
+    try:
+        reason = failure(smtp, evaluation, unit_folder, port=controller.port)
+    finally:
+        controller.stop()
+    assert reason == (f"127.0.0.1:{controller.port} 不提供登录（AUTH）：587 端口请用 security: starttls 先加密再登录；"
+                      "无需登录的单位内部中继请删除 smtp.user")

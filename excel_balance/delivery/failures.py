@@ -48,6 +48,8 @@ def explain(exc: BaseException, settings: MailSettings) -> str:
                     "两者不能混用")
         return f"与 {where} 建立加密连接失败（{exc.reason or exc}）：请检查 smtp.port 和 smtp.security"
     if timed_out(exc):
+        if settings.security != "ssl" and settings.port == 465:  # a plain greeting awaited from an implicit-TLS port
+            return f"连接 {where} 超时：465 端口须用 security: ssl（587 端口用 security: starttls）"
         return f"连接 {where} 超时（超过 {settings.timeout:g} 秒）：请检查网络、smtp.host 和 smtp.port，或加大 smtp.timeout"
     if isinstance(exc, (smtplib.SMTPServerDisconnected, ConnectionResetError, BrokenPipeError)):
         return f"与邮件服务器 {where} 的连接中断：请稍后重试（已发送的不会重发）"
