@@ -8,8 +8,10 @@ import email
 import email.policy
 import io
 import ipaddress
+import re
 import socket
 import ssl
+from html.parser import HTMLParser
 from pathlib import Path
 
 import openpyxl
@@ -304,3 +306,58 @@ def test_cli_email_init_and_dry_run(tmp_path, monkeypatch, qianjiang):
     assert "请先在环境变量 EXCEL_BALANCE_SMTP_PASSWORD 中设置邮箱密码（授权码）" in result.output
     result = runner.invoke(cli, ["email", "--dry-run", "x", "--units", "区卫健委"])
     assert result.exit_code == 1 and "规划中没有这些责任单位：区卫健委" in result.output
+
+
+
+class Blocks(HTMLParser):
+    """The HTML part's tables (cells per row, pieces of text), and every style attribute seen."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.tables: list[dict] = []
+        self.open = 0
+        self.styles: list[str] = []
+        self.classes = self.style_elements = 0
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.styles.append(attrs.get("style") or "")
+        self.classes += "class" in attrs
+        self.style_elements += tag in ("style", "link")
+        if tag == "table":
+            self.open += 1
+            self.tables.append({"rows": [], "text": []})
+        elif tag == "tr" and self.open:
+            self.tables[-1]["rows"].append(0)
+        elif tag in ("td", "th") and self.open:
+            self.tables[-1]["rows"][-1] += 1
+
+    def handle_endtag(self, tag):
+        self.open -= tag == "table"
+
+    def handle_data(self, data):
+        if self.open and data.strip():
+            self.tables[-1]["text"].append(" ".join(data.split()))
+
+
+def test_the_html_part_is_one_column_of_indicator_blocks(evaluation, unit_folder, tmp_path):
+    """Readable at any width without @media (which Outlook, Foxmail and QQ Mail may strip): one
+    block per indicator, one cell wide, inline styles only, no fixed pixel width."""
+    settings = MailSettings(sender="a@qj.gov.cn", units={"区经济信息委": Recipients(("b@qj.gov.cn",)),
+                                                         "区教委": Recipients(("c@qj.gov.cn",))})
+    report = deliver(evaluation, settings, unit_folder, tmp_path / LEDGER, units=["区经济信息委", "区教委"],
+                     dry_run=tmp_path / "eml")
+    parsed = []
+    for path, indicators in zip(report.written, (2, 32)):
+        html = email.message_from_bytes(path.read_bytes(), policy=email.policy.default).get_body(("html",)).get_content()
+        blocks = Blocks(html)
+        assert "@media" not in html and blocks.style_elements == 0 and blocks.classes == 0
+        assert len(blocks.tables) == indicators and all(t["rows"] == [1] for t in blocks.tables)
+        assert not [s for s in blocks.styles if re.search(r"(?<![-\w])width:\s*\d+px", s)]
+        parsed.append(blocks)
+    r6, r7 = (t["text"] for t in parsed[0].tables)
+    assert r6 == ["× 未达年度目标", "R6 · 配合", "6.生均教学仪器设备值：小学、初中分别达到2000元以上、2500元以上",
+                  "小学", "× 未达年度目标", "2022年目标 52/71；实际 2/5",
+                  "初中", "△ 接近目标", "2022年目标 18/23；实际 2/3"]
+    assert r7[:2] == ["× 未达年度目标", "R7 · 配合"] and r7[-3:] == ["初中", "△ 接近目标", "2022年目标 22/23；实际 2/3"]
