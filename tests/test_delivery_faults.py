@@ -246,3 +246,14 @@ def test_a_server_without_login(evaluation, unit_folder, smtp):
         controller.stop()
     assert reason == (f"127.0.0.1:{controller.port} 不提供登录（AUTH）：587 端口请用 security: starttls 先加密再登录；"
                       "无需登录的单位内部中继请删除 smtp.user")
+
+
+def test_starttls_asked_of_a_server_without_it(evaluation, unit_folder, smtp):
+    controller = Controller(Recorder(), hostname="127.0.0.1", port=free_port())  # no STARTTLS offered
+    controller.start()
+    try:
+        reason = failure(smtp, evaluation, unit_folder, port=controller.port, security="starttls")
+    finally:
+        controller.stop()
+    assert reason == (f"127.0.0.1:{controller.port} 不支持 STARTTLS 加密：465 端口请用 security: ssl；"
+                      "不加密的单位内部中继用 security: none")

@@ -58,12 +58,14 @@ def test_a_yaml_mistake_is_located_in_chinese(tmp_path):
 
 def test_line_breaks_and_malformed_addresses_are_refused(tmp_path):
     text = GOOD.replace("sender_name: 黔江区教委", 'sender_name: "黔江区教委\\r\\nBcc: all@qj.gov.cn"') + (
-        '  区财政局:\n    to: ["caizheng@qj.gov.cn\\nBcc: boss@qj.gov.cn", "caizheng qj.gov.cn", "caizheng@"]\n')
+        '  区财政局:\n    to: ["caizheng@qj.gov.cn\\nBcc: boss@qj.gov.cn", "caizheng qj.gov.cn", "caizheng@", '
+        '"财政@qj.gov.cn"]\n')
     assert reviewed(tmp_path, text, sending=False) == [
         ("错误", "excel-balance.yaml smtp.sender_name：含有换行符：请写在一行内"),
         ("错误", "excel-balance.yaml units.区财政局.to：“caizheng@qj.gov.cn\\nBcc: boss@qj.gov.cn”不是邮箱地址（含有换行符）"),
         ("错误", "excel-balance.yaml units.区财政局.to：“caizheng qj.gov.cn”不是邮箱地址（一个地址一项，不要带空格、逗号或尖括号）"),
         ("错误", "excel-balance.yaml units.区财政局.to：“caizheng@”不是邮箱地址（应形如 name@example.org）"),
+        ("错误", "excel-balance.yaml units.区财政局.to：“财政@qj.gov.cn”不是邮箱地址（含有中文或全角字符：请填写邮件服务器给出的英文地址）"),
     ]
 
 

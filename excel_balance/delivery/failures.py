@@ -31,6 +31,9 @@ def explain(exc: BaseException, settings: MailSettings) -> str:
                 "重新运行时将以相同的 Message-ID 重发，收件人的邮箱可识别为同一封")
     if isinstance(exc, smtplib.SMTPAuthenticationError):
         return f"登录被拒绝（{exc.smtp_code}）：请检查 smtp.user 和环境变量 {PASSWORD_ENV} 中的密码（QQ、163 等邮箱须用授权码）"
+    if isinstance(exc, smtplib.SMTPNotSupportedError) and "STARTTLS" in str(exc):
+        return (f"{where} 不支持 STARTTLS 加密：465 端口请用 security: ssl；"
+                "不加密的单位内部中继用 security: none")
     if isinstance(exc, smtplib.SMTPNotSupportedError):
         return (f"{where} 不提供登录（AUTH）：587 端口请用 security: starttls 先加密再登录；"
                 "无需登录的单位内部中继请删除 smtp.user")

@@ -56,7 +56,9 @@ def _parse(address: str) -> tuple[str, str]:
     """The domain, or why the address is not one (Python's own parser of RFC 5322 addresses)."""
     if _breaks_line(address):
         return "", "含有换行符"
-    if any(mark in address for mark in ",;，；<> "):
+    if not address.isascii():  # smtplib sends addresses as ASCII
+        return "", "含有中文或全角字符：请填写邮件服务器给出的英文地址"
+    if any(mark in address for mark in ",;<> "):
         return "", "一个地址一项，不要带空格、逗号或尖括号"
     try:
         parsed = Address(addr_spec=address)
