@@ -109,6 +109,6 @@ def test_email_for_a_district_on_the_national_standard_says_why(tmp_path, monkey
     (tmp_path / "excel-balance.yaml").write_text(GOOD, encoding="utf-8")
     result = CliRunner().invoke(cli, ["email", "--dry-run", "预览"])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
-    assert result.output == ("Error: 石柱县按国家标准测算，规划中没有责任单位分工，无单位可发："
+    assert result.output == ("错误：石柱县按国家标准测算，规划中没有责任单位分工，无单位可发："
                              "请把该区县的推进规划放进 templates/plans/（或用 --plan 指定）后再运行\n")
 
