@@ -257,3 +257,28 @@ def test_starttls_asked_of_a_server_without_it(evaluation, unit_folder, smtp):
         controller.stop()
     assert reason == (f"127.0.0.1:{controller.port} 不支持 STARTTLS 加密：465 端口请用 security: ssl；"
                       "不加密的单位内部中继用 security: none")
+
+
+def test_an_edited_template_resends_nothing(smtp, evaluation, unit_folder, tmp_path, monkeypatch):
+    send(smtp, evaluation, unit_folder, units=["区教委"])
+    folder = tmp_path / "templates" / "email"
+    folder.mkdir(parents=True)
+    (folder / "subject.txt.j2").write_text("{{ unit }}：推进情况", encoding="utf-8")
+    for name in ("body.txt.j2", "body.html.j2"):
+        (folder / name).write_text("{{ unit }}", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert send(smtp, evaluation, unit_folder, units=["区教委"]).already == ["区教委"]
+    assert send(smtp, evaluation, unit_folder, units=["区教委"], resend=True).sent == ["区教委"]
+    assert smtp.messages[-1]["Subject"] == "区教委：推进情况"
+
+
+def test_a_ledger_of_the_previous_version_is_read(smtp, evaluation, unit_folder):
+    """Its entries have no state (all were accepted) and no statuses; their digest covered the
+    rendered texts, so a unit already sent is sent once more, as an update."""
+    legacy = [{"district": "黔江区", "year": 2022, "unit": "区教委", "digest": "0" * 64, "to": [UNITS["区教委"]],
+               "message_id": "<1@example.org>", "accepted_at": "2026-09-01T10:00:00"}]
+    (unit_folder.parent / LEDGER).write_text(json.dumps(legacy), encoding="utf-8")
+    report = send(smtp, evaluation, unit_folder, units=["区教委"])
+    assert report.updated == ["区教委"] and smtp.messages[0]["Subject"].startswith("【更新】")
+    assert "【更新】与2026-09-01发送的上一版相比，数据有更新。" in smtp.messages[0].get_body(("plain",)).get_content()
+    assert [e.get("state") for e in ledger_of(unit_folder)] == [None, "已发送"]

@@ -26,9 +26,6 @@ XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.she
 POLICY = email.policy.SMTP.clone(refold_source="none")
 
 
-TEMPLATES = ("subject.txt.j2", "body.txt.j2", "body.html.j2")
-
-
 @dataclass(frozen=True)
 class Prepared:
     """One unit's message before it is composed: whether it was sent already is known only
@@ -42,7 +39,7 @@ class Prepared:
     attachment: str
     data: bytes
     statuses: dict[str, str]  # "R6 小学" → status, for the next update's "what changed"
-    digest: str  # what is sent: the workbook, the figures, the templates; not the date nor the ID
+    digest: str  # what is sent: the workbook and the figures; not the wording, the date nor the ID
 
 
 def environment() -> jinja2.Environment:
@@ -78,10 +75,10 @@ def prepare(settings: MailSettings, evaluation: Evaluation, unit: str, recipient
     values = context(evaluation, unit, attachment.name, settings.sender_name or f"{evaluation.plan.district}教委")
     statuses = {f"{row['id']} {cell['level']}": f"{cell['symbol']} {cell['status']}"
                 for row in values["rows"] for cell in row["cells"]}
-    env = environment()
-    sources = "".join(env.loader.get_source(env, name)[0] for name in TEMPLATES)
-    digest = hashlib.sha256(data + json.dumps(values, ensure_ascii=False, sort_keys=True).encode()
-                            + sources.encode()).hexdigest()
+    # The workbook and the figures, not the wording: a template edited later resends nothing
+    # (--resend does), while changed data is sent again, as an update.
+    figures = json.dumps([values["rows"], values["summary"]], ensure_ascii=False, sort_keys=True)
+    digest = hashlib.sha256(data + figures.encode()).hexdigest()
     return Prepared(unit, recipients.to + recipients.cc, recipients.to, recipients.cc, values, attachment.name, data,
                     statuses, digest)
 
@@ -91,6 +88,8 @@ def changes_line(before: dict[str, str], after: dict[str, str], sent_at: str) ->
     moved = [f"{key} {before[key]}→{status}" for key, status in after.items()
              if key in before and before[key] != status]
     since = f"与{sent_at[:10]}发送的上一版相比"
+    if not before:  # recorded before statuses were kept
+        return f"{since}，数据有更新。"
     if moved:
         return f"{since}，状态有变化的：{'；'.join(moved)}。"
     return f"{since}，各项状态未变，部分数据有更新。"
