@@ -520,7 +520,7 @@ def email_evaluation(inputs: Path, outputs: Path, plan_file: Path | None, distri
     outcome = outcomes[0]
     if outcome.plan.units == NATIONAL_UNITS:
         raise LookupError(f"{outcome.district}按国家标准测算，规划中没有责任单位分工，无单位可发：请把该区县的推进规划"
-                          f"放进 templates/plans/（或用 --plan 指定）后再运行")
+                          "放进 templates/plans/（或用 --plan 指定）后再运行")
     evaluation = outcome.evaluated()
     if year is not None and year != evaluation.latest.year:
         censuses = [r.census for y, r in evaluation.years.items() if y <= year]
