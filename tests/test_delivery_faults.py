@@ -272,13 +272,31 @@ def test_an_edited_template_resends_nothing(smtp, evaluation, unit_folder, tmp_p
     assert smtp.messages[-1]["Subject"] == "区教委：推进情况"
 
 
-def test_a_ledger_of_the_previous_version_is_read(smtp, evaluation, unit_folder):
-    """Its entries have no state (all were accepted) and no statuses; their digest covered the
-    rendered texts, so a unit already sent is sent once more, as an update."""
+def test_a_ledger_of_the_previous_version_is_taken_as_sent(smtp, evaluation, unit_folder):
+    """Its entries have no state (all were accepted) and no statuses, and their digest covered
+    texts this version renders differently: a unit it records is not sent again."""
     legacy = [{"district": "黔江区", "year": 2022, "unit": "区教委", "digest": "0" * 64, "to": [UNITS["区教委"]],
                "message_id": "<1@example.org>", "accepted_at": "2026-09-01T10:00:00"}]
     (unit_folder.parent / LEDGER).write_text(json.dumps(legacy), encoding="utf-8")
     report = send(smtp, evaluation, unit_folder, units=["区教委"])
-    assert report.updated == ["区教委"] and smtp.messages[0]["Subject"].startswith("【更新】")
-    assert "【更新】与2026-09-01发送的上一版相比，数据有更新。" in smtp.messages[0].get_body(("plain",)).get_content()
-    assert [e.get("state") for e in ledger_of(unit_folder)] == [None, "已发送"]
+    assert smtp.messages == [] and report.already == report.adopted == ["区教委"] and report.sent == []
+    assert "  此前已发送（按旧版本的发送记录，未重复发送；如那次发送后数据有变化，请加 --resend 重发）：区教委" in report.lines()
+    (entry,) = ledger_of(unit_folder)
+    assert entry["state"] == "已发送" and entry["adopted_digest"] == "0" * 64 and entry["digest"] != "0" * 64
+    assert entry["message_id"] == "<1@example.org>" and entry["statuses"]
+    again = send(smtp, evaluation, unit_folder, units=["区教委"])
+    assert smtp.messages == [] and again.already == ["区教委"] and again.adopted == []
+    assert send(smtp, evaluation, unit_folder, units=["区教委"], resend=True).sent == ["区教委"]
+    assert len(smtp.messages) == 1 and not smtp.messages[0]["Subject"].startswith("【更新】")
+
+
+def test_an_unreadable_ledger_sends_nothing(smtp, evaluation, unit_folder):
+    from excel_balance.delivery.send import DeliveryRefused
+
+    path = unit_folder.parent / LEDGER
+    path.write_text('[{"unit": "区教委", ', encoding="utf-8")  # cut short
+    with pytest.raises(DeliveryRefused) as refused:
+        send(smtp, evaluation, unit_folder)
+    assert str(refused.value) == (f"发送记录 {path}（不是有效的 JSON：第 1 行）无法读取：为避免重复发送，本次未发送任何邮件。"
+                                  "请恢复该文件（或确认此前的邮件均未发送后将其改名）再运行")
+    assert smtp.messages == [] and path.read_text(encoding="utf-8") == '[{"unit": "区教委", '

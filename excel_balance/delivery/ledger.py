@@ -28,6 +28,10 @@ class LedgerBusy(Exception):
     """Another run is sending from the same outputs folder."""
 
 
+class LedgerUnreadable(Exception):
+    """The ledger exists but is not one: sending without it could send every unit again."""
+
+
 class LedgerWriteFailed(Exception):
     """The ledger could not be written; `noted` tells whether the acceptance was kept in a note."""
 
@@ -64,15 +68,28 @@ class Ledger:
                 self.entries = [e for e in self.entries if e.get("message_id") != done.get("message_id")] + [done]
 
     def find(self, key: dict, state: str) -> dict | None:
-        matches = [e for e in self.entries if _same(e, key) and e.get("state", ACCEPTED) == state]
+        matches = [e for e in self.entries if _same(e, key) and e.get("state") == state]
         return matches[-1] if matches else None
 
     def previous(self, key: dict) -> dict | None:
-        """The last accepted message to the same unit for the same year with other content."""
+        """The last accepted message to the same unit for the same year with other content (an
+        older version's record, without state, is not compared: see legacy())."""
         same_unit = {k: key[k] for k in ("district", "year", "unit")}
         matches = [e for e in self.entries if _same(e, same_unit) and e.get("digest") != key["digest"]
-                   and e.get("state", ACCEPTED) == ACCEPTED]
+                   and e.get("state") == ACCEPTED]
         return matches[-1] if matches else None
+
+    def legacy(self, key: dict) -> dict | None:
+        """The last message to this unit and year recorded by a version before states and
+        statuses: its digest covered texts this version no longer writes, so it cannot match."""
+        same_unit = {k: key[k] for k in ("district", "year", "unit")}
+        matches = [e for e in self.entries if _same(e, same_unit) and "state" not in e]
+        return matches[-1] if matches else None
+
+    def adopt(self, entry: dict, key: dict, statuses: dict) -> None:
+        """Take an old version's record as this message's, so that it is not sent again."""
+        adopted = {**entry, **key, "state": ACCEPTED, "statuses": statuses, "adopted_digest": entry.get("digest")}
+        self._save([e for e in self.entries if e is not entry] + [adopted])
 
     def pending(self, key: dict, message_id: str, date: str, to: list[str], statuses: dict) -> dict:
         entry = {**key, "state": PENDING, "message_id": message_id, "date": date, "to": to, "statuses": statuses,
@@ -116,10 +133,18 @@ class Ledger:
 
 def _read(path: Path) -> list[dict]:
     try:
-        entries = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
         return []
-    return [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
+    except (OSError, ValueError) as exc:
+        raise LedgerUnreadable(f"{path}（{getattr(exc, 'strerror', None) or exc}）") from exc
+    try:
+        entries = json.loads(text)
+    except ValueError as exc:
+        raise LedgerUnreadable(f"{path}（不是有效的 JSON：第 {getattr(exc, 'lineno', '?')} 行）") from exc
+    if not isinstance(entries, list):
+        raise LedgerUnreadable(f"{path}（内容不是发送记录的列表）")
+    return [e for e in entries if isinstance(e, dict)]
 
 
 def _dump(entries: list[dict]) -> bytes:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from excel_balance.atomic import atomic_path
 from excel_balance.delivery.failures import OutcomeUnknown, explain
-from excel_balance.delivery.ledger import ACCEPTED, PENDING, Ledger, LedgerBusy, LedgerWriteFailed
+from excel_balance.delivery.ledger import ACCEPTED, PENDING, Ledger, LedgerBusy, LedgerUnreadable, LedgerWriteFailed
 from excel_balance.delivery.message import Prepared, changes_line, compose, prepare
 from excel_balance.delivery.review import review
 from excel_balance.delivery.settings import PASSWORD_ENV, MailSettings
@@ -33,6 +33,7 @@ class DeliveryReport:
     retry_ids: dict[str, str] = field(default_factory=dict)
     updated: list[str] = field(default_factory=list)  # sent as 【更新】 after changed data
     already: list[str] = field(default_factory=list)
+    adopted: list[str] = field(default_factory=list)  # taken as sent from an older version's ledger
     failed: list[tuple[str, str]] = field(default_factory=list)  # unit, reason
     stopped: str = ""  # why the run stopped before the other units
     no_recipients: list[str] = field(default_factory=list)
@@ -55,7 +56,10 @@ class DeliveryReport:
             lines += [f"  已发送：{u}{'（【更新】）' if u in self.updated else ''}" for u in self.sent]
             lines += [f"  已重发：{u}（上次发出后未收到服务器答复；本次使用相同的 Message-ID {self.retry_ids[u]}，"
                       "收件人的邮箱可识别为同一封）" for u in self.retried]
-            lines += [f"  此前已发送（未重复发送，需要重发请加 --resend）：{u}" for u in self.already]
+            lines += [f"  此前已发送（未重复发送，需要重发请加 --resend）：{u}" for u in self.already
+                      if u not in self.adopted]
+            lines += [f"  此前已发送（按旧版本的发送记录，未重复发送；如那次发送后数据有变化，请加 --resend 重发）：{u}"
+                      for u in self.adopted]
             lines += [f"  失败：{u}：{reason}" for u, reason in self.failed]
             if self.stopped:
                 lines.append(f"  已停止：{self.stopped}")
@@ -153,12 +157,15 @@ def deliver(
             except FileNotFoundError:
                 raise DeliveryRefused(f"找不到{unit}的工作簿 {path}：请先运行 excel-balance run 生成责任单位工作簿") from None
     ledger = Ledger(ledger_path, lock_wait)
-    if dry_run is not None:
-        _write_eml(settings, prepared, ledger, plan.district, year, dry_run, report)
-        return report
     try:
+        if dry_run is not None:
+            _write_eml(settings, prepared, ledger, plan.district, year, dry_run, report)
+            return report
         with ledger:
             _send_all(settings, prepared, ledger, plan.district, year, resend, password, cafile, report)
+    except LedgerUnreadable as exc:
+        raise DeliveryRefused(f"发送记录 {exc}无法读取：为避免重复发送，本次未发送任何邮件。"
+                              "请恢复该文件（或确认此前的邮件均未发送后将其改名）再运行") from None
     except LedgerBusy:
         raise DeliveryRefused(f"另一个 excel-balance 正在用同一发送记录（{ledger_path}）发送邮件，"
                               f"等待 {lock_wait:g} 秒后仍未结束：请等它完成后再运行") from None
@@ -186,6 +193,15 @@ def _send_all(settings, prepared, ledger: Ledger, district, year, resend, passwo
             key = _key(district, year, item)
             if not resend and ledger.find(key, ACCEPTED):
                 report.already.append(item.unit)
+                continue
+            legacy = None if resend else ledger.legacy(key)
+            if legacy is not None:  # sent by an older version: never twice, whatever its digest says
+                try:
+                    ledger.adopt(legacy, key, item.statuses)
+                except LedgerWriteFailed:
+                    pass  # still an old record next time: still not sent
+                report.already.append(item.unit)
+                report.adopted.append(item.unit)
                 continue
             if unreachable:
                 report.failed.append((item.unit, unreachable))
