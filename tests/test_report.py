@@ -331,7 +331,7 @@ def test_libreoffice_prints_the_plan_sheet_a3_one_page_wide(report, soffice, tmp
 
 
 def test_report_formulas_use_only_classic_functions(book):
-    from excel_balance.report.formats import ClassicFormulaSheet
+    from excel_balance.xlsx.formats import ClassicFormulaSheet
 
     formulas = [c.value for name in ("学校明细", "差异系数") for row in book[name].iter_rows() for c in row
                 if c.data_type == "f"]

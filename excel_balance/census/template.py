@@ -23,9 +23,9 @@ from excel_balance.census.schema import (
     SchoolType,
 )
 from excel_balance.plan import Plan
-from excel_balance.report.formats import FONT, Formats
-from excel_balance.report.layout import fit_width
-from excel_balance.report.plan_workbook import document_time, new_workbook
+from excel_balance.xlsx.book import document_time, new_workbook
+from excel_balance.xlsx.fit import fit_width
+from excel_balance.xlsx.formats import FONT, Formats
 
 TEMPLATE_ROWS = 2000
 QUALITATIVE_VALUES = {"无": ("无", "有"), "veto": ("不存在", "存在")}
@@ -106,6 +106,7 @@ def _school_sheet(workbook, formats: Formats, schools: list[Mapping]) -> None:
             })
     sheet.set_row(0, 45)
     sheet.freeze_panes(1, 2)
+    sheet.repeat_rows(0)
     for r, school in enumerate(schools, start=1):
         for col, column in enumerate(SCHOOL_COLUMNS):
             value = school.get(column.key)
@@ -143,6 +144,7 @@ def write_district_sheet(workbook, formats: Formats, plan: Plan, recorded: Mappi
             sheet.write_blank(r, 4, None, formats.centre)
         sheet.write_blank(r, 5, None, formats.text)
     sheet.freeze_panes(1, 0)
+    sheet.repeat_rows(0)
 
 
 def write_info_sheet(workbook, formats: Formats, district: str, year: int | None, filled_by: str, sample: bool) -> None:

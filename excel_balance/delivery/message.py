@@ -16,9 +16,8 @@ from pathlib import Path
 import jinja2
 
 from excel_balance.delivery.settings import MailSettings, Recipients
-from excel_balance.delivery.unit_workbook import unit_rows, unit_summary
 from excel_balance.evaluate.model import Evaluation
-from excel_balance.report.formats import STATUS_COLOURS
+from excel_balance.evaluate.units import unit_rows, unit_summary
 from excel_balance.resources import template_path
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -48,7 +47,7 @@ def context(evaluation: Evaluation, unit: str, attachment: str, sender_name: str
     for row in unit_rows(evaluation, unit):
         cells = []
         for cell in row.cells:
-            fill, font = STATUS_COLOURS[cell.status]
+            fill, font = cell.status.colours
             cells.append({"level": cell.level, "target": cell.target_text, "actual": cell.actual_text,
                           "status": cell.status.value, "symbol": cell.status.symbol, "fill": fill, "font": font})
         rows.append({"id": row.indicator.id, "text": row.indicator.text, "role": row.role, "cells": cells})

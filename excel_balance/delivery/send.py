@@ -14,8 +14,8 @@ from pathlib import Path
 from excel_balance.atomic import atomic_path
 from excel_balance.delivery.message import Prepared, build_message
 from excel_balance.delivery.settings import PASSWORD_ENV, MailSettings
-from excel_balance.delivery.unit_workbook import unit_workbook_name
 from excel_balance.evaluate.model import Evaluation
+from excel_balance.evaluate.units import unit_workbook_name
 
 LEDGER = ".excel-balance-mail-ledger.json"
 

@@ -7,8 +7,8 @@ from excel_balance.evaluate.model import Evaluation
 from excel_balance.evaluate.resources import MEASURES
 from excel_balance.evaluate.rules import Status
 from excel_balance.plan import LEVELS
-from excel_balance.report.formats import ClassicFormulaSheet, Formats
 from excel_balance.report.school_sheet import SchoolSheetLayout, decimal_text
+from excel_balance.xlsx.formats import ClassicFormulaSheet, Formats
 
 SHEET_NAME = "差异系数"
 HEADERS = ["年度", "学段", "指标", "标准", "全区值", "差异系数", "阈值", "差异系数达标", "达标学校"]
@@ -58,7 +58,4 @@ def write_cv_sheet(workbook, evaluation: Evaluation, layout: SchoolSheetLayout, 
     sheet.set_column(3, 8, 11)
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(row, 1), len(HEADERS) - 1)
-    sheet.set_paper(8)
-    sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(0)

@@ -8,8 +8,8 @@ import dataclasses
 from excel_balance import __version__
 from excel_balance.census.schema import COLUMNS_BY_KEY
 from excel_balance.evaluate.model import Evaluation
-from excel_balance.report.formats import Formats
-from excel_balance.report.layout import line_count, row_height
+from excel_balance.xlsx.fit import line_count, row_height
+from excel_balance.xlsx.formats import Formats
 
 SHEET_NAME = "数据说明"
 
@@ -91,8 +91,5 @@ def write_notes_sheet(workbook, evaluation: Evaluation, formats: Formats, correc
         line(*correction)
     if not corrections:
         line("无")
+    # No repeated print rows: row 1 is a section title, not the header of what follows it.
     sheet.freeze_panes(1, 0)
-    sheet.set_paper(8)
-    sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(0)

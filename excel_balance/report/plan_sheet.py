@@ -12,8 +12,9 @@ from typing import Callable
 from xlsxwriter.worksheet import Worksheet
 
 from excel_balance.plan import DISTRICT, LEVELS, Indicator, Plan
-from excel_balance.report.formats import Formats
-from excel_balance.report.layout import line_count, row_height
+from excel_balance.xlsx.fit import line_count, row_height
+from excel_balance.xlsx.formats import Formats
+from excel_balance.xlsx.page import PRINTABLE_HEIGHT
 
 SHEET_NAME = "推进规划"
 
@@ -25,9 +26,9 @@ MIN_ROW_HEIGHT = 30.0
 HEADER_ROW_HEIGHT = 22.0
 TITLE_HEIGHT = 36.0
 LABEL_HEIGHT = 18.0
-# Body height of an A3 landscape page in points: 842 less the margins below, with a safety
-# share because LibreOffice and Excel measure fonts a little differently.
-PAGE_BODY_HEIGHT = (842 - (0.5 + 0.6) * 72) * 0.92
+# Body height of an A3 landscape page in points, with a safety share because LibreOffice and
+# Excel measure fonts a little differently.
+PAGE_BODY_HEIGHT = PRINTABLE_HEIGHT * 0.92
 
 
 @dataclass(frozen=True)
@@ -132,12 +133,7 @@ def write_plan_sheet(
 
     sheet.freeze_panes(body_top, TEXT_COL + 1)
     sheet.repeat_rows(header_top, body_top - 1)
-    sheet.set_paper(8)  # A3
-    sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
     sheet.center_horizontally()
-    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
-    sheet.set_footer("&C第 &P 页，共 &N 页")
     sheet.print_area(0, 0, row - 1, columns.last)
     return row
 

@@ -18,8 +18,9 @@ from excel_balance.evaluate.rules import Status
 from excel_balance.evaluate.school_conditions import counted_rooms, size_limit, special_rooms
 from excel_balance.evaluate.sections import SECTION_KEY
 from excel_balance.plan import LEVELS
-from excel_balance.report.formats import ClassicFormulaSheet, Formats
-from excel_balance.report.layout import fit_width, line_count, row_height
+from excel_balance.xlsx.fit import fit_width, line_count, row_height
+from excel_balance.xlsx.formats import ClassicFormulaSheet, Formats
+from excel_balance.xlsx.page import page_setup
 
 SHEET_NAME = "学校明细"
 LEVEL_ORDER = {level: n for n, level in enumerate(LEVELS)}
@@ -187,11 +188,7 @@ def _write_excluded(sheet, evaluation: Evaluation, row: int, formats: Formats) -
 
 def _print_setup(sheet) -> None:
     # Too wide for one legible page: two pages across, the school columns repeated on each.
-    sheet.set_paper(8)
-    sheet.set_landscape()
-    sheet.fit_to_pages(2, 0)
+    page_setup(sheet, pages_wide=2)
     sheet.repeat_rows(0)
     sheet.repeat_columns(0, 3)
-    sheet.set_margins(left=0.3, right=0.3, top=0.5, bottom=0.5)
-    sheet.set_footer("&C第 &P 页，共 &N 页")
 

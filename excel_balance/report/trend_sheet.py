@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from excel_balance.evaluate.model import Evaluation
 from excel_balance.plan import CountTarget, Indicator, PairedCountTarget, PercentTarget
-from excel_balance.report.formats import FONT, Formats
+from excel_balance.xlsx.formats import FONT, Formats
 
 SHEET_NAME = "年度趋势"
 CHARTS_PER_ROW = 3
@@ -121,7 +121,4 @@ def write_trend_sheet(workbook, evaluation: Evaluation, formats: Formats) -> Non
         place_row = chart_top + (n // CHARTS_PER_ROW) * CHART_ROWS
         sheet.insert_chart(place_row, 0, chart, {"x_offset": (n % CHARTS_PER_ROW) * (CHART_WIDTH + 16), "y_offset": 4})
     sheet.freeze_panes(1, 3)
-    sheet.set_paper(8)
-    sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
 
