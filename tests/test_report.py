@@ -10,6 +10,7 @@ R2 (≥ 1 per 100): 1.11, 0.95 ×, 1.11 → 2/3; R3 (≥ 0.9): 8/900 = 0.89 ×, 
 
 from __future__ import annotations
 
+import random
 import shutil
 import time
 import zipfile
@@ -313,6 +314,41 @@ def test_libreoffice_recalculates_every_formula_to_the_cached_value(tmp_path, qi
     assert boundary["边界初中"][header.index("R1 值")] == 5.3  # 5.295 → 5.30
     assert boundary["边界小学"][header.index("R7 值")] == 2.3 and boundary["边界小学"][header.index("R2 值")] == 1.0
     assert redone["学校明细"].cell(1, 1).value == "年度"
+
+
+def test_cv_formulas_survive_sorting_the_school_sheet(report, soffice, tmp_path):
+    """学校明细 offers Sort through its AutoFilter: shuffle its rows as a sort would (each row's own
+    formulas moved with it), let LibreOffice recalculate, and every 差异系数 value stays the same."""
+    from openpyxl.formula.translate import Translator
+
+    book = openpyxl.load_workbook(report)
+    detail = book["学校明细"]
+    last = next(r for r in range(2, detail.max_row + 2) if detail.cell(r, 1).value is None) - 1
+    rows = [[detail.cell(r, c).value for c in range(1, detail.max_column + 1)] for r in range(2, last + 1)]
+    order = list(range(len(rows)))
+    random.Random(13).shuffle(order)
+    assert order != sorted(order) and {rows[i][0] for i in order[:4]} == {2021, 2022}  # years and levels mixed
+    for target, source in enumerate(order, start=2):
+        for col, value in enumerate(rows[source], start=1):
+            if isinstance(value, str) and value.startswith("="):
+                origin = detail.cell(source + 2, col).coordinate
+                value = Translator(value, origin).translate_formula(detail.cell(target, col).coordinate)
+            detail.cell(target, col).value = value
+    sorted_path = tmp_path / "sorted.xlsx"
+    book.save(sorted_path)
+    redone = openpyxl.load_workbook(soffice(sorted_path, tmp_path / "lo", to="xlsx", recalc=True), data_only=True)
+    assert [redone["学校明细"].cell(order.index(0) + 2, c).value for c in (1, 2, 4)] == rows[0][:2] + [rows[0][3]]
+    unsorted = openpyxl.load_workbook(report, data_only=True)["差异系数"]
+    values = 0
+    for row in unsorted.iter_rows(min_row=2):
+        for cell in row[4:8]:  # 全区值, 差异系数, 阈值, 差异系数达标
+            theirs = redone["差异系数"][cell.coordinate].value
+            if isinstance(cell.value, float):
+                assert theirs == pytest.approx(cell.value, abs=1e-9), cell.coordinate
+            else:
+                assert theirs == cell.value, cell.coordinate
+            values += 1
+    assert values == 4 * 28  # 2 years × 2 levels × 7 resource indicators, 4 values each
 
 
 def test_libreoffice_prints_the_plan_sheet_a3_one_page_wide(report, soffice, tmp_path):
