@@ -63,8 +63,8 @@ def book(report):
 
 
 def test_sheets_in_order(book):
-    assert book.sheetnames == ["推进规划", "学校明细", "差异系数", "缺口测算", "攻坚清单", "学校变动", "责任单位",
-                               "年度趋势", "数据说明"]
+    assert book.sheetnames == ["推进规划", "学校明细", "差异系数", "缺口测算", "各校缺口", "攻坚清单", "学校变动",
+                               "责任单位", "年度趋势", "数据说明"]
 
 
 def actual_cell(sheet, indicator_text: str, col: int):
@@ -213,8 +213,11 @@ def test_cached_values_and_sorting(report):
     assert shihui[header.index("R1 值")] == 4.0 and shihui[header.index("R1 达标")] == "×"
     # 石会: R1 4.0, R2 0.67 and R6 1833 元 fall short; R3 1.0, R4 4.67, R5 8.0, R7 2.33 meet.
     assert shihui[header.index("达标项数")] == 4 and shihui[header.index("资源配置")] == "×"
-    excluded = [r for r in values.iter_rows(values_only=True) if r[3] == "水田教学点"]
-    assert excluded and "不足50人" in excluded[0][4]
+    # 水田 is not in 学校明细 but listed in 数据说明, with its reason.
+    assert not [r for r in values.iter_rows(values_only=True) if r[3] == "水田教学点"]
+    notes = openpyxl.load_workbook(report)["数据说明"]
+    excluded = [[c.value for c in r] for r in notes.iter_rows() if r[1].value == "水田教学点"]
+    assert [r[0] for r in excluded] == ["2021年 小学", "2022年 小学"] and "不足50人" in excluded[0][3]
 
 
 def test_census_text_is_never_a_formula(tmp_path, qianjiang):

@@ -95,7 +95,9 @@ def _school_sheet(workbook, formats: Formats, schools: list[Mapping]) -> None:
         sheet.set_column(col, col, fit_width([column.title], minimum=10, maximum=16 if numeric else 24),
                          number if numeric else text)
         if column.kind is Kind.TYPE:
-            sheet.data_validation(1, col, last, col, {"validate": "list", "source": list(TYPE_NAMES.values())})
+            # The names and the national codes, as the column's note allows both.
+            types = [*TYPE_NAMES.values(), *(str(t.value) for t in SchoolType)]
+            sheet.data_validation(1, col, last, col, {"validate": "list", "source": types})
         elif column.kind is Kind.CHOICE:
             sheet.data_validation(1, col, last, col, {"validate": "list", "source": list(CHOICES[column.key])})
         elif numeric:

@@ -7,7 +7,7 @@ from excel_balance.evaluate.model import Evaluation
 from excel_balance.evaluate.resources import MEASURES
 from excel_balance.evaluate.todo import todo_list
 from excel_balance.plan import LEVELS
-from excel_balance.xlsx.fit import line_count, row_height
+from excel_balance.xlsx.fit import fit_width, line_count, row_height
 from excel_balance.xlsx.formats import Formats
 
 GAPS_SHEET = "缺口测算"
@@ -73,8 +73,8 @@ def write_school_gaps_sheet(workbook, evaluation: Evaluation, formats: Formats) 
                        formats.note_title)
     indicators = [i for i in plan.indicators if i.evaluation == "school_count"]
     units = [MEASURES[i.measure].gap_unit for i in indicators]
-    _headers(sheet, 1, ["学段", "学校标识码", "学校名称",
-                        *[f"{i.id}缺口（{unit}）" for i, unit in zip(indicators, units)]], formats)
+    gap_headers = [f"{i.id}缺口（{unit}）" for i, unit in zip(indicators, units)]
+    _headers(sheet, 1, ["学段", "学校标识码", "学校名称", *gap_headers], formats)
     sheet.set_row(1, 30)
     whole = [formats.integer if unit in ("人", "间") else formats.number for unit in units]
     row = 1
@@ -92,7 +92,7 @@ def write_school_gaps_sheet(workbook, evaluation: Evaluation, formats: Formats) 
                     sheet.write_blank(row, col, None, formats.centre)
                 else:
                     sheet.write_number(row, col, value.gap, fmt)
-    _page(sheet, [8, 13, 26, *[GAP_WIDTH] * len(indicators)], header_row=1)
+    _page(sheet, [8, 13, 26, *[fit_width([h], GAP_WIDTH) for h in gap_headers]], header_row=1)
     sheet.freeze_panes(2, 0)
 
 

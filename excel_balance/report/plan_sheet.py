@@ -14,7 +14,7 @@ from xlsxwriter.worksheet import Worksheet
 from excel_balance.plan import DISTRICT, LEVELS, Indicator, Plan
 from excel_balance.xlsx.fit import line_count, row_height
 from excel_balance.xlsx.formats import Formats
-from excel_balance.xlsx.page import PRINTABLE_HEIGHT
+from excel_balance.xlsx.page import PRINTABLE_HEIGHT, page_breaks
 
 SHEET_NAME = "推进规划"
 
@@ -122,7 +122,9 @@ def write_plan_sheet(
             row += 1
         blocks.append((indicator.area, start, row - 1))
     title_height = TITLE_HEIGHT + (LABEL_HEIGHT if plan.label and with_label else 0.0) + height_above
-    breaks = _page_breaks(blocks, heights, PAGE_BODY_HEIGHT - 3 * HEADER_ROW_HEIGHT, title_height)
+    # Pages break between indicators, never inside one.
+    indicator_heights = [(first, sum(heights[r] for r in range(first, last + 1))) for _, first, last in blocks]
+    breaks = page_breaks(indicator_heights, PAGE_BODY_HEIGHT - 3 * HEADER_ROW_HEIGHT, title_height)
     _write_areas(sheet, plan, _area_segments(blocks, breaks), columns, formats, heights)
     for r, height in heights.items():
         sheet.set_row(r, height)
@@ -173,18 +175,6 @@ def _write_plan_row(
     sheet.write_string(row, columns.units, units, formats.centre)
     heights.append(row_height(line_count(units, columns.width(columns.units))))
     return max(heights)
-
-
-def _page_breaks(blocks, heights: dict[int, float], page_height: float, first_page_used: float) -> list[int]:
-    """Rows that start a new printed page, chosen between indicators (never inside one)."""
-    breaks, used = [], first_page_used
-    for _, first, last in blocks:
-        block = sum(heights[r] for r in range(first, last + 1))
-        if used + block > page_height and used > 0:
-            breaks.append(first)
-            used = 0.0
-        used += block
-    return breaks
 
 
 def _area_segments(blocks, breaks: list[int]) -> list[tuple[str, int, int]]:

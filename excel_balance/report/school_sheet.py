@@ -170,27 +170,9 @@ def write_school_sheet(workbook, evaluation: Evaluation, formats: Formats) -> Sc
               fit_width([e[1].section.school.school_type.label for e in entries] + ["办学类型"], 10, 20), 9]
     for col in range(len(headers)):
         sheet.set_column(col, col, widths[col] if col < len(widths) else 10)
-    _write_excluded(sheet, evaluation, last_row + 2, formats)
     _print_setup(sheet)
     groups = frozenset((year, e.section.level) for year, e in entries)
     return SchoolSheetLayout(last_row, groups, {i.id: FIRST_NUMERATOR + k for k, i in enumerate(indicators)})
-
-
-def _write_excluded(sheet, evaluation: Evaluation, row: int, formats: Formats) -> None:
-    excluded = [(year, e) for year, result in evaluation.years.items() for e in result.excluded]
-    if not excluded:
-        return
-    sheet.write_string(row, 0, "未参加资源配置及G3—G5测算的学校（学段）", formats.note_title)
-    row += 1
-    for col, text in enumerate(["年度", "学段", "学校标识码", "学校名称", "原因"]):
-        sheet.write_string(row, col, text, formats.header)
-    for year, item in sorted(excluded, key=lambda e: (e[0], e[1].school_id)):
-        row += 1
-        sheet.write_number(row, 0, year, formats.integer)
-        sheet.write_string(row, 1, item.level, formats.centre)
-        sheet.write_string(row, 2, item.school_id, formats.centre)
-        sheet.write_string(row, 3, item.name, formats.text)
-        sheet.merge_range(row, 4, row, 12, item.reason, formats.text)
 
 
 def _print_setup(sheet) -> None:

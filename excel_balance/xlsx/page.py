@@ -20,3 +20,15 @@ def page_setup(sheet, pages_wide: int = 1) -> None:
     sheet.fit_to_pages(pages_wide, 0)
     sheet.set_margins(**MARGINS)
     sheet.set_footer(FOOTER)
+
+
+def page_breaks(blocks: list[tuple[int, float]], page_height: float, first_page_used: float = 0.0) -> list[int]:
+    """Rows that start a new printed page, chosen between blocks (first row, height) that must not
+    be split, so that each page holds at most `page_height` points of them."""
+    breaks, used = [], first_page_used
+    for first, height in blocks:
+        if used + height > page_height and used > 0:
+            breaks.append(first)
+            used = 0.0
+        used += height
+    return breaks
