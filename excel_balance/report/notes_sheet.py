@@ -85,9 +85,9 @@ def write_notes_sheet(workbook, evaluation: Evaluation, formats: Formats, correc
     if excluded:
         # Here, not under 学校明细: a second table there would print under that sheet's header.
         section("未参加资源配置及G3—G5测算的学校（学段）")
-        line("年度、学段", "学校", "学校标识码", "原因")
+        line("年度、学段", "学校（学校标识码）", "", "原因")
         for year, item in excluded:
-            line(f"{year}年 {item.level}", item.name, item.school_id, item.reason)
+            line(f"{year}年 {item.level}", f"{item.name}（{item.school_id}）", "", item.reason)
     section("读取与测算中的警告")
     warnings = [w for result in evaluation.years.values() for w in result.warnings]
     for warning in warnings:
