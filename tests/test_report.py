@@ -168,6 +168,22 @@ def test_gap_totals(book):
     assert totals[("小学", "R6")][3:] == ("区教委", "区财政局、区经济信息委")
 
 
+def test_school_gaps_sheet(book):
+    sheet = book["各校缺口"]
+    assert sheet["A1"].value.startswith("2022年各校缺口（空白 = 已达标")
+    assert [c.value for c in sheet[2]] == ["学段", "学校标识码", "学校名称", "R1缺口（人）", "R2缺口（人）", "R3缺口（人）",
+                                          "R4缺口（㎡）", "R5缺口（㎡）", "R6缺口（万元）", "R7缺口（间）"]
+    rows = {(r[0], r[1]): r[2:] for r in sheet.iter_rows(min_row=3, values_only=True)}
+    # 石会 (小学): R1 ⌈4.2 × 300/100 − 12⌉ = 1 teacher, R6 60 − 55 = 5 万元; 白土 R6 12 − 10 = 2 万元.
+    assert rows[("小学", "0500114002")][0] == "石会小学"
+    assert (rows[("小学", "0500114002")][1], rows[("小学", "0500114002")][6]) == (1, 5)
+    assert rows[("小学", "0500114004")][6] == 2
+    assert rows[("小学", "0500114006")][6] == pytest.approx(41.2 - 86 * 206 / 437)
+    # 初中 R3: 民族 ⌈0.9 × 9 − 8⌉ = 1, 育英 ⌈0.9 × 4.5 − 4⌉ = 1; blank where the school meets it.
+    assert (rows[("初中", "0500114005")][3], rows[("初中", "0500114007")][3]) == (1, 1)
+    assert rows[("初中", "0500114005")][1] is None
+
+
 def test_todo_list_for_next_year(book):
     sheet = book["攻坚清单"]
     rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]

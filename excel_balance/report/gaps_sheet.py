@@ -61,7 +61,6 @@ def write_gaps_sheet(workbook, evaluation: Evaluation, formats: Formats) -> None
         sheet.set_row(row, row_height(line_count(helpers, 4 * GAP_WIDTH)))
     _page(sheet, [8, 36, 12, 12, 8, 16, *[GAP_WIDTH] * 4])
     sheet.freeze_panes(1, 0)
-    write_school_gaps_sheet(workbook, evaluation, formats)
 
 
 def write_school_gaps_sheet(workbook, evaluation: Evaluation, formats: Formats) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from excel_balance.atomic import atomic_path
 from excel_balance.evaluate.model import Evaluation
 from excel_balance.evaluate.units import unit_evaluation, unit_summary, unit_workbook_name
-from excel_balance.report.gaps_sheet import write_gaps_sheet, write_todo_sheet
+from excel_balance.report.gaps_sheet import write_gaps_sheet, write_school_gaps_sheet, write_todo_sheet
 from excel_balance.report.notes_sheet import write_notes_sheet
 from excel_balance.report.plan_sheet import SHEET_NAME as PLAN_SHEET
 from excel_balance.report.progress_sheet import write_progress_sheet
@@ -25,6 +25,7 @@ def write_unit_workbook(evaluation: Evaluation, unit: str, target: Path, correct
         title = f"{unit}负责指标推进情况（{evaluation.plan.district}，{latest}年统计，{latest}—{latest + 1}学年）"
         write_progress_sheet(workbook.add_worksheet(PLAN_SHEET), scoped, formats, title, unit_summary(evaluation, unit))
         write_gaps_sheet(workbook, scoped, formats)
+        write_school_gaps_sheet(workbook, scoped, formats)
         write_todo_sheet(workbook, scoped, formats)
         write_notes_sheet(workbook, evaluation, formats, corrections, created.strftime("%Y-%m-%d %H:%M:%S"))
         workbook.close()
