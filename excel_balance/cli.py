@@ -444,7 +444,7 @@ def _progress(items, label: str):
 
 def _bar(items, label: str):
     def name(item):
-        return item.name if isinstance(item, Path) else getattr(item, "district", "")
+        return console_text(item.name if isinstance(item, Path) else getattr(item, "district", ""))
 
     with click.progressbar(items, label=label, file=sys.stderr, item_show_func=lambda i: name(i) if i else "") as bar:
         yield from bar
