@@ -16,7 +16,9 @@ from typing import Any
 
 import yaml
 
+from excel_balance.measures import Measure, read_measures
 from excel_balance.problems import Problem, ProblemsError
+from excel_balance.resources import template_path
 
 PRIMARY = "小学"
 JUNIOR = "初中"
@@ -224,6 +226,7 @@ class Plan:
     footnote_title: str = "说明："
     census_aliases: dict[str, str] = field(default_factory=dict)
     source: str = ""
+    measures: dict[str, Measure] = field(default_factory=dict)  # district-level indicators, by id
 
     def indicator(self, indicator_id: str) -> Indicator:
         for indicator in self.indicators:
@@ -265,6 +268,7 @@ _TOP_KEYS = {
     "baseline_label": False,
     "footnote_title": False,
     "census_aliases": False,
+    "measures": False,
 }
 _INDICATOR_KEYS = {
     "id": True,
@@ -593,6 +597,7 @@ def _cross_references(doc: dict, out: _Collector) -> Plan | None:
         out.add("census_aliases", "应为“别名: 标准列名”的字段表")
         aliases = {}
     settings = _read_settings(doc.get("settings") or {}, out) if isinstance(doc.get("settings") or {}, dict) else Settings()
+    measures = _plan_measures(doc, indicators, out)
     if out.problems:
         return None
     return Plan(
@@ -610,7 +615,40 @@ def _cross_references(doc: dict, out: _Collector) -> Plan | None:
         footnote_title=str(doc.get("footnote_title") or "说明："),
         census_aliases={str(k): str(v) for k, v in aliases.items()},
         source=out.file,
+        measures=measures,
     )
+
+
+NATIONAL_MEASURES = ("measures", "national.yaml")
+
+
+def national_measures(out: _Collector) -> dict[str, Measure]:
+    """The national method's measures, which every plan inherits."""
+    path = template_path(*NATIONAL_MEASURES)
+    doc = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return read_measures(doc, "templates/measures/national.yaml", lambda where, message: out.add(where, message))
+
+
+def _plan_measures(doc: dict, indicators: list[Indicator], out: _Collector) -> dict[str, Measure]:
+    """The national measures, replaced per indicator by the plan's own `measures:`; only for the
+    plan's indicators that are not computed from school rows."""
+    own = read_measures(doc.get("measures"), "measures", out.add)
+    by_id = {i.id: i for i in indicators}
+    for ident in own:
+        if ident not in by_id:
+            out.add(f"measures.{ident}", f"{ident} 不是本规划的指标")
+        elif by_id[ident].from_schools:
+            out.add(f"measures.{ident}", f"{ident} 从“学校”表计算（measure: {by_id[ident].measure}），不需要区级测算方法")
+    measures = {**national_measures(out), **own}
+    chosen = {}
+    for ident, measure in measures.items():
+        indicator = by_id.get(ident)
+        if indicator is None or indicator.from_schools:
+            continue
+        if indicator.merged and any("全区" not in p.at_least for p in measure.parts if p.at_least):
+            out.add(f"measures.{ident}", f"{ident} 是合并行（levels: merged），at_least 应为一个数，不分学段")
+        chosen[ident] = measure
+    return chosen
 
 
 def check_plan(path: str | Path) -> tuple[Plan | None, list[Problem]]:
