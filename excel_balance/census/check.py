@@ -28,7 +28,7 @@ def summarise(census: Census, settings: Settings) -> list[str]:
         f"  区县：{census.district or '（未写明）'}；统计年度：{census.year}（{census.year}—{census.year + 1}学年）"
         + ("；示例数据（虚构）" if census.sample else ""),
         "  学校：" + "，".join(f"{name}{n}所" for name, n in types.items()) + (f"；分校区{campuses}个" if campuses else ""),
-        f"  学段：小学{sections['小学']}个，初中{sections['初中']}个；区级指标已填{len(census.recorded)}项",
+        f"  学段：小学{sections['小学']}个，初中{sections['初中']}个；区级指标已填{len(census.recorded) + len(census.inputs)}项",
     ]
     for warning in census.warnings:
         lines.append(f"  警告：{warning}")

@@ -17,6 +17,7 @@ from excel_balance.evaluate.judge import (
     judge_recorded,
     veto_present,
 )
+from excel_balance.evaluate.measured import check_inputs, judge_measured
 from excel_balance.evaluate.model import Cell, Evaluation, Verdict, YearResult
 from excel_balance.evaluate.resources import level_indicator, section_resources
 from excel_balance.evaluate.rules import Status
@@ -105,12 +106,14 @@ def _judge(plan, indicator, level, census, resources, conditions) -> Cell:
         if level_result is not None:
             share = level_result.size_share if indicator.measure == "school_size" else level_result.class_share
         return judge_percent(plan, indicator, level, year, share)
+    if indicator.id in plan.measures:
+        return judge_measured(plan, indicator, level, year, census)
     return judge_recorded(plan, indicator, level, year, census.recorded)
 
 
 def evaluate(plan: Plan, censuses: list[Census]) -> Evaluation:
     """Evaluate one district's censuses (at most one per year) against its plan."""
-    problems = [p for c in censuses for p in check_refinements(plan, c)]
+    problems = [p for c in censuses for p in check_refinements(plan, c) + check_inputs(plan, c)]
     years: dict[int, Census] = {}
     for census in censuses:
         if census.year in years:
