@@ -40,6 +40,7 @@ class RecordedValue:
     cell: str = field(default="", compare=False)
     item: str = ""  # the input (填报项目) of a measured indicator; "" for a one-value row of the old form
     unit: str = ""  # the unit the value was given in (typed suffix, % format, else the row's 单位)
+    file: str = field(default="", compare=False)  # the workbook it was read from
 
 
 @dataclass(frozen=True)

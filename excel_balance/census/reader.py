@@ -6,6 +6,7 @@ openpyxl (or xlrd for .xls), which also tell a cell formatted as a percentage.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from operator import itemgetter
 import math
@@ -622,13 +623,14 @@ def read_district_values(path: Path, fmt: Format, sheet: str | None, rows, ctx: 
         raw = get("value")
         if not code or raw in (None, ""):
             continue
-        level, item = _text(get("level")) or "全区", _text(get("item"))
+        level, item = _text(get("level")) or "全区", _text(get("item"), fold=False)
         col = columns["value"]
         ref = cell_ref(r, col)
         value = _recorded(code, level, item, _text(get("unit")), raw, lambda: is_percent(r, col), _text(get("note")),
                           f"{sheet}!{ref}", sheet, ref, ctx)
         if value is None:
             continue
+        value = dataclasses.replace(value, file=ctx.file)
         if item:
             inputs[(code, level, item)] = value
         else:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from excel_balance.census.model import Census, RecordedValue
+from excel_balance.census.schema import normalise_plain
 from excel_balance.evaluate.judge import Column, judge_recorded
 from excel_balance.evaluate.model import Cell
 from excel_balance.evaluate.rules import (
@@ -105,7 +106,8 @@ def judge_measured(plan: Plan, indicator: Indicator, level: str, year: int, cens
     column = Column(plan, indicator, level, year)
     if blank := column.unjudged(True):
         return blank
-    given = {i.name: census.inputs.get((indicator.id, level, i.name)) for i in measure.inputs}
+    typed = {(code, lvl, normalise_plain(name)): v for (code, lvl, name), v in census.inputs.items()}
+    given = {i.name: typed.get((indicator.id, level, normalise_plain(i.name))) for i in measure.inputs}
     if any(v is not None for v in given.values()):
         missing = [name for name, v in given.items() if v is None]
         if missing:
@@ -171,14 +173,15 @@ def check_inputs(plan: Plan, census: Census) -> list[Problem]:
     def bad(value: RecordedValue, message: str) -> None:
         problems.append(Problem(census.file, value.cell, message))
 
+    typed = {(code, level, normalise_plain(name)): v for (code, level, name), v in census.inputs.items()}
     for (code, level, name), value in census.inputs.items():
         measure = plan.measures.get(code)
         label = f"{code}“{name}”"
-        if measure is None or name not in {i.name for i in measure.inputs}:
+        item = next((i for i in measure.inputs if normalise_plain(i.name) == normalise_plain(name)), None) if measure else None
+        if item is None:
             known = "、".join(i.name for i in measure.inputs) if measure else "无（本指标不分项填报）"
             bad(value, f"{label}不是本规划{code}的填报项目（可填：{known}）")
             continue
-        item = measure.input(name)
         if item.is_choice:
             if item.answer(value.text) is None:
                 bad(value, f"{label}应填“{'”或“'.join(item.choices)}”，现为“{value.text}”")
@@ -193,7 +196,7 @@ def check_inputs(plan: Plan, census: Census) -> list[Problem]:
             if part.kind != "ratio":
                 continue
             for level in ("小学", "初中", "全区"):
-                numerator, denominator = (census.inputs.get((measure.indicator_id, level, n)) for n in part.inputs)
+                numerator, denominator = (typed.get((measure.indicator_id, level, normalise_plain(n))) for n in part.inputs)
                 if numerator is None or denominator is None or numerator.number is None or denominator.number is None:
                     continue
                 if denominator.number <= 0:
