@@ -14,7 +14,7 @@ from excel_balance.census.schema import SCHOOL_COLUMNS
 from excel_balance.census.template import district_rows, write_template
 from excel_balance.cli import cli
 from excel_balance.problems import ProblemsError, Severity
-from tests.census_data import clean_schools, legacy_recorded, school, write_clean
+from tests.census_data import clean_schools, school, write_clean
 from tests.messy import messy_grid, write_xls, write_xlsx
 
 
@@ -94,18 +94,6 @@ def test_template_round_trips(clean):
         ("G12", "小学", "持有教师资格证的专任教师数"): "120人", ("Q1", "初中", "初中三年巩固率"): "96.5%",
         ("Q8", "小学", "过重课业负担"): "无", ("G9", "初中", "专任教师年均培训学时"): "92学时"}
     assert clean.inputs[("Q1", "初中", "初中三年巩固率")].number == Decimal("96.5")
-
-
-def test_the_old_one_value_district_sheet_is_still_read(tmp_path, qianjiang):
-    path = write_template(tmp_path / "2022.xlsx", qianjiang, year=2022, schools=clean_schools(),
-                          recorded=legacy_recorded(), legacy=True)
-    assert [c.value for c in openpyxl.load_workbook(path)["区级指标"][1]] == ["编号", "指标内容", "学段", "单位", "数值", "备注"]
-    census = read_census(path)
-    assert census.inputs == {}
-    assert {k: v.text for k, v in census.recorded.items()} == {
-        ("G1", "全区"): "达标", ("G12", "小学"): "100%", ("Q1", "初中"): "96.5%", ("Q8", "小学"): "无",
-        ("G9", "初中"): "92学时", ("V1", "全区"): "不存在"}
-    assert census.recorded[("Q1", "初中")].number == Decimal("96.5")
 
 
 def test_cli_template(tmp_path, monkeypatch):
@@ -237,25 +225,6 @@ def test_percentages_in_the_district_sheet(tmp_path, qianjiang):
     assert (g14.number, g14.text) == (Decimal("62"), "62%")
     assert inputs[("Q1", "初中", "初中三年巩固率")].number == Decimal("97.4")
     assert inputs[("S1", "全区", "社会认可度调查满意比例")].number == Decimal("98")
-
-
-def test_a_value_in_another_unit_is_refused_with_its_cell(tmp_path, qianjiang):
-    path = write_clean(tmp_path / "2022.xlsx", qianjiang)
-    workbook = openpyxl.load_workbook(path)
-    sheet = workbook["区级指标"]
-    rows = {(r[0].value, r[2].value, r[3].value): r[5] for r in sheet.iter_rows(min_row=2)}
-    g9 = rows[("G9", "小学", "专任教师年均培训学时")]
-    g9.value = "95%"  # a completion rate typed where 学时 are wanted
-    g7 = rows[("G7", "全区", "特殊教育学校生均公用经费")]
-    g7.value = "0.6万元"
-    q2 = rows[("Q2", "全区", "适龄残疾儿童少年数")]
-    q2.value, q2.number_format = 0.95, "0%"  # typed as 95%: Excel stores 0.95 formatted as a percentage
-    workbook.save(path)
-    assert problems(path) == [
-        f"2022.xlsx 区级指标!{g7.coordinate}：G7“特殊教育学校生均公用经费”应以“元”为单位填写，现为“0.6万元”",
-        f"2022.xlsx 区级指标!{g9.coordinate}：G9“专任教师年均培训学时”应以“学时”为单位填写，现为“95%”",
-        f"2022.xlsx 区级指标!{q2.coordinate}：Q2“适龄残疾儿童少年数”应填写人数，现为百分比95%",
-    ]
 
 
 # --- warnings ---------------------------------------------------------------------------------

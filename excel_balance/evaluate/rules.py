@@ -104,7 +104,9 @@ def percent_decimals(target: Decimal, decimals: int | None) -> int | None:
 
 
 def percent_text(share: Decimal, decimals: int) -> str:
-    """A share as printed; one short of all never prints as 100% (1,283/1,288 is 99.61%)."""
+    """A share as printed; all is 100%, and one short of all never prints as 100% (1,283/1,288 is 99.6%)."""
+    if share == 100:
+        return "100%"
     shown = round_half_up(share, decimals)
     while shown == 100 and share < 100 and decimals < 6:
         decimals += 1
