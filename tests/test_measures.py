@@ -6,6 +6,7 @@ Q2: 191 / 200 = 95.5%. G5: 1,283 / 1,288 classes = 99.61%. G4: 249 / 250 schools
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -394,3 +395,64 @@ def test_libreoffice_recalculates_the_measures_to_the_cached_values(tmp_path, me
                 assert mine == pytest.approx(theirs) if isinstance(mine, float) else mine == theirs, c.coordinate
                 checked += 1
     assert checked == 22  # two per condition of the 11 measured: G1, G7, G8 ×2, G9, G11 ×2, G12, Q1, Q2, Q8
+
+
+# --- the national plan against the national method's own texts -----------------------------------------
+
+
+def national_texts() -> dict[str, str]:
+    """`- R1 每百名学生…` lines of tests/data/national-2017.md (a copy of the shared reference)."""
+    lines = (DATA / "national-2017.md").read_text(encoding="utf-8").splitlines()
+    return dict(line[2:].split(" ", 1) for line in lines if re.match(r"^- [RGQS]\d+ ", line))
+
+
+# Each indicator's standard as the plan file states it (indicator standard, or its measure's conditions),
+# and the figures of the national text that say so.
+NATIONAL_STANDARDS = {
+    "R1": ({"小学": "4.2", "初中": "5.3"}, ()), "R2": ({"小学": "1", "初中": "1"}, ()),
+    "R3": ({"小学": "0.9", "初中": "0.9"}, ()), "R4": ({"小学": "4.5", "初中": "5.8"}, ()),
+    "R5": ({"小学": "7.5", "初中": "10.2"}, ()), "R6": ({"小学": "2000", "初中": "2500"}, ()),
+    "R7": ({"小学": "2.3", "初中": "2.4"}, ()),
+    "G4": ({"小学": "100", "初中": "100"}, ()), "G5": ({"小学": "100", "初中": "100"}, ()),
+    "G7": ({}, ("≥6000",)), "G8": ({}, ("a≥b", "是")), "G9": ({"小学": "100", "初中": "100"}, ("≥100%",)),
+    "G11": ({}, ("≥10%", "≥20%")), "G12": ({"小学": "100", "初中": "100"}, ("≥100%",)),
+    "G13": ({"小学": "100", "初中": "95"}, ("≥100%/95%",)), "G14": ({"全区": "50"}, ("≥50", "是")),
+    "G15": ({"全区": "85"}, ("是", "≥85")), "Q1": ({"小学": "95", "初中": "95"}, ("≥95",)),
+    "Q2": ({"全区": "95"}, ("≥95%",)), "Q3": ({"小学": "100", "初中": "100"}, ("≥100%",)),
+    "Q4": ({"小学": "100", "初中": "100"}, ("≥100%",)), "Q9": ({}, ("是", "<0.15")), "S1": ({"全区": "85"}, ("≥85",)),
+}
+
+
+def _conditions(measure) -> tuple[str, ...]:
+    out = []
+    for part in measure.parts:
+        if part.kind == "yes_no":
+            out.append(measure.input(part.inputs[0]).yes[0])
+        elif part.kind == "compare":
+            out.append("a≥b")
+        elif part.below is not None:
+            out.append(f"<{part.below}")
+        else:
+            levels = sorted({str(v) for v in part.at_least.values()}, key=lambda v: -Decimal(v))
+            out.append(f"≥{'/'.join(levels)}{'%' if part.kind == 'ratio' else ''}"
+                       if len(levels) == 1 else f"≥{'%/'.join(levels)}%")
+    return tuple(out)
+
+
+def test_the_national_plan_states_the_national_texts_and_standards():
+    national = load_plan(DATA.parent.parent / "templates" / "plans" / "national.yaml")
+    texts = national_texts()
+    assert len(texts) == len(national.indicators) == 32
+    assert {i.id: re.sub(r"^\d+\.", "", i.text) for i in national.indicators} == texts
+    for ident, (standard, conditions) in NATIONAL_STANDARDS.items():
+        indicator = national.indicator(ident)
+        stated = {level: str(value) for level, value in indicator.standard.items() if level in standard}
+        assert stated == standard, ident
+        for figure in set(standard.values()) - {"100"}:  # 所有 (all) stands for 100
+            assert figure in texts[ident], (ident, figure)
+        if conditions:
+            assert _conditions(national.measures[ident]) == conditions, ident
+    assert "360学时" in national.measures["G9"].inputs[1].name and "360学时" in texts["G9"]
+    assert "5%" in national.measures["Q4"].inputs[1].name
+    vetoes = (DATA / "national-2017.md").read_text(encoding="utf-8").split("## Not certified if any of (否决)")[1]
+    assert [v.text for v in national.vetoes] == [t.strip().rstrip("。") for t in vetoes.strip().replace("\n", "").split("；")]
