@@ -6,6 +6,8 @@ tests' census files, so the template and the reader are checked against each oth
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -24,7 +26,7 @@ from excel_balance.census.schema import (
 )
 from excel_balance.plan import Plan
 from excel_balance.report.formats import FONT, Formats
-from excel_balance.report.layout import fit_width
+from excel_balance.report.layout import fit_width, line_count, row_height
 from excel_balance.report.plan_workbook import document_time, new_workbook
 
 TEMPLATE_ROWS = 2000
@@ -171,7 +173,20 @@ def write_district_sheet(workbook, formats: Formats, plan: Plan, recorded: Mappi
             sheet.write_blank(r, value_col, None, formats.centre)
         sheet.write_blank(r, value_col + 1, None, formats.text)
     _merge_indicator_cells(sheet, rows, keys, formats)
+    _row_heights(sheet, rows, widths)
     sheet.freeze_panes(1, 0)
+    sheet.set_paper(9)  # A4, one page wide
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
+
+
+def _row_heights(sheet, rows: list[dict], widths: dict[str, float]) -> None:
+    """Rows high enough for the wrapped input name, and together for the indicator text they share."""
+    block = Counter((row["code"], row["level"]) for row in rows)
+    for r, row in enumerate(rows, start=1):
+        shared = line_count(row["text"], widths["text"]) / block[(row["code"], row["level"])]
+        sheet.set_row(r, row_height(max(line_count(row["item"], widths["item"]), math.ceil(shared))))
 
 
 def _merge_indicator_cells(sheet, rows: list[dict], keys: list[str], formats: Formats) -> None:
