@@ -629,6 +629,19 @@ def national_measures(out: _Collector) -> dict[str, Measure]:
     return read_measures(doc, "templates/measures/national.yaml", lambda where, message: out.add(where, message))
 
 
+def _check_target_units(indicator: Indicator, measure: Measure, out: _Collector) -> None:
+    """A percentage or number target is compared with the measure's first numeric condition: same unit."""
+    unit = measure.headline_unit
+    for year, cells in indicator.targets.items():
+        for cell in cells.values():
+            wanted = "%" if isinstance(cell.target, PercentTarget) else getattr(cell.target, "unit", None)
+            if wanted is not None and wanted != unit:
+                out.add(f"指标 {indicator.id} 字段 targets.{year}",
+                        f"目标“{cell.text}”以“{wanted}”计，而测算方法的比较值以“{unit or '是/否'}”计："
+                        f"请在 measures 中写出本区{indicator.id}的测算方法（参照 templates/measures/national.yaml）")
+                return
+
+
 def _plan_measures(doc: dict, indicators: list[Indicator], out: _Collector) -> dict[str, Measure]:
     """The national measures, replaced per indicator by the plan's own `measures:`; only for the
     plan's indicators that are not computed from school rows."""
@@ -647,6 +660,7 @@ def _plan_measures(doc: dict, indicators: list[Indicator], out: _Collector) -> d
             continue
         if indicator.merged and any("全区" not in p.at_least for p in measure.parts if p.at_least):
             out.add(f"measures.{ident}", f"{ident} 是合并行（levels: merged），at_least 应为一个数，不分学段")
+        _check_target_units(indicator, measure, out)
         chosen[ident] = measure
     return chosen
 

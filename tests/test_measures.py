@@ -18,7 +18,8 @@ from excel_balance.census.reader import read_census
 from excel_balance.census.schema import TYPE_ALIASES
 from excel_balance.census.template import write_template
 from excel_balance.evaluate import evaluate, evaluate_year
-from excel_balance.evaluate.measured import REPORTED, check_inputs
+from excel_balance.census.inputs import check_inputs
+from excel_balance.evaluate.measured import REPORTED
 from excel_balance.evaluate.rules import Status
 from excel_balance.census.model import SchoolRow
 from excel_balance.plan import check_plan, load_plan
@@ -456,3 +457,52 @@ def test_the_national_plan_states_the_national_texts_and_standards():
     assert "5%" in national.measures["Q4"].inputs[1].name
     vetoes = (DATA / "national-2017.md").read_text(encoding="utf-8").split("## Not certified if any of (否决)")[1]
     assert [v.text for v in national.vetoes] == [t.strip().rstrip("。") for t in vetoes.strip().replace("\n", "").split("；")]
+
+
+def test_a_district_variant_needs_no_code(tmp_path, qianjiang):
+    # 青山县 asks 60% of the places for its 优质高中 (the national method: 50%) and no rural preference.
+    text = (DATA / "small_plan.yaml").read_text(encoding="utf-8") + """
+measures:
+  G14:
+    inputs: [{name: 优质高中招生名额分配比例, unit: "%"}]
+    parts: [{kind: value, input: 优质高中招生名额分配比例, at_least: 60}]
+"""
+    path = tmp_path / "qingshan.yaml"
+    path.write_text(text, encoding="utf-8")
+    plan = load_plan(path)
+    share = {("G14", "全区", "优质高中招生名额分配比例"): 58}
+    g14 = cell(plan, ("G14", "全区"), share, year=2024)  # 2024 target 55%: met; the district's standard 60%: not
+    assert (g14.actual_text, g14.status, g14.standard_met) == ("58%", Status.TARGET_MET, False)
+    national_rule = cell(qianjiang, ("G14", "全区"), {**share, ("G14", "全区", "分配名额向农村初中倾斜"): "是"})
+    assert national_rule.standard_met  # 58% ≥ 50%
+
+
+def test_a_target_in_another_unit_than_the_measure_is_a_plan_problem(tmp_path):
+    text = (DATA.parent.parent / "templates" / "plans" / "qianjiang.yaml").read_text(encoding="utf-8")
+    start = text.index("measures:\n")
+    path = tmp_path / "copied.yaml"  # a district that copied Qianjiang's G9 targets but not its G9 measure
+    path.write_text(text[:start] + text[text.index("\nareas:", start):], encoding="utf-8")
+    plan, problems = check_plan(path)
+    assert plan is None
+    assert [f"{p.where}：{p.message}" for p in problems] == [
+        "指标 G9 字段 targets.2020：目标“年均90学时以上”以“学时”计，而测算方法的比较值以“%”计："
+        "请在 measures 中写出本区G9的测算方法（参照 templates/measures/national.yaml）"]
+
+
+def test_cli_check_lists_unusable_inputs(tmp_path, qianjiang):
+    from click.testing import CliRunner
+
+    from excel_balance.cli import cli
+
+    path = write_template(tmp_path / "2022年统计.xlsx", qianjiang, year=2022, schools=clean_schools(), recorded={
+        **g11(2000, 298, 300), ("G1", "全区", "学校规划布局合理、符合国家规定要求"): "有"})
+    result = CliRunner().invoke(cli, ["check", str(path)])
+    assert result.exit_code == 1
+    rows = {r[3].value: r[5].coordinate for r in openpyxl.load_workbook(path)["区级指标"].iter_rows(min_row=2)}
+    assert result.output.splitlines() == [
+        "2022年统计.xlsx：无法使用，共 2 处错误",
+        f"  错误：2022年统计.xlsx 区级指标!{rows['学校规划布局合理、符合国家规定要求']}：G1“学校规划布局合理、符合国家规定要求”"
+        "应填“是”或“否”，现为“有”",
+        f"  错误：2022年统计.xlsx 区级指标!{rows['其中骨干教师数']}：G11“其中骨干教师数”（300人）不能大于"
+        f"“交流轮岗教师数”（298人，区级指标!{rows['交流轮岗教师数']}）",
+    ]

@@ -6,6 +6,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterator
 
+from excel_balance.census.inputs import check_inputs
 from excel_balance.census.model import Census
 from excel_balance.census.reader import read_census
 from excel_balance.census.sniff import is_ignored
@@ -75,6 +76,12 @@ def check_files(files, plan: Plan, year: int | None) -> Iterator[tuple[str, bool
             errors = [p for p in exc.problems if p.severity is Severity.ERROR]
             yield f"{path.name}：无法使用，共 {len(errors)} 处错误", False
             for problem in exc.problems:
+                yield f"  {problem.severity.value}：{problem}", False
+            continue
+        unusable = check_inputs(plan, census)
+        if unusable:
+            yield f"{path.name}：无法使用，共 {len(unusable)} 处错误", False
+            for problem in unusable:
                 yield f"  {problem.severity.value}：{problem}", False
             continue
         yield f"{path.name}：可以使用", True

@@ -17,7 +17,8 @@ from excel_balance.evaluate.judge import (
     judge_recorded,
     veto_present,
 )
-from excel_balance.evaluate.measured import check_inputs, judge_measured
+from excel_balance.census.inputs import check_inputs
+from excel_balance.evaluate.measured import judge_measured
 from excel_balance.evaluate.model import Cell, Evaluation, Verdict, YearResult
 from excel_balance.evaluate.resources import level_indicator, section_resources
 from excel_balance.evaluate.rules import Status

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from excel_balance.census.inputs import given_unit, inputs_by_name
 from excel_balance.census.model import Census, RecordedValue
 from excel_balance.census.schema import normalise_plain
 from excel_balance.evaluate.judge import Column, judge_recorded
@@ -27,7 +28,6 @@ from excel_balance.evaluate.rules import (
 )
 from excel_balance.measures import Input, Measure, Part
 from excel_balance.plan import Indicator, NumberTarget, PercentTarget, Plan
-from excel_balance.problems import Problem
 
 MEASURED = "测算"
 REPORTED = "填报判断"
@@ -106,12 +106,15 @@ def judge_measured(plan: Plan, indicator: Indicator, level: str, year: int, cens
     column = Column(plan, indicator, level, year)
     if blank := column.unjudged(True):
         return blank
-    typed = {(code, lvl, normalise_plain(name)): v for (code, lvl, name), v in census.inputs.items()}
+    typed = inputs_by_name(census)
     given = {i.name: typed.get((indicator.id, level, normalise_plain(i.name))) for i in measure.inputs}
     if any(v is not None for v in given.values()):
         missing = [name for name, v in given.items() if v is None]
         if missing:
             return column.cell("", Status.NO_DATA, note=f"缺少：{'、'.join(missing)}", basis=MEASURED)
+        unusable = [name for name, v in given.items() if not _usable(measure, name, given)]
+        if unusable:  # refused with their cells before a run (census.inputs.check_inputs); never a status
+            return column.cell("", Status.NO_DATA, note=f"无法使用：{'、'.join(unusable)}", basis=MEASURED)
         return _judge(plan, column, measure, level, given)
     old = census.recorded.get((indicator.id, level))
     if old is None:
@@ -120,7 +123,7 @@ def judge_measured(plan: Plan, indicator: Indicator, level: str, year: int, cens
     if single is not None and _fits(single, old):
         return _judge(plan, column, measure, level, {single.name: old})
     if old.number is None and old.text in ("达标", "未达标") or (
-        old.number is not None and _unit(old) == "%" and len(measure.parts) == 1 and measure.headline_unit == "%"
+        old.number is not None and given_unit(old) == "%" and len(measure.parts) == 1 and measure.headline_unit == "%"
     ):
         cell = judge_recorded(plan, indicator, level, year, census.recorded)
         return replace(cell, basis=REPORTED, note=inputs_note(measure))
@@ -128,16 +131,20 @@ def judge_measured(plan: Plan, indicator: Indicator, level: str, year: int, cens
                        note=f"“{old.text}”（{old.cell}）无法按本指标的测算方法判断；{inputs_note(measure)}")
 
 
+def _usable(measure: Measure, name: str, given: dict[str, RecordedValue]) -> bool:
+    """A word the input takes, or a number; a ratio's denominator above 0."""
+    item, value = measure.input(name), given[name]
+    if item.is_choice:
+        return item.answer(value.text) is not None
+    denominators = {p.inputs[1] for p in measure.parts if p.kind == "ratio"}
+    return value.number is not None and (name not in denominators or value.number > 0)
+
+
 def _fits(item: Input, value: RecordedValue) -> bool:
     """An old one-value row read as the measure's one input: a word it takes, or a number in its unit."""
     if item.is_choice:
         return value.number is None and item.answer(value.text) is not None
-    return value.number is not None and _unit(value) in (item.unit, "")
-
-
-def _unit(value: RecordedValue) -> str:
-    """The unit a value was given in; a value built without one (by code) goes by its text."""
-    return value.unit or ("%" if value.text.endswith("%") else "")
+    return value.number is not None and given_unit(value) in (item.unit, "")
 
 
 def _judge(plan: Plan, column: Column, measure: Measure, level: str, values: dict[str, RecordedValue]) -> Cell:
@@ -163,45 +170,3 @@ def _judge(plan: Plan, column: Column, measure: Measure, level: str, values: dic
         target_met = standard_met
     status = yearly_status(target_met, standard_met, near and not target_met)
     return column.cell(text, status, standard_met, basis=MEASURED, measured=measured)
-
-
-def check_inputs(plan: Plan, census: Census) -> list[Problem]:
-    """Every input that cannot be used as given, with its cell: a name the indicator does not
-    have, a word it does not take, a number in another unit, not whole, or a part larger than its whole."""
-    problems = []
-
-    def bad(value: RecordedValue, message: str) -> None:
-        problems.append(Problem(census.file, value.cell, message))
-
-    typed = {(code, level, normalise_plain(name)): v for (code, level, name), v in census.inputs.items()}
-    for (code, level, name), value in census.inputs.items():
-        measure = plan.measures.get(code)
-        label = f"{code}“{name}”"
-        item = next((i for i in measure.inputs if normalise_plain(i.name) == normalise_plain(name)), None) if measure else None
-        if item is None:
-            known = "、".join(i.name for i in measure.inputs) if measure else "无（本指标不分项填报）"
-            bad(value, f"{label}不是本规划{code}的填报项目（可填：{known}）")
-            continue
-        if item.is_choice:
-            if item.answer(value.text) is None:
-                bad(value, f"{label}应填“{'”或“'.join(item.choices)}”，现为“{value.text}”")
-        elif value.number is None:
-            bad(value, f"{label}应填写数字（单位：{item.unit or '无'}），现为“{value.text}”")
-        elif _unit(value) not in (item.unit, ""):
-            bad(value, f"{label}应以“{item.unit}”为单位填写，现为“{value.text}”")
-        elif value.number < 0 or (item.integer and value.number != value.number.to_integral_value()):
-            bad(value, f"{label}应为不小于0的{'整数' if item.integer else '数字'}，现为“{value.text}”")
-    for measure in plan.measures.values():
-        for part in measure.parts:
-            if part.kind != "ratio":
-                continue
-            for level in ("小学", "初中", "全区"):
-                numerator, denominator = (typed.get((measure.indicator_id, level, normalise_plain(n))) for n in part.inputs)
-                if numerator is None or denominator is None or numerator.number is None or denominator.number is None:
-                    continue
-                if denominator.number <= 0:
-                    bad(denominator, f"{measure.indicator_id}“{part.inputs[1]}”应大于0")
-                elif numerator.number > denominator.number:
-                    bad(numerator, f"{measure.indicator_id}“{part.inputs[0]}”（{numerator.text}）不能大于"
-                                   f"“{part.inputs[1]}”（{denominator.text}，{denominator.cell}）")
-    return problems
