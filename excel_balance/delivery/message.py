@@ -17,6 +17,7 @@ import jinja2
 
 from excel_balance.delivery.settings import MailSettings, Recipients
 from excel_balance.delivery.unit_workbook import unit_rows, unit_summary
+from excel_balance.evaluate.measured import REPORTED
 from excel_balance.evaluate.model import Evaluation
 from excel_balance.report.formats import STATUS_COLOURS
 from excel_balance.resources import template_path
@@ -49,7 +50,7 @@ def context(evaluation: Evaluation, unit: str, attachment: str, sender_name: str
         cells = []
         for cell in row.cells:
             fill, font = STATUS_COLOURS[cell.status]
-            cells.append({"level": cell.level, "target": cell.target_text, "actual": cell.actual_text,
+            cells.append({"level": cell.level, "target": cell.target_text, "actual": cell.actual_text + (f"（{REPORTED}）" if cell.basis == REPORTED else ""),
                           "status": cell.status.value, "symbol": cell.status.symbol, "fill": fill, "font": font})
         rows.append({"id": row.indicator.id, "text": row.indicator.text, "role": row.role, "cells": cells})
     return {"district": evaluation.plan.district, "year": evaluation.latest.year, "unit": unit, "rows": rows,
