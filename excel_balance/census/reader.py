@@ -647,7 +647,9 @@ def _recorded(code, level, item, unit, raw, is_percent, note, where, sheet, ref,
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         number = Decimal(repr(float(raw)))
         typed = unit
-        if unit and unit != "%" and is_percent():
+        # A percentage typed into a cell is stored as a fraction (95% → 0.95): only such small numbers
+        # need the cell format (which costs opening the file a second time).
+        if unit and unit != "%" and 0 < number <= 1 and is_percent():
             ctx.error(sheet, ref, f"{name}应填写{unit}数，现为百分比{_fmt(float(raw) * 100)}%")
             return None
         if unit == "%":
