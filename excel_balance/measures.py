@@ -103,7 +103,8 @@ class Measure:
         return None
 
 
-def _decimal(value: Any) -> Decimal | None:
+def number_or_none(value: Any) -> Decimal | None:
+    """A YAML number as a Decimal (its printed digits); None for anything else, true/false included."""
     if isinstance(value, bool) or value is None:
         return None
     try:
@@ -189,7 +190,7 @@ def _read_part(item: Any, inputs: dict[str, Input], where: str, add) -> Part | N
             add(where, f"“{name}”{'应' if wants_choice else '不应'}是 是/否 项目")
             return None
     at_least = _standard(item.get("at_least"), where, add)
-    below = _decimal(item.get("below")) if "below" in item else None
+    below = number_or_none(item.get("below")) if "below" in item else None
     if "below" in item and below is None:
         add(where, f"below 应为数字，现为“{item.get('below')}”")
     if kind == "ratio" and not at_least:
@@ -208,12 +209,12 @@ def _standard(raw: Any, where: str, add) -> dict[str, Decimal]:
     if raw is None:
         return {}
     if isinstance(raw, dict):
-        found = {level: _decimal(raw.get(level)) for level in LEVEL_KEYS}
+        found = {level: number_or_none(raw.get(level)) for level in LEVEL_KEYS}
         if any(v is None for v in found.values()) or set(raw) - set(LEVEL_KEYS):
             add(where, "分学段的 at_least 应写成 {小学: 数字, 初中: 数字}")
             return {}
         return found
-    value = _decimal(raw)
+    value = number_or_none(raw)
     if value is None:
         add(where, f"at_least 应为数字，现为“{raw}”")
         return {}

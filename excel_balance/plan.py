@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from excel_balance.measures import Measure, read_measures
+from excel_balance.measures import Measure, number_or_none, read_measures
 from excel_balance.problems import Problem, ProblemsError
 from excel_balance.resources import template_path
 
@@ -309,15 +309,6 @@ class _Collector:
         self.problems.append(Problem(self.file, where, message))
 
 
-def _decimal(value: Any) -> Decimal | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
-
-
 def _check_keys(found: dict, spec: dict[str, bool], where: str, out: _Collector) -> None:
     for key in found:
         if key not in spec:
@@ -361,7 +352,7 @@ def _structure(doc: Any, out: _Collector) -> bool:
                 not isinstance(value, int) or isinstance(value, bool)
             ):
                 out.add(f"settings.{key}", f"应为整数，现为“{value}”")
-            elif kind is Decimal and _decimal(value) is None:
+            elif kind is Decimal and number_or_none(value) is None:
                 out.add(f"settings.{key}", f"应为数字，现为“{value}”")
     return True
 
@@ -370,8 +361,8 @@ def _read_settings(raw: dict, out: _Collector) -> Settings:
     values: dict[str, Any] = {}
     for key, value in raw.items():
         kind = _SETTING_TYPES.get(key)
-        if kind is Decimal and _decimal(value) is not None:
-            values[key] = _decimal(value)
+        if kind is Decimal and number_or_none(value) is not None:
+            values[key] = number_or_none(value)
         elif kind is int and (isinstance(value, int) or value is None):
             values[key] = value
         elif kind is str:
@@ -382,10 +373,10 @@ def _read_settings(raw: dict, out: _Collector) -> Settings:
     if isinstance(thresholds, dict):
         parsed = {}
         for level in LEVELS:
-            if _decimal(thresholds.get(level)) is None:
+            if number_or_none(thresholds.get(level)) is None:
                 out.add(f"settings.cv_threshold.{level}", "缺少差异系数阈值（数字）")
             else:
-                parsed[level] = _decimal(thresholds[level])
+                parsed[level] = number_or_none(thresholds[level])
         values["cv_threshold"] = parsed
     refinements = raw.get("refinements")
     if isinstance(refinements, dict):
@@ -452,13 +443,13 @@ def _read_standard(raw: Any, evaluation: str, merged: bool, where: str, out: _Co
     if isinstance(raw, dict):
         standard = {}
         for level in LEVELS:
-            value = _decimal(raw.get(level))
+            value = number_or_none(raw.get(level))
             if value is None:
                 out.add(f"{where} 字段 standard.{level}", "缺少该学段的标准值（数字）")
             else:
                 standard[level] = value
         return standard
-    value = _decimal(raw)
+    value = number_or_none(raw)
     if value is None:
         out.add(f"{where} 字段 standard", f"标准值应为数字，现为“{raw}”")
         return {}

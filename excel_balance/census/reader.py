@@ -14,7 +14,7 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import python_calamine
