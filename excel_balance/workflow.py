@@ -12,7 +12,6 @@ import gc
 import hashlib
 import json
 import os
-import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,7 +41,7 @@ from excel_balance.census.exports import (
 from excel_balance.census.model import Census
 from excel_balance.census.reader import NotACensus, read_census
 from excel_balance.census.schema import COLUMNS_BY_KEY, SCHOOL_SHEET
-from excel_balance.census.sniff import ZIP_MAGIC, is_ignored
+from excel_balance.census.sniff import workbooks_in
 from excel_balance.delivery.unit_workbook import UNITS_FOLDER, unit_workbook_name, write_unit_workbooks
 from excel_balance.evaluate import evaluate
 from excel_balance.evaluate.model import Evaluation
@@ -59,7 +58,6 @@ NATIONAL_UNITS = ("县级人民政府",)
 
 MANIFEST = ".excel-balance-manifest.json"
 LOCK = ".excel-balance.lock"
-WORKBOOK_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".et")
 
 
 class RunBusy(Exception):
@@ -112,28 +110,9 @@ class RunReport:
 
 
 def discover(inputs: Path) -> tuple[list[Path], list[FileOutcome]]:
-    """Candidate workbooks and the files skipped, with why. A workbook is recognised by its
-    extension, or by its content when it was renamed (an .xlsx saved under another name)."""
-    candidates, skipped = [], []
-    for path in sorted(p for p in inputs.iterdir() if p.is_file()):
-        if is_ignored(path):
-            skipped.append(FileOutcome(path, "skipped", "临时文件或隐藏文件"))
-        elif path.suffix.lower() in WORKBOOK_SUFFIXES or _is_xlsx(path):
-            candidates.append(path)
-        else:
-            skipped.append(FileOutcome(path, "skipped", "不是 Excel 工作簿"))
-    return candidates, skipped
-
-
-def _is_xlsx(path: Path) -> bool:
-    try:
-        with path.open("rb") as handle:
-            if not handle.read(4).startswith(ZIP_MAGIC):
-                return False
-        with zipfile.ZipFile(path) as archive:
-            return "xl/workbook.xml" in archive.namelist()
-    except (OSError, zipfile.BadZipFile):
-        return False
+    """Candidate workbooks and the files skipped, with why."""
+    found, passed = workbooks_in(inputs)
+    return found, [FileOutcome(path, "skipped", reason) for path, reason in passed]
 
 
 def recognise(path: Path, plan: Plan, year: int | None) -> FileOutcome:
