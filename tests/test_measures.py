@@ -256,6 +256,9 @@ def test_the_old_one_value_district_sheet_is_still_read(tmp_path, qianjiang):
     assert (cells[("G7", "全区")].status, cells[("G7", "全区")].basis) == (Status.MET, REPORTED)
     assert (cells[("G12", "小学")].status, cells[("G12", "小学")].basis) == (Status.MET, REPORTED)
     assert (cells[("G9", "初中")].actual_text, cells[("G9", "初中")].status) == ("92学时", Status.MET)
+    report = write_report(evaluate(qianjiang, [old]), tmp_path / "report.xlsx")
+    notes = [r for r in openpyxl.load_workbook(report)["数据说明"].iter_rows(values_only=True) if r[0] == "2022年 填报判断"]
+    assert notes[0][1] == "G7、G12小学"
 
 
 def test_an_old_form_value_in_another_unit_is_refused_with_its_cell(tmp_path, qianjiang):

@@ -128,7 +128,8 @@ def judge_measured(plan: Plan, indicator: Indicator, level: str, year: int, cens
         cell = judge_recorded(plan, indicator, level, year, census.recorded)
         return replace(cell, basis=REPORTED, note=inputs_note(measure))
     return column.cell("", Status.NO_DATA,
-                       note=f"“{old.text}”（{old.cell}）无法按本指标的测算方法判断；{inputs_note(measure)}")
+                       note=f"“{old.text}”（{f'{old.file} ' if old.file else ''}{old.cell}）无法按本指标的测算方法判断；"
+                            f"{inputs_note(measure)}")
 
 
 def _usable(measure: Measure, name: str, given: dict[str, RecordedValue]) -> bool:
