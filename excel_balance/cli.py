@@ -355,13 +355,16 @@ def watch_command(inputs: Path, outputs: Path, plan_files, interval: float) -> N
 @click.option("--allow-sample", is_flag=True, help="允许发送标为“示例数据（虚构）”的数据。")
 @click.option("--inputs", type=click.Path(file_okay=False, path_type=Path), default=Path("inputs"), show_default=True)
 @click.option("--outputs", type=click.Path(file_okay=False, path_type=Path), default=Path("outputs"), show_default=True)
+@click.option("--wait", type=click.FloatRange(0), default=60.0, show_default=True,
+              help="另一次运行正在处理同一输出文件夹或正在发送时，最多等待的秒数。")
 @PLAN_OPTION
-def email_command(init, settings_file, year, district, units, dry_run, resend, allow_sample, inputs, outputs,
+def email_command(init, settings_file, year, district, units, dry_run, resend, allow_sample, inputs, outputs, wait,
                   plan_file) -> None:
     """把各责任单位负责的指标推进情况和工作簿发给该单位。
 
     密码（授权码）只从环境变量 EXCEL_BALANCE_SMTP_PASSWORD 读取。已发送的邮件记录在 outputs/ 中，
-    重复运行不会重发。
+    重复运行不会重发；发出后未收到服务器答复的，下次运行以相同的 Message-ID 重发；数据变化后
+    再发的邮件标题带【更新】。
 
     \b
     示例：
@@ -371,8 +374,10 @@ def email_command(init, settings_file, year, district, units, dry_run, resend, a
     """
     import os
 
+    from excel_balance.delivery.review import review
     from excel_balance.delivery.send import LEDGER, DeliveryRefused, deliver
     from excel_balance.delivery.settings import PASSWORD_ENV, example_settings, load_settings
+    from excel_balance.problems import errors
     from excel_balance.workflow import RunBusy, email_evaluation
 
     if init:
@@ -382,21 +387,28 @@ def email_command(init, settings_file, year, district, units, dry_run, resend, a
         settings_file.write_text(example_settings(plan), encoding="utf-8")
         click.echo(f"已生成邮件设置示例：{settings_file}（请填写服务器和各单位的收件人）")
         return
+    password = os.environ.get(PASSWORD_ENV)
     try:
         settings = load_settings(settings_file)
+        problems = review(settings, sending=dry_run is None, password=password)
+        if errors(problems):
+            raise ProblemsError(problems)
     except ProblemsError as exc:
+        click.echo(f"邮件设置 {settings_file} 有问题，未发送：", err=True)
         echo_problems(exc.problems)
         raise SystemExit(1)
     chosen = [u.strip() for u in units.replace("，", ",").split(",") if u.strip()] if units else None
     try:
-        evaluation, folder = email_evaluation(inputs, outputs, plan_file, district, year)
+        evaluation, folder = email_evaluation(inputs, outputs, plan_file, district, year, lock_wait=wait)
         report = deliver(evaluation, settings, folder, outputs / LEDGER, units=chosen, dry_run=dry_run, resend=resend,
-                         allow_sample=allow_sample, password=os.environ.get(PASSWORD_ENV),
-                         cafile=settings.cafile or None)
+                         allow_sample=allow_sample, password=password, cafile=settings.cafile or None,
+                         lock_wait=wait)
     except RunBusy:
         raise Failure(f"另一个 excel-balance 正在处理 {outputs}，请等它完成后再运行")
     except (DeliveryRefused, LookupError) as exc:
         raise Failure(str(exc))
+    except OSError as exc:
+        raise Failure(f"无法写入 {exc.filename or dry_run or outputs}：{exc.strerror or exc}")
     for line in report.lines():
         click.echo(line)
     if not report.ok:

@@ -11,8 +11,8 @@ from excel_balance.evaluate.measured import REPORTED, Measured, PartResult
 from excel_balance.evaluate.model import Cell, Evaluation
 from excel_balance.evaluate.rules import Status, decimals_of
 from excel_balance.measures import Measure
-from excel_balance.report.formats import FONT, ClassicFormulaSheet, Formats
-from excel_balance.report.layout import line_count, row_height
+from excel_balance.xlsx.fit import line_count, row_height
+from excel_balance.xlsx.formats import FONT, ClassicFormulaSheet, Formats
 
 SHEET_NAME = "区级指标测算"
 HEADERS = ["年度", "编号", "学段", "项目", "数值", "单位", "来源 / 算式", "标准", "结果"]
@@ -40,9 +40,6 @@ def write_measures_sheet(workbook, evaluation: Evaluation, formats: Formats) -> 
     if row == 1:
         sheet.merge_range(1, 0, 1, len(HEADERS) - 1, "本规划没有区级测算的指标", formats.text)
     sheet.freeze_panes(1, 0)
-    sheet.set_paper(8)
-    sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(0)
 
 
