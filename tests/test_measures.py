@@ -169,11 +169,12 @@ def test_inputs_that_cannot_be_used_are_refused_with_their_cells(qianjiang):
                                                                      unit="万元")
     bad.inputs[("G9", "小学", "年均培训学时")] = RecordedValue("G9", "小学", "92学时", Decimal(92), cell="区级指标!F10",
                                                            item="年均培训学时", unit="学时")
-    assert [str(p) for p in check_inputs(qianjiang, bad)] == [
-        "测试.xlsx 区级指标!F5：Q3“学校数”应为不小于0的整数，现为“76.5所”",
-        "测试.xlsx 区级指标!F9：G7“特殊教育学校生均公用经费”应以“元”为单位填写，现为“0.65万元”",
-        "测试.xlsx 区级指标!F10：G9“年均培训学时”不是本规划G9的填报项目（可填：专任教师年均培训学时）",
-        "测试.xlsx 区级指标!F4：G11“其中骨干教师数”（300人）不能大于“交流轮岗教师数”（298人，区级指标!F3）",
+    assert [(str(p), p.severity.value) for p in check_inputs(qianjiang, bad)] == [
+        ("测试.xlsx 区级指标!F5：Q3“学校数”应为不小于0的整数，现为“76.5所”", "错误"),
+        ("测试.xlsx 区级指标!F9：G7“特殊教育学校生均公用经费”应以“元”为单位填写，现为“0.65万元”", "错误"),
+        # An item of another plan's measure (a template made from another plan) is left unused.
+        ("测试.xlsx 区级指标!F10：G9“年均培训学时”不是本规划G9的填报项目，未使用（本规划可填：专任教师年均培训学时）", "警告"),
+        ("测试.xlsx 区级指标!F4：G11“其中骨干教师数”（300人）不能大于“交流轮岗教师数”（298人，区级指标!F3）", "错误"),
     ]
 
 

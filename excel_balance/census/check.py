@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from pathlib import Path
 from typing import Iterator
@@ -12,7 +13,7 @@ from excel_balance.census.reader import read_census
 from excel_balance.census.sniff import is_ignored
 from excel_balance.evaluate.sections import build_sections
 from excel_balance.plan import Plan, Settings
-from excel_balance.problems import ProblemsError, Severity
+from excel_balance.problems import ProblemsError, errors
 
 
 def section_counts(census: Census, settings: Settings) -> dict[str, int]:
@@ -73,17 +74,19 @@ def check_files(files, plan: Plan, year: int | None) -> Iterator[tuple[str, bool
                 for line in described:
                     yield line, True
                 continue
-            errors = [p for p in exc.problems if p.severity is Severity.ERROR]
-            yield f"{path.name}：无法使用，共 {len(errors)} 处错误", False
+            refused = errors(exc.problems)
+            yield f"{path.name}：无法使用，共 {len(refused)} 处错误", False
             for problem in exc.problems:
                 yield f"  {problem.severity.value}：{problem}", False
             continue
-        unusable = check_inputs(plan, census)
+        checked = check_inputs(plan, census)
+        unusable = errors(checked)
         if unusable:
             yield f"{path.name}：无法使用，共 {len(unusable)} 处错误", False
             for problem in unusable:
                 yield f"  {problem.severity.value}：{problem}", False
             continue
         yield f"{path.name}：可以使用", True
+        census = dataclasses.replace(census, warnings=census.warnings + tuple(checked))
         for line in summarise(census, plan.settings):
             yield line, True

@@ -9,7 +9,7 @@ from __future__ import annotations
 from excel_balance.census.model import Census, RecordedValue
 from excel_balance.census.schema import normalise_plain
 from excel_balance.plan import Plan
-from excel_balance.problems import Problem
+from excel_balance.problems import Problem, Severity
 
 
 def given_unit(value: RecordedValue) -> str:
@@ -23,12 +23,13 @@ def inputs_by_name(census: Census) -> dict[tuple[str, str, str], RecordedValue]:
 
 
 def check_inputs(plan: Plan, census: Census) -> list[Problem]:
-    """Every input that cannot be used as given, with its cell: a name the indicator does not
-    have, a word it does not take, a number in another unit, not whole, or a part larger than its whole."""
+    """Every input that cannot be used as given, with its cell: a word the input does not take, a
+    number in another unit, not whole, or a part larger than its whole (errors); an item the plan's
+    measure does not have (a warning: it is left unused)."""
     problems = []
 
-    def bad(value: RecordedValue, message: str) -> None:
-        problems.append(Problem(census.file, value.cell, message))
+    def bad(value: RecordedValue, message: str, severity: Severity = Severity.ERROR) -> None:
+        problems.append(Problem(census.file, value.cell, message, severity))
 
     typed = inputs_by_name(census)
     for (code, level, name), value in census.inputs.items():
@@ -37,7 +38,8 @@ def check_inputs(plan: Plan, census: Census) -> list[Problem]:
         item = next((i for i in measure.inputs if normalise_plain(i.name) == normalise_plain(name)), None) if measure else None
         if item is None:
             known = "、".join(i.name for i in measure.inputs) if measure else "无（本指标不分项填报）"
-            bad(value, f"{label}不是本规划{code}的填报项目（可填：{known}）")
+            # A row of another plan's measure (a template made for another district): left unused.
+            bad(value, f"{label}不是本规划{code}的填报项目，未使用（本规划可填：{known}）", Severity.WARNING)
             continue
         if item.is_choice:
             if item.answer(value.text) is None:
