@@ -13,11 +13,13 @@ from excel_balance.evaluate.rules import Status, decimals_of
 from excel_balance.measures import Measure
 from excel_balance.xlsx.fit import line_count, row_height
 from excel_balance.xlsx.formats import FONT, ClassicFormulaSheet, Formats
+from excel_balance.xlsx.page import PRINTABLE_HEIGHT, page_breaks
 
 SHEET_NAME = "区级指标测算"
 HEADERS = ["年度", "编号", "学段", "项目", "数值", "单位", "来源 / 算式", "标准", "结果"]
 WIDTHS = [7, 6, 6, 34, 12, 6, 48, 24, 14]
 TEXT_SPAN = (3, 8)  # the indicator's text spans 项目 … 结果
+HEADER_HEIGHT = 15.0  # points: Excel's default row height, the header row's
 
 
 def write_measures_sheet(workbook, evaluation: Evaluation, formats: Formats) -> None:
@@ -26,7 +28,7 @@ def write_measures_sheet(workbook, evaluation: Evaluation, formats: Formats) -> 
     for col, (text, width) in enumerate(zip(HEADERS, WIDTHS)):
         sheet.write_string(0, col, text, formats.header)
         sheet.set_column(col, col, width)
-    row = 1
+    row, blocks = 1, []
     for year in sorted(evaluation.years, reverse=True):
         result = evaluation.years[year]
         for indicator in plan.indicators:
@@ -36,9 +38,13 @@ def write_measures_sheet(workbook, evaluation: Evaluation, formats: Formats) -> 
                 cell = result.cells[(indicator.id, level)]
                 if cell.status is Status.NOT_APPLICABLE:
                     continue
-                row = _block(sheet, row, cell, indicator.text, plan.measures[indicator.id], formats)
+                first = row
+                row, height = _block(sheet, row, cell, indicator.text, plan.measures[indicator.id], formats)
+                blocks.append((first, height))
     if row == 1:
         sheet.merge_range(1, 0, 1, len(HEADERS) - 1, "本规划没有区级测算的指标", formats.text)
+    # A block never split between pages (the header row repeats on each page).
+    sheet.set_h_pagebreaks(page_breaks(blocks, PRINTABLE_HEIGHT - 2 * HEADER_HEIGHT))
     sheet.freeze_panes(1, 0)
     sheet.repeat_rows(0)
 
@@ -50,12 +56,13 @@ def _keys(sheet, row: int, cell: Cell, fmt) -> None:
     sheet.write_string(row, 2, cell.level, fmt)
 
 
-def _block(sheet, row: int, cell: Cell, text: str, measure: Measure, formats: Formats) -> int:
-    """One indicator × level × year; returns the next free row."""
+def _block(sheet, row: int, cell: Cell, text: str, measure: Measure, formats: Formats) -> tuple[int, float]:
+    """One indicator × level × year; returns the next free row and the block's height."""
     _keys(sheet, row, cell, formats.label_cell)
     sheet.merge_range(row, TEXT_SPAN[0], row, TEXT_SPAN[1], text, formats.make(**{**_CELL, "align": "left", "text_wrap": True}, bg_color="#F2F2F2"))
     width = sum(WIDTHS[TEXT_SPAN[0]:TEXT_SPAN[1] + 1])
-    sheet.set_row(row, row_height(line_count(text, width)))
+    height = row_height(line_count(text, width))
+    sheet.set_row(row, height)
     row += 1
     measured: Measured | None = cell.measured
     places: dict[str, int] = {}
@@ -72,12 +79,12 @@ def _block(sheet, row: int, cell: Cell, text: str, measure: Measure, formats: Fo
             sheet.write_string(row, 6, source, formats.text)
             sheet.write_blank(row, 7, None, formats.centre)
             sheet.write_blank(row, 8, None, formats.centre)
-            _fit(sheet, row, {3: item.name, 6: source})
+            height += _fit(sheet, row, {3: item.name, 6: source})
             places[item.name] = row
             row += 1
         for part in measured.parts:
             _keys(sheet, row, cell, formats.centre)
-            _fit(sheet, row, _part_row(sheet, row, part, measure, cell.level, places, formats))
+            height += _fit(sheet, row, _part_row(sheet, row, part, measure, cell.level, places, formats))
             row += 1
     _keys(sheet, row, cell, formats.centre)
     sheet.write_string(row, 3, "结果（各项条件均满足才达标）" if measured and len(measured.parts) > 1 else "结果",
@@ -91,13 +98,15 @@ def _block(sheet, row: int, cell: Cell, text: str, measure: Measure, formats: Fo
     target = f"{cell.target_year}年目标：{cell.target_text}" if cell.target_year else f"标准：{cell.target_text or ''}"
     sheet.write_string(row, 7, target, formats.text)
     sheet.write_string(row, 8, f"{cell.status.symbol} {cell.status.value}", formats.status(cell.status))
-    _fit(sheet, row, {4: cell.actual_text, 6: note, 7: target})
-    return row + 1
+    height += _fit(sheet, row, {4: cell.actual_text, 6: note, 7: target})
+    return row + 1, height
 
 
-def _fit(sheet, row: int, texts: dict[int, str]) -> None:
-    """The row as high as its longest wrapped text (Excel does not grow rows by itself)."""
-    sheet.set_row(row, row_height(max(line_count(text, WIDTHS[col]) for col, text in texts.items())))
+def _fit(sheet, row: int, texts: dict[int, str]) -> float:
+    """The row as high as its longest wrapped text (Excel does not grow rows by itself); its height."""
+    height = row_height(max(line_count(text, WIDTHS[col]) for col, text in texts.items()))
+    sheet.set_row(row, height)
+    return height
 
 
 def _part_row(sheet, row: int, result: PartResult, measure: Measure, level: str, places: dict[str, int],
