@@ -617,7 +617,7 @@ def national_measures(out: _Collector) -> dict[str, Measure]:
     """The national method's measures, which every plan inherits."""
     path = template_path(*NATIONAL_MEASURES)
     doc = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    return read_measures(doc, "templates/measures/national.yaml", lambda where, message: out.add(where, message))
+    return read_measures(doc, "templates/measures/national.yaml", out.add)
 
 
 def _check_target_units(indicator: Indicator, measure: Measure, out: _Collector) -> None:

@@ -510,3 +510,15 @@ def test_cli_check_lists_unusable_inputs(tmp_path, qianjiang):
         f"  错误：2022年统计.xlsx 区级指标!{rows['其中骨干教师数']}：G11“其中骨干教师数”（300人）不能大于"
         f"“交流轮岗教师数”（298人，区级指标!{rows['交流轮岗教师数']}）",
     ]
+
+
+def test_the_sample_2019_census_reproduces_the_plans_baseline(qianjiang):
+    path = DATA.parent.parent / "inputs" / "黔江区2019年教育事业统计_示例数据（虚构）.xlsx"
+    cells = evaluate(qianjiang, [read_census(path)]).latest.cells
+    actual = {key: (c.actual_text, c.basis) for key, c in cells.items() if key[0][0] in "GQS" and c.basis}
+    # The seed's 现状: 79,440 元, 5,388 元 above civil servants; 14.9% and 28.5%; Q3 97.40% of primary schools.
+    assert actual[("G8", "全区")] == ("教师高于公务员5,388元", "测算")
+    assert actual[("G11", "全区")] == ("14.9%／28.5%", "测算")
+    assert actual[("Q3", "小学")] == ("97.4%", "测算") and actual[("Q1", "初中")] == ("95.5%", "测算")
+    assert cells[("Q9", "初中")].status is Status.NOT_MET  # 语文未达标
+    assert not [key for key, c in cells.items() if c.basis == REPORTED]
