@@ -270,6 +270,7 @@ class Supplement:
     columns: tuple[str, ...]
     recorded: dict
     rows: dict[str, int]  # school ID → sheet row, for messages
+    inputs: dict = field(default_factory=dict)  # the 区级指标 sheet's inputs by (code, level, item)
     mtime: float = 0.0
 
 
@@ -325,11 +326,11 @@ def read_supplement(path: Path) -> Supplement:
                 figures[col.key] = value
         values[school_id] = figures
         rows[school_id] = r + 1
-    recorded = read_district_values(path, fmt, district_sheet, district_grid, ctx)
+    recorded, inputs = read_district_values(path, fmt, district_sheet, district_grid, ctx)
     if ctx.problems:
         raise ProblemsError(ctx.problems)
     return Supplement(path.name, hashlib.sha256(path.read_bytes()).hexdigest(), values,
-                      tuple(col.key for col in columns.values()), recorded, rows, path.stat().st_mtime)
+                      tuple(col.key for col in columns.values()), recorded, rows, inputs, path.stat().st_mtime)
 
 
 def read_campus_table(path: Path) -> dict[str, str]:
@@ -492,7 +493,8 @@ def _combine_group(district, year, parts, supplements, campuses, mapping):
     stamps = {(p.file, p.mtime) for p in parts} | ({(supplement.file, supplement.mtime)} if supplement else set())
     return Census(names, sha, district, year, tuple(rows), supplement.recorded if supplement else {},
                   warnings=tuple(notes), missing=missing, sources=tuple(sorted(sources.items())),
-                  region="、".join(regions), stamps=tuple(sorted(stamps))), []
+                  region="、".join(regions), stamps=tuple(sorted(stamps)),
+                  inputs=supplement.inputs if supplement else {}), []
 
 
 def _identity(row: dict) -> tuple:
