@@ -167,7 +167,7 @@ def test_a_non_finite_district_figure_and_correction_are_refused(ws, qianjiang):
     _fill_first_sheet(corrections, ["2022", "0500114001", "小学在校生数", 800, "NaN", "核实"], row=1)
     shutil.move(corrections, ws / "inputs" / "修正.xlsx")
     result = guarded(ws, "run")
-    assert f"    错误：{path.name} 区级指标!E17：Q1的数值nan不是合理的数字：请核对" in result.output
+    assert f"    错误：{path.name} 区级指标!F27：Q1“初中三年巩固率”的数值nan不是合理的数字：请核对" in result.output
     assert "    错误：修正.xlsx 修正!E2：新值nan不是有效的小学在校生数" in result.output
     assert "黔江区（2022年，规划：qianjiang.yaml）" in result.output
 
