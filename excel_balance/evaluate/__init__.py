@@ -23,7 +23,7 @@ from excel_balance.evaluate.rules import Status
 from excel_balance.evaluate.school_conditions import level_conditions
 from excel_balance.evaluate.sections import build_sections
 from excel_balance.plan import LEVELS, Plan
-from excel_balance.problems import Problem, ProblemsError
+from excel_balance.problems import Problem, ProblemsError, Severity
 
 __all__ = ["evaluate", "evaluate_year", "Evaluation", "YearResult", "Cell", "Status", "Verdict"]
 
@@ -39,16 +39,28 @@ REFINEMENT_NAMES = {
 }
 
 
+# Switched on in the national plan that every district without its own is judged by: data
+# without the column is computed as it stands, and the data notes say so.
+LENIENT_REFINEMENTS = {"net_indoor_sports"}
+
+
 def check_refinements(plan: Plan, census: Census) -> list[Problem]:
-    """A refinement switched on needs its optional census columns."""
+    """A refinement switched on needs its optional census columns (a lenient one only warns)."""
     problems = []
     for name, columns in REFINEMENT_COLUMNS.items():
-        if getattr(plan.settings.refinements, name):
+        if getattr(plan.settings.refinements, name) and name not in LENIENT_REFINEMENTS:
             missing = [COLUMNS_BY_KEY[c].title for c in columns if c not in census.columns]
             if missing:
                 problems.append(Problem(census.file, "学校", f"规划启用了“{REFINEMENT_NAMES[name]}”细则（{name}），"
                                         f"统计报表缺少列：{'、'.join(missing)}"))
     return problems
+
+
+def refinement_warnings(plan: Plan, census: Census) -> tuple[Problem, ...]:
+    if plan.settings.refinements.net_indoor_sports and "indoor_sports_area" not in census.columns:
+        return (Problem(census.file, "", "规划启用了“教学及辅助用房扣除室内体育用房”细则，统计数据中没有室内体育用房面积："
+                        "R4、R5按教学及辅助用房、体育运动场馆面积原数测算，未扣除或计入室内体育用房", Severity.WARNING),)
+    return ()
 
 
 def evaluate_year(plan: Plan, census: Census) -> YearResult:
@@ -72,7 +84,7 @@ def evaluate_year(plan: Plan, census: Census) -> YearResult:
             cells[(indicator.id, level)] = _judge(plan, indicator, level, census, resources, conditions)
     vetoes = {v.id: veto_present(census.recorded.get((v.id, "全区"))) for v in plan.vetoes}
     return YearResult(census.year, census, tuple(schools), results, tuple(excluded), resources, conditions, cells,
-                      vetoes, census.warnings)
+                      vetoes, census.warnings + refinement_warnings(plan, census))
 
 
 # Figures an indicator needs that an export may lack (until a supplement gives them).

@@ -28,7 +28,7 @@ class Measure:
         if self.key == "key_teachers":
             return section.figure("key")
         if self.key == "pe_art_teachers":
-            return section.figure("pe") + section.figure("music") + section.figure("art")
+            return pe_art_teachers(section)
         indoor = section.facilities.get("indoor_sports_area", 0.0) if settings.refinements.net_indoor_sports else 0.0
         if self.key == "teaching_area":
             return section.facilities["teaching_area"] - indoor
@@ -37,6 +37,14 @@ class Measure:
         if self.key == "equipment_value":
             return section.facilities["equipment_value"]
         return section.facilities["multimedia_rooms"]
+
+
+def pe_art_teachers(section: Section) -> float:
+    """R3's teachers: an export's 体育与健康 + 艺术/计 when it has them, else 体育 + 音乐 + 美术 and
+    the integrated 艺术 course's teachers (艺术/计 counts these too; 音乐 + 美术 alone would not)."""
+    if section.has_figure("pe_art"):
+        return section.figure("pe_art")
+    return section.figure("pe") + section.figure("music") + section.figure("art") + section.figure("arts")
 
 
 MEASURES = {

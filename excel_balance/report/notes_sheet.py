@@ -28,6 +28,11 @@ SETTING_NAMES = {
     "refinements": "省级细则",
 }
 
+INDOOR_SPORTS = {
+    True: "教学及辅助用房扣除室内体育用房，体育运动场馆面积计入室内体育用房（net_indoor_sports=启用；数据中没有室内体育用房面积时按原数，见警告）",
+    False: "教学及辅助用房、体育运动场馆面积按统计数据原数，不扣除也不计入室内体育用房（net_indoor_sports=未启用）",
+}
+
 
 def write_notes_sheet(workbook, evaluation: Evaluation, formats: Formats, corrections=(), generated: str = "") -> None:
     plan = evaluation.plan
@@ -80,6 +85,7 @@ def write_notes_sheet(workbook, evaluation: Evaluation, formats: Formats, correc
         elif isinstance(value, dict):
             value = "，".join(f"{k} {v}" for k, v in value.items())
         line(SETTING_NAMES.get(field.name, field.name), str(value))
+    line("R4、R5与室内体育用房", INDOOR_SPORTS[plan.settings.refinements.net_indoor_sports])
     section("读取与测算中的警告")
     warnings = [w for result in evaluation.years.values() for w in result.warnings]
     for warning in warnings:
