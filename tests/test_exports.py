@@ -329,3 +329,11 @@ def test_the_supplement_and_check_for_an_export_with_key_teachers(public_exports
     assert "    小学骨干教师数 ← 教基1102/县级以上骨干教师(小学)" in lines
     assert "    小学体育艺术专任教师数 ← 专任教师/#按授课课程分/体育与健康 + 专任教师/#按授课课程分/艺术/计" in lines
     assert lines[-1] == "  导出中没有、需用补充表填写：小学超45人班数、达标音乐专用教室数、达标美术专用教室数（excel-balance supplement 生成补充表）"
+
+
+def test_another_spelling_of_the_key_teacher_columns(tmp_path):
+    renamed = {"县级以上骨干教师(小学)": "县级及以上骨干教师（小学）", "县级以上骨干教师(初中)": "县级及以上骨干教师（初中）"}
+    path = write_export(tmp_path / "2022小学基层表.xlsx", "小学", public_schools(), rename=renamed, public=True)
+    sheet = read_export(path)[0]
+    assert sheet.found["key_primary"] == "教基1102/县级及以上骨干教师(小学)"
+    assert [r["key_primary"] for r in sheet.rows if r["school_id"] in ("0500114001", "0500114006")] == [9, 3, 0]

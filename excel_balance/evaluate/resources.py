@@ -52,7 +52,7 @@ MEASURES = {
     for m in (
         Measure("qualified_teachers", "高于规定学历教师数（人）", 100, 1, "人", True),
         Measure("key_teachers", "骨干教师数（人）", 100, 1, "人", True),
-        Measure("pe_art_teachers", "体育、音乐、美术专任教师数（人）", 100, 1, "人", True),
+        Measure("pe_art_teachers", "体育、艺术专任教师数（人）", 100, 1, "人", True),
         Measure("teaching_area", "教学及辅助用房面积（㎡）", 1, 1, "㎡", False),
         Measure("sports_area", "体育运动场馆面积（㎡）", 1, 1, "㎡", False),
         Measure("equipment_value", "教学仪器设备值（万元）", 1, 10_000, "万元", False),
