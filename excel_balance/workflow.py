@@ -42,14 +42,15 @@ from excel_balance.census.model import Census
 from excel_balance.census.reader import NotACensus, read_census
 from excel_balance.census.schema import COLUMNS_BY_KEY, SCHOOL_SHEET
 from excel_balance.census.sniff import workbooks_in
-from excel_balance.delivery.unit_workbook import UNITS_FOLDER, unit_workbook_name, write_unit_workbooks
 from excel_balance.evaluate import evaluate
 from excel_balance.evaluate.model import Evaluation
-from excel_balance.report.workbook import report_file_name
-from excel_balance.report.summary_workbook import DistrictSummary, summarise_district, write_summary_workbook
 from excel_balance.evaluate.rules import Status
+from excel_balance.evaluate.units import UNITS_FOLDER, unit_workbook_name
 from excel_balance.plan import Plan, load_plan
 from excel_balance.problems import Problem, ProblemsError
+from excel_balance.report.summary_workbook import DistrictSummary, summarise_district, write_summary_workbook
+from excel_balance.report.unit_workbook import write_unit_workbooks
+from excel_balance.report.workbook import report_file_name
 from excel_balance.resources import default_plan_path, shipped_plan_paths, template_path
 
 NATIONAL_PLAN = "national.yaml"

@@ -100,7 +100,6 @@ def test_run_open_without_a_report_opens_nothing(tmp_path, monkeypatch):
 
 
 def test_open_folder_uses_the_desktop_opener_and_does_nothing_without_one(tmp_path, monkeypatch):
-    import os
     import time
 
     monkeypatch.setattr(cli_module.sys, "platform", "linux")

@@ -24,9 +24,10 @@ from excel_balance.census.reader import read_census
 from excel_balance.cli import cli
 from excel_balance.delivery.send import LEDGER, DeliveryRefused, deliver
 from excel_balance.delivery.settings import MailSettings, Recipients, load_settings
-from excel_balance.delivery.unit_workbook import unit_workbook_name, write_unit_workbooks
 from excel_balance.evaluate import evaluate
+from excel_balance.evaluate.units import unit_workbook_name
 from excel_balance.problems import ProblemsError
+from excel_balance.report.unit_workbook import write_unit_workbooks
 from tests.census_data import write_clean
 
 PASSWORD = "shouquanma-123"

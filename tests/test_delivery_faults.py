@@ -21,7 +21,7 @@ from excel_balance.census.reader import read_census
 from excel_balance.delivery import ledger as ledger_module
 from excel_balance.delivery.failures import explain
 from excel_balance.delivery.send import LEDGER, deliver
-from excel_balance.delivery.unit_workbook import write_unit_workbooks
+from excel_balance.report.unit_workbook import write_unit_workbooks
 from excel_balance.evaluate import evaluate
 from tests.census_data import clean_recorded, clean_schools, write_clean, write_template
 from tests.test_delivery import (  # noqa: F401 (fixtures)

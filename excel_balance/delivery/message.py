@@ -17,9 +17,8 @@ from pathlib import Path
 import jinja2
 
 from excel_balance.delivery.settings import MailSettings, Recipients
-from excel_balance.delivery.unit_workbook import unit_rows, unit_summary
 from excel_balance.evaluate.model import Evaluation
-from excel_balance.report.formats import STATUS_COLOURS
+from excel_balance.evaluate.units import unit_rows, unit_summary
 from excel_balance.resources import template_path
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -64,7 +63,7 @@ def context(evaluation: Evaluation, unit: str, attachment: str, sender_name: str
 
 
 def _status(status) -> dict:
-    fill, font = STATUS_COLOURS[status]
+    fill, font = status.colours
     return {"status": status.value, "symbol": status.symbol, "fill": fill, "font": font}
 
 

@@ -15,8 +15,8 @@ from excel_balance.delivery.ledger import ACCEPTED, PENDING, Ledger, LedgerBusy,
 from excel_balance.delivery.message import Prepared, changes_line, compose, prepare
 from excel_balance.delivery.review import review
 from excel_balance.delivery.settings import PASSWORD_ENV, MailSettings
-from excel_balance.delivery.unit_workbook import unit_workbook_name
 from excel_balance.evaluate.model import Evaluation
+from excel_balance.evaluate.units import unit_workbook_name
 from excel_balance.problems import ProblemsError, errors
 
 LEDGER = ".excel-balance-mail-ledger.json"
