@@ -315,6 +315,12 @@ def test_indoor_sports_rooms_under_the_national_plan_and_qianjiangs(public_expor
         assert rows["R4、R5与室内体育用房"].startswith(rule)
         assert rows["2022年 初中骨干教师数"] == "2022中学基层表.xlsx 基层表：教基1102/县级以上骨干教师(初中)"
         assert rows["2022年 室内体育用房面积"] == "2022小学基层表.xlsx 基层表：本学年校舍建筑面积/教学及辅助用房/室内体育用房"
+    # A template form without 室内体育用房面积 under the national plan: computed as it stands, and said so.
+    template = read_census(write_template(tmp_path / "2022模板.xlsx", national, year=2022, schools=export_schools()))
+    assert not any("indoor_sports_area" in s.values for s in template.schools)  # the column is there, blank
+    notes = openpyxl.load_workbook(write_report(evaluate(national, [template]), tmp_path / "plain.xlsx"))["数据说明"]
+    assert ("2022模板.xlsx", "", "警告", "规划启用了“教学及辅助用房扣除室内体育用房”细则，统计数据中没有室内体育用房面积："
+            "R4、R5按教学及辅助用房、体育运动场馆面积原数测算，未扣除或计入室内体育用房") in set(notes.iter_rows(values_only=True))
 
 
 def test_the_supplement_and_check_for_an_export_with_key_teachers(public_exports, tmp_path, qianjiang):

@@ -27,8 +27,10 @@ from excel_balance.problems import Problem, ProblemsError, Severity
 
 __all__ = ["evaluate", "evaluate_year", "Evaluation", "YearResult", "Cell", "Status", "Verdict"]
 
+# The columns a refinement cannot do without. Not net_indoor_sports: the national plan, that every
+# district without its own is judged by, switches it on, so data without 室内体育用房面积 is computed
+# as it stands and the data notes say so (refinement_warnings).
 REFINEMENT_COLUMNS = {
-    "net_indoor_sports": ("indoor_sports_area",),
     "relaxed_room_areas": ("built_year", "max_class_size", "music_rooms_relaxed", "art_rooms_relaxed"),
     "relaxed_size_limits": ("built_year", "migrant_students"),
 }
@@ -39,16 +41,11 @@ REFINEMENT_NAMES = {
 }
 
 
-# Switched on in the national plan that every district without its own is judged by: data
-# without the column is computed as it stands, and the data notes say so.
-LENIENT_REFINEMENTS = {"net_indoor_sports"}
-
-
 def check_refinements(plan: Plan, census: Census) -> list[Problem]:
-    """A refinement switched on needs its optional census columns (a lenient one only warns)."""
+    """A refinement switched on needs its optional census columns."""
     problems = []
     for name, columns in REFINEMENT_COLUMNS.items():
-        if getattr(plan.settings.refinements, name) and name not in LENIENT_REFINEMENTS:
+        if getattr(plan.settings.refinements, name):
             missing = [COLUMNS_BY_KEY[c].title for c in columns if c not in census.columns]
             if missing:
                 problems.append(Problem(census.file, "学校", f"规划启用了“{REFINEMENT_NAMES[name]}”细则（{name}），"
@@ -57,7 +54,8 @@ def check_refinements(plan: Plan, census: Census) -> list[Problem]:
 
 
 def refinement_warnings(plan: Plan, census: Census) -> tuple[Problem, ...]:
-    if plan.settings.refinements.net_indoor_sports and "indoor_sports_area" not in census.columns:
+    """What a refinement could not apply for want of data (a template's column may be there, blank)."""
+    if plan.settings.refinements.net_indoor_sports and not any("indoor_sports_area" in s.values for s in census.schools):
         return (Problem(census.file, "", "规划启用了“教学及辅助用房扣除室内体育用房”细则，统计数据中没有室内体育用房面积："
                         "R4、R5按教学及辅助用房、体育运动场馆面积原数测算，未扣除或计入室内体育用房", Severity.WARNING),)
     return ()
