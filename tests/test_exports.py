@@ -89,6 +89,8 @@ def test_exports_with_a_supplement_evaluate_like_the_template(exports, tmp_path,
     sources = dict(census.sources)
     assert sources["students_primary"] == "2022小学基层表.xlsx 基层表：在校生数/合计"
     assert sources["key_junior"] == "补充数据.xlsx 补充数据"
+    assert sources["pe_art_primary"] == ("2022小学基层表.xlsx 基层表：专任教师/#按授课课程分/体育与健康 + "  # no 艺术/计
+                                         "专任教师/#按授课课程分/艺术/音乐 + 专任教师/#按授课课程分/艺术/美术")
 
 
 def test_without_a_supplement_the_missing_figures_are_no_data(exports, tmp_path, qianjiang):
