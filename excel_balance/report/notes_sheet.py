@@ -29,6 +29,11 @@ SETTING_NAMES = {
     "refinements": "省级细则",
 }
 
+INDOOR_SPORTS = {
+    True: "教学及辅助用房扣除室内体育用房，体育运动场馆面积计入室内体育用房（net_indoor_sports=启用；数据中没有室内体育用房面积时按原数，见警告）",
+    False: "教学及辅助用房、体育运动场馆面积按统计数据原数，不扣除也不计入室内体育用房（net_indoor_sports=未启用）",
+}
+
 
 def write_notes_sheet(workbook, evaluation: Evaluation, formats: Formats, corrections=(), generated: str = "") -> None:
     plan = evaluation.plan
@@ -81,6 +86,7 @@ def write_notes_sheet(workbook, evaluation: Evaluation, formats: Formats, correc
         elif isinstance(value, dict):
             value = "，".join(f"{k} {v}" for k, v in value.items())
         line(SETTING_NAMES.get(field.name, field.name), str(value))
+    line("R4、R5与室内体育用房", INDOOR_SPORTS[plan.settings.refinements.net_indoor_sports])
     excluded = sorted(((year, e) for year, r in evaluation.years.items() for e in r.excluded),
                       key=lambda e: (e[0], e[1].school_id))
     if excluded:
