@@ -8,6 +8,7 @@ same folder at once. A bad file is reported and the others are still processed.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import gc
 import hashlib
 import json
@@ -43,15 +44,18 @@ from excel_balance.census.reader import NotACensus, read_census
 from excel_balance.census.schema import COLUMNS_BY_KEY, SCHOOL_SHEET
 from excel_balance.census.sniff import workbooks_in
 from excel_balance.evaluate import evaluate
+from excel_balance.evaluate.figures import gaps_text, off_plan_text
 from excel_balance.evaluate.model import Evaluation
 from excel_balance.evaluate.rules import Status
 from excel_balance.evaluate.units import UNITS_FOLDER, unit_workbook_name
 from excel_balance.plan import Plan, load_plan
 from excel_balance.problems import Problem, ProblemsError
 from excel_balance.report.summary_workbook import DistrictSummary, summarise_district, write_summary_workbook
+from excel_balance.report.notes_sheet import CorrectionNotes
 from excel_balance.report.unit_workbook import write_unit_workbooks
 from excel_balance.report.workbook import report_file_name
 from excel_balance.resources import default_plan_path, shipped_plan_paths, template_path
+from excel_balance.xlsx.book import document_time
 
 NATIONAL_PLAN = "national.yaml"
 # The national-standard plan's one "unit": its workbook would repeat the district's report.
@@ -183,13 +187,15 @@ class PlanChooser:
         return plan if plan is not None else dataclasses.replace(self.national, district=district)
 
 
-def _fingerprint(plan: Plan, censuses: list[Census], corrections: list[Correction]) -> dict:
-    """What a report depends on: the tool, the plan's content, the inputs' content, corrections."""
+def _fingerprint(plan: Plan, censuses: list[Census], corrections: list[Correction], refused: list[Problem]) -> dict:
+    """What a report depends on: the tool, the plan's content, the inputs' content, corrections
+    (the refused rows too: the notes list them)."""
     return {
         "version": __version__,
         "plan": plan_digest(plan),
         "inputs": sorted(c.sha256 for c in censuses),
         "corrections": sorted(repr(c) for c in corrections),
+        "refused": sorted(str(p) for p in refused),
     }
 
 
@@ -232,6 +238,7 @@ def run(
     lock_wait: float = 10.0,
     progress: Callable[[list, str], Iterable] | None = None,
     district: str | None = None,
+    generated_at: dt.datetime | None = None,
 ) -> RunReport:
     """Process every file in `inputs` into `outputs`; raises RunBusy if another run holds it."""
     inputs, outputs = Path(inputs), Path(outputs)
@@ -243,12 +250,13 @@ def run(
     except Timeout:
         raise RunBusy(str(outputs)) from None
     try:
-        return _run_locked(inputs, outputs, given, force, year, progress, district)
+        return _run_locked(inputs, outputs, given, force, year, progress, district, document_time(generated_at))
     finally:
         lock.release()
 
 
-def _run_locked(inputs, outputs, given: list[Plan], force, year, progress, only_district=None) -> RunReport:
+def _run_locked(inputs, outputs, given: list[Plan], force, year, progress, only_district=None,
+                created: dt.datetime | None = None) -> RunReport:
     report = RunReport(inputs)
     reading_plan = given[0] if given else load_plan(default_plan_path())
     candidates, skipped = discover(inputs)
@@ -267,14 +275,17 @@ def _run_locked(inputs, outputs, given: list[Plan], force, year, progress, only_
     for district, by_year in sorted(groups.items()):
         plan = choose_plan(district)
         censuses = [by_year[y].census for y in sorted(by_year)]
-        notes = [_correction_note(c) for c in report.applied if c.year in by_year and
-                 any(s.school_id == c.school_id for s in by_year[c.year].census.schools)]
+        # Refused rows go into every district's notes: a row that cannot be read names no district.
+        notes = CorrectionNotes(tuple(_correction_note(c) for c in report.applied if c.year in by_year and
+                                      any(s.school_id == c.school_id for s in by_year[c.year].census.schools)),
+                                tuple(report.refused_corrections))
         target = outputs / report_file_name(district, max(by_year))
         units = unit_folder(outputs, district, len(groups))
-        fingerprint = _fingerprint(plan, censuses, [c for _, c in corrections])
+        fingerprint = _fingerprint(plan, censuses, [c for _, c in corrections], report.refused_corrections)
         unit_files = [units / unit_workbook_name(u, max(by_year)) for u in plan.units if plan.units != NATIONAL_UNITS]
         unchanged = target.exists() and manifest.get(target.name) == fingerprint and all(p.exists() for p in unit_files)
-        tasks.append(DistrictTask(district, plan, censuses, target, units, notes, force or not unchanged, fingerprint))
+        tasks.append(DistrictTask(district, plan, censuses, target, units, notes, force or not unchanged, fingerprint,
+                                  created))
     for task, result in zip(tasks, _process(tasks, progress)):
         outcome = DistrictOutcome(task.district, [c.year for c in task.censuses], task.plan, result.output or task.target,
                                   task.units, result.written, result.note, result.evaluation, result.problems,
@@ -299,9 +310,10 @@ class DistrictTask:
     censuses: list[Census]
     target: Path
     units: Path
-    notes: list
+    notes: CorrectionNotes
     write: bool
     fingerprint: dict
+    created: dt.datetime | None = None
 
 
 @dataclass
@@ -361,9 +373,9 @@ def process_district(task: DistrictTask, keep: bool = False) -> DistrictResult:
         result.note = "输入未变化，未重写（需要重写请加 --force）"
         return result
     try:
-        result.output, result.note = _write(evaluation, task.target, task.notes)
+        result.output, result.note = _write(evaluation, task.target, task.notes, task.created)
         if task.plan.units != NATIONAL_UNITS:
-            write_unit_workbooks(evaluation, task.units, task.notes)
+            write_unit_workbooks(evaluation, task.units, task.notes, task.created)
     except OSError as exc:
         result.problems = [Problem(task.target.name, "", f"写入报告失败（{exc.strerror or exc}），原有报告未改动")]
         return result
@@ -381,9 +393,12 @@ def _read_corrections(report: RunReport) -> list[tuple[Path, Correction]]:
     for outcome in report.files:
         if outcome.kind == "corrections":
             try:
-                corrections += [(outcome.path, c) for c in read_corrections(outcome.path)]
+                readable, refused = read_corrections(outcome.path)
             except ProblemsError as exc:
                 outcome.kind, outcome.problems = "refused", exc.problems
+                continue
+            corrections += [(outcome.path, c) for c in readable]
+            report.refused_corrections += refused  # the other rows still apply
     return corrections
 
 
@@ -433,7 +448,8 @@ def _apply_corrections(report: RunReport, groups, corrections: list[tuple[Path, 
                 report.applied += applied
                 report.refused_corrections += [problem for _, problem in refused]
                 settled |= {id(c) for c in applied} | {id(c) for c, _ in refused}
-    report.refused_corrections += [unmatched(c, p.name) for p, c in corrections if id(c) not in settled]
+    years = {y for by_year in groups.values() for y in by_year}
+    report.refused_corrections += [unmatched(c, p.name, years) for p, c in corrections if id(c) not in settled]
 
 
 def unit_folder(outputs: Path, district: str, districts: int) -> Path:
@@ -446,16 +462,16 @@ def _correction_note(correction: Correction) -> tuple[str, ...]:
             f"{correction.old:g} → {correction.new:g}", correction.reason)
 
 
-def _write(evaluation: Evaluation, target: Path, corrections) -> tuple[Path, str]:
+def _write(evaluation: Evaluation, target: Path, corrections: CorrectionNotes, created) -> tuple[Path, str]:
     """Write the report; if the old one cannot be replaced (open in Excel on Windows), beside it."""
     from excel_balance.report.workbook import write_report
 
     try:
-        write_report(evaluation, target, corrections=corrections)
+        write_report(evaluation, target, created, corrections)
         return target, "已生成"
     except PermissionError:
         fallback = target.with_name(f"{target.stem}（新）{target.suffix}")
-        write_report(evaluation, fallback, corrections=corrections)
+        write_report(evaluation, fallback, created, corrections)
         return fallback, f"原报告 {target.name} 正被占用（可能在 Excel 中打开），已另存为 {fallback.name}"
 
 
@@ -495,10 +511,11 @@ def summary_lines(report: RunReport) -> list[str]:
         summary = district.summary
         counts = summary.counts
         lines.append(
-            f"  {summary.year}年：按规划推进 {counts[Status.MET] + counts[Status.TARGET_MET]} 项，"
-            f"接近目标 {counts[Status.NEAR]} 项，落后 {counts[Status.BEHIND] + counts[Status.NOT_MET]} 项，"
-            f"无数据 {counts[Status.NO_DATA]} 项（按指标和学段计）")
-        lines.append("  总体判断：" + ("已达到优质均衡标准" if summary.certified else f"尚有 {summary.obstacles} 项差距，详见报告"))
+            f"  {summary.year}年对照年度目标：{off_plan_text(summary.off_plan)}——接近目标 {counts[Status.NEAR]} 项，"
+            f"未达年度目标或未达标 {counts[Status.BEHIND] + counts[Status.NOT_MET]} 项；"
+            f"按规划推进 {counts[Status.MET] + counts[Status.TARGET_MET]} 项，无数据 {counts[Status.NO_DATA]} 项")
+        lines.append("  总体判断（对照国家标准）：" + (
+            "已达到优质均衡标准" if summary.certified else f"{gaps_text(summary.obstacles)}，详见报告“推进规划”表"))
     if report.summary_workbook:
         lines.append(f"各区县汇总：{report.summary_workbook}")
     if not report.districts and not any(f.kind == "refused" for f in report.files):

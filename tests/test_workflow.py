@@ -146,13 +146,77 @@ def test_corrections_applied_and_refused(workdir):
     assert result.exit_code == 1
     assert "修正：已应用 1 条，拒绝 2 条" in result.output
     assert re.search(r"修正.xlsx 修正!D3：.+的小学骨干教师数现为\d+，与原值999不符，未修正", result.output)
-    assert "修正.xlsx 修正!D4：没有2023年含学校标识码" in result.output
+    assert "修正.xlsx 修正!A4：没有2023年的统计报表（现有：2019、2020、2021、2022），未修正" in result.output
     notes = openpyxl.load_workbook(workdir / "outputs" / REPORT)["数据说明"]
     rows = [[c.value for c in r] for r in notes.iter_rows()]
     assert ["2022年 修正!D2", f"{school.school_id} 小学在校生数", f"{school.values['students_primary']:g} → 2000",
             "经核实为录入错误"] in rows
     detail = openpyxl.load_workbook(workdir / "outputs" / REPORT, data_only=True)["学校明细"]
     assert [r[5] for r in detail.iter_rows(values_only=True) if r[0] == 2022 and r[2] == school.school_id] == [2000]
+
+
+def test_corrections_are_judged_row_by_row(workdir):
+    """One bad row used to make the whole form unusable (and the earlier valid corrections
+    vanished from the regenerated report); errors came in waves; 骨干教师 was refused without the
+    valid fields, 2023年 was refused as a year, an unknown school was said at 原值."""
+    census = read_census(SAMPLES[3])
+    first, second = census.schools[0], census.schools[1]
+    path = workdir / "inputs" / "修正.xlsx"
+    assert CliRunner().invoke(cli, ["template", "--corrections", "-o", str(path)]).exit_code == 0
+    book = openpyxl.load_workbook(path)
+    sheet = book["修正"]
+    sheet.append(["2022—2023学年", first.school_id, "小学在校生数", first.values["students_primary"], 2000, "经核实为录入错误"])
+    sheet.append([2022, second.school_id, "骨干教师", 5, 6, ""])
+    sheet.append(["2022年", "5000000001", "小学班数", 10, 11, "核实"])
+    sheet.append(["2023年", first.school_id, "小学班数", 10, 11, "核实"])
+    sheet.append(["2022-2023学年", second.school_id, "小学班数", second.values["classes_primary"], 30, "核实"])
+    sheet.append(["二〇二二", second.school_id, "小学班数", "十", "", "核实"])
+    book.save(path)
+    before = path.read_bytes()
+    result = invoke()
+    assert result.exit_code == 1
+    assert path.read_bytes() == before
+    lines = result.output.splitlines()
+    assert "修正：已应用 2 条，拒绝 4 条" in lines
+    refused = [line for line in lines if line.startswith("  拒绝：")]
+    assert refused == [
+        "  拒绝：修正.xlsx 修正!C3：字段“骨干教师”不是统计报表中的数值列，是否指：小学骨干教师数、初中骨干教师数；"
+        "请填写修正理由（会写入报告的数据说明）",
+        "  拒绝：修正.xlsx 修正!A7：年度“二〇二二”应为统计年度，例如 2022、2022年或 2022—2023学年；原值“十”应为数字；"
+        "新值“”应为数字",
+        "  拒绝：修正.xlsx 修正!B4：2022年的统计报表中没有学校标识码为5000000001的学校（计校数的学校），未修正",
+        "  拒绝：修正.xlsx 修正!A5：没有2023年的统计报表（现有：2019、2020、2021、2022），未修正",
+    ]
+    report = workdir / "outputs" / REPORT
+    notes = [[c for c in r if c] for r in openpyxl.load_workbook(report)["数据说明"].iter_rows(values_only=True)]
+    assert ["2022年 修正!D2", f"{first.school_id} 小学在校生数", f"{first.values['students_primary']:g} → 2000",
+            "经核实为录入错误"] in notes
+    assert ["2022年 修正!D6", f"{second.school_id} 小学班数", f"{second.values['classes_primary']:g} → 30", "核实"] in notes
+    assert ["修正.xlsx", "修正!B4", "未应用",
+            "2022年的统计报表中没有学校标识码为5000000001的学校（计校数的学校），未修正"] in notes
+    assert sum(row[2:3] == ["未应用"] for row in notes) == 4
+    detail = openpyxl.load_workbook(report, data_only=True)["学校明细"]
+    assert [r[5] for r in detail.iter_rows(values_only=True) if r[0] == 2022 and r[2] == first.school_id] == [2000]
+
+
+def test_corrections_form_has_instructions_and_a_field_dropdown(tmp_path):
+    from excel_balance.census.corrections import FIELDS, parse_year, write_corrections_template
+
+    book = openpyxl.load_workbook(write_corrections_template(tmp_path / "修正.xlsx"))
+    assert book.sheetnames == ["修正", "填报说明", "字段"]
+    fields = book["字段"]
+    assert fields.sheet_state == "hidden"
+    listed = [r[0] for r in fields.iter_rows(values_only=True)]
+    assert listed == list(FIELDS) and "小学骨干教师数" in listed and "学校名称" not in listed
+    assert len(",".join(listed)) > 255  # too long for a list written into the validation itself
+    (validation,) = book["修正"].data_validations.dataValidation
+    assert (validation.type, validation.formula1, str(validation.sqref)) == ("list", f"字段!$A$1:$A${len(FIELDS)}", "C2:C501")
+    info = {r[0]: r[1] for r in book["填报说明"].iter_rows(values_only=True)}
+    assert info["年度"].startswith("统计年度，可写 2022、2022年、2022-2023学年或 2022—2023学年")
+    assert info["可修正的字段"] == "、".join(FIELDS)
+    assert [parse_year(v) for v in (2023, 2023.0, "2023", "2023年", " 2023 年", "2023-2024学年", "2023—2024学年",
+                                    "2023－2024学年", "2023-2025学年", "23", "2023.5", True)] == \
+        [2023, 2023, 2023, 2023, 2023, 2023, 2023, 2023, None, None, None, None]
 
 
 def test_an_interrupted_write_leaves_no_partial_output(workdir, monkeypatch):

@@ -327,7 +327,7 @@ def write_campus_template(target: Path) -> Path:
     from excel_balance.xlsx.formats import Formats
 
     with atomic_path(target) as tmp:
-        workbook = new_workbook(tmp, "校点归属表", document_time(2020))
+        workbook = new_workbook(tmp, "校点归属表", document_time())
         formats = Formats(workbook)
         sheet = workbook.add_worksheet(CAMPUS_SHEET)
         for col, title in enumerate(CAMPUS_HEADERS):
@@ -356,7 +356,7 @@ def write_supplement(target: Path, sheets: list[ExportSheet], plan: Plan, mappin
     year = sheets[0].year
     district = next((r["district"] for s in sheets for r in s.rows if r["district"]), plan.district)
     with atomic_path(target) as tmp:
-        workbook = new_workbook(tmp, "统计数据补充表", document_time(year))
+        workbook = new_workbook(tmp, "统计数据补充表", document_time())
         formats = Formats(workbook)
         sheet = workbook.add_worksheet(SUPPLEMENT_SHEET)
         titles = ["学校标识码", "学校名称", *[COLUMNS_BY_KEY[k].title for k in wanted]]
