@@ -106,9 +106,9 @@ def test_every_sheet_prints_a3_landscape_one_page_wide_with_page_numbers(opened)
             assert (sheet.page_margins.top, sheet.page_margins.bottom) == (0.5, 0.6), where
             assert (sheet.oddFooter.left.text, sheet.oddFooter.center.text) == FOOTER, where
             sheets += 1
-    # The report, 11 unit workbooks, the summary, a one-year report, the plan, template, corrections,
-    # campus table and supplement.
-    assert sheets == 10 + 11 * 5 + 1 + 10 + 1 + 3 + 1 + 1 + 3
+    # The report, 11 unit workbooks, the summary, a one-year report, the plan, template, corrections
+    # (修正, 填报说明, the hidden 字段 list), campus table and supplement.
+    assert sheets == 10 + 11 * 5 + 1 + 10 + 1 + 3 + 3 + 1 + 3
 
 
 # The rows each sheet repeats on every printed page: the header of its (one) table.
@@ -118,6 +118,7 @@ REPEATED = {
     "学校变动": "$1:$1", "责任单位": "$1:$1", "年度趋势": "$1:$1", "各区县汇总": "$1:$1",
     "学校": "$1:$1", "区级指标": "$1:$1", "修正": "$1:$1", "校点归属": "$1:$1", "补充数据": "$1:$1",
     "数据说明": None, "填报说明": None,  # sections of notes, no table header to repeat
+    "字段": None,  # the corrections form's hidden dropdown list
     ("plan", "推进规划"): "$3:$5",  # the plan alone: below its label and title
 }
 HEADER_FILLS = {HEADER_FILL, "FFEDEDED"}  # the template's optional columns are grey

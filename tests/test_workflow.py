@@ -20,6 +20,8 @@ from excel_balance.census.reader import read_census
 from excel_balance.cli import cli
 from excel_balance.evaluate import evaluate
 from excel_balance.evaluate.rules import Status, round_half_up
+from excel_balance.plan import load_plan
+from excel_balance.resources import default_plan_path
 from excel_balance.sample import sample_name, write_samples
 from excel_balance.watch import Watcher
 from excel_balance.workflow import LOCK, MANIFEST, RunBusy, run
@@ -217,6 +219,43 @@ def test_corrections_form_has_instructions_and_a_field_dropdown(tmp_path):
     assert [parse_year(v) for v in (2023, 2023.0, "2023", "2023年", " 2023 年", "2023-2024学年", "2023—2024学年",
                                     "2023－2024学年", "2023-2025学年", "23", "2023.5", True)] == \
         [2023, 2023, 2023, 2023, 2023, 2023, 2023, 2023, None, None, None, None]
+
+
+def test_the_two_figures_agree_everywhere_on_the_sample(workdir):
+    """落后 18 项, 尚有 11 项差距 and 15 for 区教委 used to stand side by side, unlabelled: now each
+    figure has one label and one value in the console, the title, 责任单位, a unit's workbook."""
+    from excel_balance.delivery.message import context
+
+    result = invoke()
+    assert result.exit_code == 0, result.output
+    near, behind, on_plan, no_data = map(int, re.search(
+        r"  2022年对照年度目标：未按规划推进 (?:\d+) 项（指标×学段，本年度目标）——接近目标 (\d+) 项，"
+        r"未达年度目标或未达标 (\d+) 项；按规划推进 (\d+) 项，无数据 (\d+) 项", result.output).groups())
+    off_plan = int(re.search(r"未按规划推进 (\d+) 项（指标×学段，本年度目标）", result.output)[1])
+    gaps = int(re.search(r"总体判断（对照国家标准）：距认定标准 (\d+) 项差距（含差异系数、否决条件）", result.output)[1])
+    assert off_plan == near + behind
+    # Every cell (indicator × level) of 2022 is counted once, those without a target aside.
+    outcome = run(workdir / "inputs", workdir / "outputs").districts[0]
+    statuses = Counter(c.status for c in outcome.evaluated().latest.cells.values())
+    cells = sum(len(i.levels) for i in load_plan(default_plan_path()).indicators)
+    assert on_plan + near + behind + no_data == cells - statuses[Status.NOT_APPLICABLE] == 52
+    book = openpyxl.load_workbook(workdir / "outputs" / REPORT)
+    verdict = next(c.value for row in book["推进规划"].iter_rows(max_row=5) for c in row
+                   if str(c.value or "").startswith("总体判断"))
+    assert f"距认定标准 {gaps} 项差距（含差异系数、否决条件）：1. " in verdict and f"{gaps}. " in verdict
+    assert f"{gaps + 1}. " not in verdict
+    assert verdict.endswith(f"对照2022年度目标：未按规划推进 {off_plan} 项（指标×学段，本年度目标）。")
+    units = book["责任单位"]
+    header = [c.value for c in units[1]]
+    total = [c.value for c in list(units.iter_rows(min_row=units.max_row))[0]]
+    assert total[0].startswith("未按规划推进项数（指标×学段，本年度目标）") and total[2] == off_plan
+    education = total[header.index("区教委")]
+    assert 0 < education <= off_plan
+    unit_book = openpyxl.load_workbook(workdir / "outputs" / "责任单位" / "区教委_优质均衡推进情况_2022.xlsx")
+    summary = unit_book["推进规划"]["A2"].value
+    assert f"2022年未按规划推进 {education} 项（指标×学段，本年度目标）：" in summary
+    assert summary.split("：")[1].count("、") == education - 1  # the cells named, one by one
+    assert context(outcome.evaluated(), "区教委", "附件.xlsx")["summary"] == summary
 
 
 def test_an_interrupted_write_leaves_no_partial_output(workdir, monkeypatch):
