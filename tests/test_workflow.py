@@ -255,7 +255,7 @@ def test_the_two_figures_agree_everywhere_on_the_sample(workdir):
     summary = unit_book["推进规划"]["A2"].value
     assert f"2022年未按规划推进 {education} 项（指标×学段，本年度目标）：" in summary
     assert summary.split("：")[1].count("、") == education - 1  # the cells named, one by one
-    assert context(outcome.evaluated(), "区教委", "附件.xlsx")["summary"] == summary
+    assert context(outcome.evaluated(), "区教委", "附件.xlsx", "黔江区教委")["summary"] == summary
 
 
 def test_an_interrupted_write_leaves_no_partial_output(workdir, monkeypatch):
