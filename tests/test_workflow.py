@@ -258,6 +258,36 @@ def test_the_two_figures_agree_everywhere_on_the_sample(workdir):
     assert context(outcome.evaluated(), "区教委", "附件.xlsx", "黔江区教委")["summary"] == summary
 
 
+def test_data_notes_tell_the_run_time_settings_in_chinese_and_units_no_hashes(workdir):
+    """数据说明 said 生成时间（文档属性） 2024-01-01 00:00:00 for a run on 2026-11-29, showed settings
+    by their YAML keys (net_indoor_sports=未启用…), and every unit's workbook carried SHA-256s."""
+    assert invoke("--generated-at", "2026-11-29T10:00:00").exit_code == 0
+    first = (workdir / "outputs" / REPORT).read_bytes()
+    assert invoke("--force", "--generated-at", "2026-11-29T10:00:00").exit_code == 0
+    assert (workdir / "outputs" / REPORT).read_bytes() == first  # the same time, the same bytes
+    rows = [[c for c in r if c] for r in openpyxl.load_workbook(workdir / "outputs" / REPORT)["数据说明"]
+            .iter_rows(values_only=True)]
+    assert ["生成时间", "2026-11-29 10:00:00"] in rows
+    settings = rows[rows.index(["规则设置（规划文件 settings）"]) + 1:]
+    assert settings[:12] == [
+        ["教学点人数门槛", "50人"], ["教学点门槛比较方式", "不足门槛人数的为教学点（<）"],
+        ["指标值与差异系数比较前取整", "保留2位小数"], ["初中生折算系数", "1.1"],
+        ["高中生折算系数（十二年一贯制）", "1.32"], ["完全中学高中生折算系数", "1.2"],
+        ["资源配置每校至少达标项数", "6项"], ["余项不低于标准的比例", "85%"], ["差异系数阈值", "小学 0.50，初中 0.45"],
+        ["接近目标：学校数差距不超过", "1所"], ["接近目标：百分点差距不超过", "2个百分点"],
+        ["省级细则", "教学及辅助用房扣除室内体育用房：未启用；音乐、美术专用教室面积放宽：未启用；学校规模上限放宽：未启用"]]
+    assert not [c for r in rows for c in r if re.search(r"[a-z_]{4,}=|=(?:未)?启用", str(c))]
+    unit = openpyxl.load_workbook(workdir / "outputs" / "责任单位" / "区教委_优质均衡推进情况_2022.xlsx")["数据说明"]
+    unit_rows = [[c for c in r if c] for r in unit.iter_rows(values_only=True)]
+    assert [r[0] for r in unit_rows if len(r) == 1] == [
+        "生成信息", "输入文件", "未参加资源配置及G3—G5测算的学校（学段）", "人工修正（已应用）", "无"]
+    assert ["文件名", "区县", "统计年度"] in unit_rows
+    assert [SAMPLES[0].name, "黔江区", "2019"] in unit_rows
+    assert ["2022年 小学", "中塘教学点（5001140090）", "教学点在校生18人（不足50人），不参加测算"] in unit_rows
+    assert not [c for r in unit_rows for c in r if re.fullmatch(r"[0-9a-f]{64}", str(c))]
+    assert any(re.fullmatch(r"[0-9a-f]{64}", str(c)) for r in rows for c in r)  # the report keeps them
+
+
 def test_an_interrupted_write_leaves_no_partial_output(workdir, monkeypatch):
     import excel_balance.report.workbook as workbook
 

@@ -42,8 +42,8 @@ def setting_rows(settings: Settings) -> list[tuple[str, str]]:
             settings.teaching_point_comparator, settings.teaching_point_comparator),
         "compare_decimals": "不取整" if settings.compare_decimals is None else f"保留{settings.compare_decimals}位小数",
         "resource_min_met": f"{settings.resource_min_met}项",
-        "resource_floor_share": f"{settings.resource_floor_share * 100:g}%",
-        "cv_threshold": "，".join(f"{level} {value}" for level, value in settings.cv_threshold.items()),
+        "resource_floor_share": f"{(Decimal(settings.resource_floor_share) * 100).normalize():f}%",
+        "cv_threshold": "，".join(f"{level} {Decimal(value):.2f}" for level, value in settings.cv_threshold.items()),
         "near_count_margin": f"{settings.near_count_margin}所",
         "near_percent_margin": f"{settings.near_percent_margin}个百分点",
         "refinements": "；".join(f"{REFINEMENT_NAMES.get(k, k)}：{'启用' if on else '未启用'}"
