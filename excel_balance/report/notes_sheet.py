@@ -99,10 +99,16 @@ def write_notes_sheet(workbook, evaluation: Evaluation, formats: Formats, correc
         line("生成时间", generated)
     line("规划文件", plan.source or "（内置）")
     section("输入文件")
-    line("文件名", "区县", "统计年度", "" if short else "SHA-256")
+    if short:  # the file name in the wide column, where it does not wrap
+        line("统计年度", "区县", "", "文件名")
+    else:
+        line("文件名", "区县", "统计年度", "SHA-256")
     for year, result in evaluation.years.items():
         census = result.census
-        line(census.file, census.district or "—", f"{year}", "" if short else census.sha256)
+        if short:
+            line(f"{year}", census.district or "—", "", census.file)
+        else:
+            line(census.file, census.district or "—", f"{year}", census.sha256)
     sources = [(year, r.census) for year, r in evaluation.years.items() if r.census.sources or r.census.missing]
     if sources:
         section("数据来源（统计系统导出）")
