@@ -130,9 +130,12 @@ def plan_command(plan_file: Path | None, check: bool, output: Path | None) -> No
 @click.option("--year", type=click.IntRange(2000, 2100), help="统计年度，例如 2022（2022—2023学年）。")
 @click.option("--district", help="区县名称，默认取规划文件中的区县。")
 @click.option("--corrections", is_flag=True, help="改为生成空白的修正表 inputs/修正.xlsx。")
-@click.option("--campuses", is_flag=True, help="改为生成空白的校点归属表 inputs/校点归属.xlsx（统计导出的校点归并用）。")
+@click.option("--campuses", is_flag=True, help="改为生成校点归属表 inputs/校点归属.xlsx（统计导出的校点归并用），"
+              "列出上次运行无法归入学校的校点。")
+@click.option("--outputs", type=click.Path(file_okay=False, path_type=Path), default=Path("outputs"), show_default=True,
+              help="上次运行的输出文件夹（--campuses 从中读取无法归入的校点）。")
 def template_command(plan_file: Path | None, output: Path | None, year: int | None, district: str | None,
-                     corrections: bool, campuses: bool) -> None:
+                     corrections: bool, campuses: bool, outputs: Path) -> None:
     """生成空白的统计报表填报模板（学校、区级指标、填报说明三张表），或修正表、校点归属表。
 
     \b
@@ -144,9 +147,16 @@ def template_command(plan_file: Path | None, output: Path | None, year: int | No
     from excel_balance.census.template import write_template
 
     if campuses:
-        from excel_balance.census.exports import write_campus_template
+        from excel_balance.census.campuses import write_campus_template
+        from excel_balance.workflow import unplaced_campuses
 
-        click.echo(f"已生成校点归属表：{write_campus_template(output or Path('inputs') / '校点归属.xlsx')}")
+        unplaced = unplaced_campuses(outputs)
+        target = write_campus_template(output or Path("inputs") / "校点归属.xlsx", unplaced)
+        if unplaced:
+            click.echo(f"已生成校点归属表：{target}（列出上次运行无法归入学校的 {len(unplaced)} 个校点，"
+                       "请在“所属学校标识码”列从下拉列表选择所属学校）")
+        else:
+            click.echo(f"已生成校点归属表：{target}（{outputs} 中上次运行没有无法归入学校的校点，表中无预填）")
         return
     if corrections:
         from excel_balance.census.corrections import write_corrections_template

@@ -28,13 +28,12 @@ from excel_balance.census.corrections import (
     read_corrections,
     unmatched,
 )
+from excel_balance.census.campuses import CAMPUS_SHEET, UnplacedCampus, read_campus_table
 from excel_balance.census.exports import (
-    CAMPUS_SHEET,
     SUPPLEMENT_SHEET,
     NotAnExport,
     combine,
     load_mapping,
-    read_campus_table,
     read_export,
     read_supplement,
     sheet_names,
@@ -62,6 +61,7 @@ NATIONAL_PLAN = "national.yaml"
 NATIONAL_UNITS = ("县级人民政府",)
 
 MANIFEST = ".excel-balance-manifest.json"
+UNPLACED_KEY = "unplaced_campuses"  # a key of its own in the manifest: what `template --campuses` lists
 LOCK = ".excel-balance.lock"
 
 
@@ -293,8 +293,9 @@ def _run_locked(inputs, outputs, given: list[Plan], force, year, progress, only_
         report.districts.append(outcome)
         if result.written:
             manifest[task.target.name] = task.fingerprint
-    if any(d.written for d in report.districts):
-        _save_manifest(outputs, manifest)
+    unplaced = _unplaced_records(report)
+    if any(d.written for d in report.districts) or manifest.get(UNPLACED_KEY, []) != unplaced:
+        _save_manifest(outputs, {**manifest, UNPLACED_KEY: unplaced})
     summaries = [d for d in report.districts if d.summary is not None]
     if len(summaries) > 1:
         report.summary_workbook = write_summary_workbook(summaries, outputs, _region(report))
@@ -381,6 +382,27 @@ def process_district(task: DistrictTask, keep: bool = False) -> DistrictResult:
         return result
     result.written = True
     return result
+
+
+def _unplaced_records(report: RunReport) -> list[dict]:
+    """The campuses this run could not place, once each, as the manifest keeps them."""
+    records = []
+    for problem in (p for f in report.files for p in f.problems if isinstance(p, UnplacedCampus)):
+        record = {"district": problem.district, "year": problem.year, "id": problem.campus_id,
+                  "name": problem.campus_name, "file": problem.file, "where": problem.where,
+                  "candidates": [list(c) for c in problem.candidates]}
+        if not any((r["district"], r["year"], r["id"], r["name"]) ==
+                   (problem.district, problem.year, problem.campus_id, problem.campus_name) for r in records):
+            records.append(record)
+    return records
+
+
+def unplaced_campuses(outputs: Path) -> list[UnplacedCampus]:
+    """The campuses the last run in `outputs` could not place (none when it has not run)."""
+    records = _load_manifest(Path(outputs)).get(UNPLACED_KEY, [])
+    return [UnplacedCampus(r["file"], r["where"], "", campus_id=r["id"], campus_name=r["name"],
+                           district=r["district"], year=r["year"], candidates=tuple(map(tuple, r["candidates"])))
+            for r in records]
 
 
 def _region(report: RunReport) -> str:

@@ -212,13 +212,30 @@ def test_the_campus_table_file_in_a_run(tmp_path, monkeypatch):
     runner = CliRunner()
     result = runner.invoke(cli, ["run"])
     assert result.exit_code == 1 and "  无法合并：2022小学基层表.xlsx" in result.output
-    assert runner.invoke(cli, ["template", "--campuses"]).output == "已生成校点归属表：inputs/校点归属.xlsx\n"
+    # The form used to come out empty although the run had just named the campus and its code.
+    assert runner.invoke(cli, ["template", "--campuses"]).output == (
+        "已生成校点归属表：inputs/校点归属.xlsx（列出上次运行无法归入学校的 1 个校点，"
+        "请在“所属学校标识码”列从下拉列表选择所属学校）\n")
     book = openpyxl.load_workbook(inputs / "校点归属.xlsx")
-    book.active.append(["石会小学（村小校点）", "", "0500114002"])
+    assert book.sheetnames == ["校点归属", "候选学校"] and book["候选学校"].sheet_state == "hidden"
+    form = book["校点归属"]
+    assert [c.value for c in form[1]] == ["校点名称", "校点标识码", "所属学校标识码", "来源"]
+    assert [c.value for c in form[2]] == ["石会小学（村小校点）", "0500114088", None,
+                                          "黔江区2022年 2022小学基层表.xlsx 基层表!第13行"]
+    counted = sorted((r["school_id"], r["name"]) for r in export_schools() if r["counted"] == "是")
+    listed = [r[0] for r in book["候选学校"].iter_rows(values_only=True)]
+    assert listed[0] == "0500114002 石会小学"  # the likeliest first
+    assert sorted(listed) == sorted(f"{i} {n}" for i, n in counted)
+    (validation,) = form.data_validations.dataValidation
+    assert (validation.type, validation.formula1, str(validation.sqref)) == (
+        "list", f"候选学校!$A$1:$A${len(counted)}", "C2")
+    form["C2"] = listed[0]  # as the dropdown fills it
     book.save(inputs / "校点归属.xlsx")
     result = runner.invoke(cli, ["run"])
     assert result.exit_code == 0, result.output
     assert "统计导出 2 个，校点归属表 1 个" in result.output
+    # Placed now: the next form lists nothing.
+    assert "没有无法归入学校的校点" in runner.invoke(cli, ["template", "--campuses", "-o", "空.xlsx"]).output
 
 
 def test_the_summary_shows_no_data_for_what_an_export_lacks(exports, tmp_path, qianjiang):

@@ -21,6 +21,7 @@ import python_calamine
 import yaml
 
 from excel_balance.atomic import atomic_path
+from excel_balance.census.campuses import UnplacedCampus, candidates
 from excel_balance.census.grid import cell_ref
 from excel_balance.census.model import Census, SchoolRow
 from excel_balance.census.reader import Context, parse_number, read_district_values, read_info, resolve_year
@@ -40,8 +41,6 @@ from excel_balance.resources import template_path
 
 OPTIONAL = {"indoor_sports_area", "students_senior"}  # an export may rightly lack these
 SUPPLEMENT_SHEET = "补充数据"
-CAMPUS_SHEET = "校点归属"
-CAMPUS_HEADERS = ("校点名称", "校点标识码", "所属学校标识码")
 HEADER_SCAN = 20
 _ID = re.compile(r"^\d{10}$")
 
@@ -306,39 +305,6 @@ def read_supplement(path: Path) -> Supplement:
                       tuple(col.key for col in columns.values()), recorded, rows)
 
 
-def read_campus_table(path: Path) -> dict[str, str]:
-    """Campus name or own ID → its school's 学校标识码."""
-    with path.open("rb") as handle:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
-    grid = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    cols = {normalise_plain(v): c for c, v in enumerate(grid[0])}
-    table = {}
-    for row in grid[1:]:
-        parent = str(row[cols["所属学校标识码"]]).strip()
-        for key in ("校点名称", "校点标识码"):
-            value = str(row[cols[key]]).strip() if key in cols else ""
-            if value and parent:
-                table[value] = parent
-    return table
-
-
-def write_campus_template(target: Path) -> Path:
-    from excel_balance.xlsx.book import document_time, new_workbook
-    from excel_balance.xlsx.formats import Formats
-
-    with atomic_path(target) as tmp:
-        workbook = new_workbook(tmp, "校点归属表", document_time())
-        formats = Formats(workbook)
-        sheet = workbook.add_worksheet(CAMPUS_SHEET)
-        for col, title in enumerate(CAMPUS_HEADERS):
-            sheet.write_string(0, col, title, formats.header)
-            sheet.set_column(col, col, 26)
-        sheet.write_comment(0, 2, "导出中“是否计校数”为0的校点，所属学校的10位标识码")
-        sheet.repeat_rows(0)
-        workbook.close()
-    return target
-
-
 def write_supplement(target: Path, sheets: list[ExportSheet], plan: Plan, mapping: ExportMapping | None = None) -> Path:
     """A supplement pre-filled with the exports' schools and only the figures they lack."""
     from excel_balance.census.template import write_district_sheet, write_info_sheet
@@ -447,9 +413,12 @@ def _combine_group(district, year, parts, supplements, campuses, mapping):
         parent = row["parent_id"] or (row["school_id"] if row["school_id"] in schools else "") or campuses.get(
             row["name"]) or campuses.get(row["school_id"], "")
         if parent not in schools:
-            problems.append(Problem(part.file, f"{part.sheet}!第{row['_row']}行",
-                                    f"校点“{row['name']}”（是否计校数为0）无法归入学校：请在 inputs/校点归属.xlsx 中"
-                                    "填写它的所属学校标识码（excel-balance template --campuses 可生成该表）"))
+            problems.append(UnplacedCampus(
+                part.file, f"{part.sheet}!第{row['_row']}行",
+                f"校点“{row['name']}”（是否计校数为0）无法归入学校：请在 inputs/校点归属.xlsx 中填写它的所属学校标识码"
+                "（excel-balance template --campuses 生成该表，已列出这些校点）",
+                campus_id=row["school_id"], campus_name=row["name"], district=district, year=year,
+                candidates=candidates(row["name"], {sid: s["row"]["name"] for sid, s in schools.items()})))
             continue
         values = {k: v for k, v in row.items() if k in COLUMNS_BY_KEY and COLUMNS_BY_KEY[k].numeric}
         rows.append(SchoolRow(row["school_id"], row["name"], row["school_type"], _complete(values, mapping),
