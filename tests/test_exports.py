@@ -135,6 +135,25 @@ def test_a_missing_level_and_two_years(tmp_path, qianjiang):
     ]
 
 
+def test_the_supplement_explains_its_own_columns(exports, tmp_path, qianjiang):
+    """Its 填报说明 used to be the census template's: a 学校 sheet, building columns it lacks."""
+    sheets = [s for p in exports for s in read_export(p)]
+    book = openpyxl.load_workbook(write_supplement(tmp_path / "补充数据.xlsx", sheets, qianjiang))
+    titles = [c.value for c in book["补充数据"][1]]
+    info = [r[:2] for r in book["填报说明"].iter_rows(values_only=True)]
+    labels = [label for label, _ in info]
+    assert labels == ["区县", "统计年度", "用途", "“补充数据”表", *titles[2:], "“区级指标”表"]
+    assert titles[2:] == ["小学骨干教师数(人)", "初中骨干教师数(人)", "小学超45人班数(个)", "初中超50人班数(个)",
+                          "达标音乐专用教室数(间)", "达标美术专用教室数(间)"]
+    texts = dict(info)
+    assert (texts["区县"], texts["统计年度"]) == ("黔江区", "2022")
+    assert texts["小学超45人班数(个)"] == ("学生数超过45人的班数；只有小学部的学校填写，其他学校已预填0；"
+                                         "整数，单位个；没有请填0（空白会被拒绝）。")
+    assert texts["达标音乐专用教室数(间)"] == "面积不小于96平方米的音乐专用教室；整数，单位间；没有请填0（空白会被拒绝）。"
+    everything = "".join(f"{a}{b}" for a, b in info)
+    assert "“学校”表" not in everything and "校舍" not in everything and "选填列" not in everything
+
+
 def test_a_supplement_naming_a_school_not_in_the_export(exports, tmp_path, qianjiang):
     sheets = [s for p in exports for s in read_export(p)]
     path = write_supplement(tmp_path / "补充数据.xlsx", sheets, qianjiang)

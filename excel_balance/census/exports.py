@@ -307,7 +307,8 @@ def read_supplement(path: Path) -> Supplement:
 
 def write_supplement(target: Path, sheets: list[ExportSheet], plan: Plan, mapping: ExportMapping | None = None) -> Path:
     """A supplement pre-filled with the exports' schools and only the figures they lack."""
-    from excel_balance.census.template import write_district_sheet, write_info_sheet
+    from excel_balance.census.supplement_info import write_supplement_info
+    from excel_balance.census.template import write_district_sheet
     from excel_balance.xlsx.book import document_time, new_workbook
     from excel_balance.xlsx.formats import Formats
 
@@ -338,7 +339,7 @@ def write_supplement(target: Path, sheets: list[ExportSheet], plan: Plan, mappin
         sheet.freeze_panes(1, 2)
         sheet.repeat_rows(0)
         write_district_sheet(workbook, formats, plan, {})
-        write_info_sheet(workbook, formats, district, year, "", False)
+        write_supplement_info(workbook, formats, district, year, wanted)
         workbook.close()
     return target
 
