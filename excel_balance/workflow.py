@@ -433,8 +433,9 @@ def split_by_district(census: Census) -> list[Census]:
     for district in sorted(named | ({""} if any(not s.district for s in census.schools) else set())):
         rows = tuple(s for s in census.schools if s.district == district)
         own = district or census.district
-        parts.append(dataclasses.replace(census, district=own, schools=rows,
-                                         recorded=census.recorded if own == census.district else {}))
+        mine = own == census.district  # the district sheet is the file's own district's
+        parts.append(dataclasses.replace(census, district=own, schools=rows, recorded=census.recorded if mine else {},
+                                         inputs=census.inputs if mine else {}))
     return parts
 
 

@@ -231,7 +231,8 @@ def test_recorded_district_values(qianjiang):
     assert status[("G1", "全区")] is Status.MET
     assert status[("G2", "全区")] is Status.BEHIND
     assert status[("Q8", "小学")] is Status.MET and status[("Q8", "初中")] is Status.BEHIND
-    assert status[("G9", "小学")] is Status.MET and status[("G9", "初中")] is Status.BEHIND  # 年均90学时以上
+    # G9 wants 年均学时 (Qianjiang's measure); this helper records numbers as "92%": not a figure in 学时.
+    assert status[("G9", "小学")] is Status.NO_DATA and status[("G9", "初中")] is Status.NO_DATA
     assert status[("G7", "全区")] is Status.NO_DATA  # missing is "no data", never "met"
     assert status[("G6", "初中")] is Status.NOT_APPLICABLE and status[("Q1", "小学")] is Status.NOT_APPLICABLE
     # Q1's 2022 target (97%) is above the 95% standard: 96.5% meets the standard, not the target.

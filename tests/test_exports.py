@@ -40,10 +40,11 @@ def fill_supplement(path: Path, rows: list[dict], recorded: dict) -> Path:
             key = next(k for k in SUPPLEMENT_KEYS if title.startswith(_header(k)))
             cell.value = source.get(key, 0)
     district = book["区级指标"]
-    for cells in district.iter_rows(min_row=2):
-        value = recorded.get((cells[0].value, cells[2].value))
+    for cells in district.iter_rows(min_row=2):  # 编号, 指标内容, 学段, 填报项目, 单位, 数值
+        item = cells[3].value
+        value = recorded.get((cells[0].value, cells[2].value, item) if item else (cells[0].value, cells[2].value))
         if value is not None:
-            cells[4].value = value
+            cells[5].value = value
     book.save(path)
     return path
 

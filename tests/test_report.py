@@ -64,8 +64,8 @@ def book(report):
 
 
 def test_sheets_in_order(book):
-    assert book.sheetnames == ["推进规划", "学校明细", "差异系数", "缺口测算", "各校缺口", "攻坚清单", "学校变动",
-                               "责任单位", "年度趋势", "数据说明"]
+    assert book.sheetnames == ["推进规划", "学校明细", "差异系数", "区级指标测算", "缺口测算", "各校缺口", "攻坚清单",
+                               "学校变动", "责任单位", "年度趋势", "数据说明"]
 
 
 def actual_cell(sheet, indicator_text: str, col: int):

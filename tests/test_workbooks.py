@@ -114,13 +114,13 @@ def test_every_sheet_prints_a3_landscape_one_page_wide_with_page_numbers(opened)
     # The report, 11 unit workbooks, the summary, a one-year report, the plan, template, corrections
     # (修正, 填报说明, the hidden 字段 list), campus table, one pre-filled (with its hidden 候选学校)
     # and supplement.
-    assert sheets == 10 + 11 * 5 + 1 + 10 + 1 + 3 + 3 + 1 + 2 + 3
+    assert sheets == 11 + 11 * 5 + 1 + 11 + 1 + 3 + 3 + 1 + 2 + 3
 
 
 # The rows each sheet repeats on every printed page: the header of its (one) table.
 REPEATED = {
     "推进规划": "$5:$7",  # below the title, the verdict and the legend
-    "学校明细": "$1:$1", "差异系数": "$1:$1", "缺口测算": "$1:$1", "各校缺口": "$2:$2", "攻坚清单": "$1:$1",
+    "学校明细": "$1:$1", "差异系数": "$1:$1", "区级指标测算": "$1:$1", "缺口测算": "$1:$1", "各校缺口": "$2:$2", "攻坚清单": "$1:$1",
     "学校变动": "$1:$1", "责任单位": "$1:$1", "年度趋势": "$1:$1", "各区县汇总": "$1:$1",
     "学校": "$1:$1", "区级指标": "$1:$1", "修正": "$1:$1", "校点归属": "$1:$1", "补充数据": "$1:$1",
     "数据说明": None, "填报说明": None,  # sections of notes, no table header to repeat

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from pathlib import Path
 from typing import Iterator
 
+from excel_balance.census.inputs import check_inputs
 from excel_balance.census.model import Census
 from excel_balance.census.reader import read_census
 from excel_balance.census.sniff import is_ignored
 from excel_balance.evaluate.sections import build_sections
 from excel_balance.plan import Plan, Settings
-from excel_balance.problems import ProblemsError, Severity
+from excel_balance.problems import ProblemsError, errors
 
 
 def section_counts(census: Census, settings: Settings) -> dict[str, int]:
@@ -28,7 +30,7 @@ def summarise(census: Census, settings: Settings) -> list[str]:
         f"  区县：{census.district or '（未写明）'}；统计年度：{census.year}（{census.year}—{census.year + 1}学年）"
         + ("；示例数据（虚构）" if census.sample else ""),
         "  学校：" + "，".join(f"{name}{n}所" for name, n in types.items()) + (f"；分校区{campuses}个" if campuses else ""),
-        f"  学段：小学{sections['小学']}个，初中{sections['初中']}个；区级指标已填{len(census.recorded)}项",
+        f"  学段：小学{sections['小学']}个，初中{sections['初中']}个；区级指标已填{len(census.recorded) + len(census.inputs)}项",
     ]
     for warning in census.warnings:
         lines.append(f"  警告：{warning}")
@@ -72,11 +74,19 @@ def check_files(files, plan: Plan, year: int | None) -> Iterator[tuple[str, bool
                 for line in described:
                     yield line, True
                 continue
-            errors = [p for p in exc.problems if p.severity is Severity.ERROR]
-            yield f"{path.name}：无法使用，共 {len(errors)} 处错误", False
+            refused = errors(exc.problems)
+            yield f"{path.name}：无法使用，共 {len(refused)} 处错误", False
             for problem in exc.problems:
                 yield f"  {problem.severity.value}：{problem}", False
             continue
+        checked = check_inputs(plan, census)
+        unusable = errors(checked)
+        if unusable:
+            yield f"{path.name}：无法使用，共 {len(unusable)} 处错误", False
+            for problem in unusable:
+                yield f"  {problem.severity.value}：{problem}", False
+            continue
         yield f"{path.name}：可以使用", True
+        census = dataclasses.replace(census, warnings=census.warnings + tuple(checked))
         for line in summarise(census, plan.settings):
             yield line, True

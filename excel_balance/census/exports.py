@@ -255,6 +255,7 @@ class Supplement:
     columns: tuple[str, ...]
     recorded: dict
     rows: dict[str, int]  # school ID → sheet row, for messages
+    inputs: dict = field(default_factory=dict)  # the 区级指标 sheet's inputs by (code, level, item)
 
 
 def sheet_names(path: Path) -> list[str]:
@@ -298,11 +299,11 @@ def read_supplement(path: Path) -> Supplement:
                 figures[col.key] = value
         values[school_id] = figures
         rows[school_id] = r + 1
-    recorded = read_district_values(path, fmt, district_sheet, district_grid, ctx)
+    recorded, inputs = read_district_values(path, fmt, district_sheet, district_grid, ctx)
     if ctx.problems:
         raise ProblemsError(ctx.problems)
     return Supplement(path.name, hashlib.sha256(path.read_bytes()).hexdigest(), values,
-                      tuple(col.key for col in columns.values()), recorded, rows)
+                      tuple(col.key for col in columns.values()), recorded, rows, inputs)
 
 
 def write_supplement(target: Path, sheets: list[ExportSheet], plan: Plan, mapping: ExportMapping | None = None) -> Path:
@@ -432,7 +433,8 @@ def _combine_group(district, year, parts, supplements, campuses, mapping):
     names = "、".join(files + ([supplement.file] if supplement else []))
     regions = sorted({row["region"] for part in parts for row in part.rows if row.get("region")})
     return Census(names, sha, district, year, tuple(rows), supplement.recorded if supplement else {},
-                  missing=missing, sources=tuple(sorted(sources.items())), region="、".join(regions)), []
+                  missing=missing, sources=tuple(sorted(sources.items())), region="、".join(regions),
+                  inputs=supplement.inputs if supplement else {}), []
 
 
 _REQUIRED_ZEROS = {c.key: 0.0 for c in COLUMNS_BY_KEY.values() if c.required and c.numeric}

@@ -6,6 +6,7 @@ openpyxl (or xlrd for .xls), which also tell a cell formatted as a percentage.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from operator import itemgetter
 import math
@@ -13,7 +14,7 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import python_calamine
@@ -131,7 +132,7 @@ def read_census(
     if totals is not None:
         _check_totals(schools, totals, header, school_sheet, ctx)
 
-    recorded = read_district_values(path, fmt, district_sheet, district_grid, ctx)
+    recorded, inputs = read_district_values(path, fmt, district_sheet, district_grid, ctx)
     census_year = resolve_year(path, info, grid[: header.first_row], school_sheet, year, ctx)
     census_district = info.get("区县", ("", ""))[0] or district or ""
     # "示例数据" is enough: full-width brackets may have been typed half-width (or folded by NFKC).
@@ -152,6 +153,7 @@ def read_census(
         warnings=tuple(ctx.problems),
         sample=sample,
         columns=frozenset(k for k in present if not COLUMNS_BY_KEY[k].required),
+        inputs=inputs,
     )
 
 
@@ -591,9 +593,14 @@ class _PercentFormats:
         }
 
 
-def read_district_values(path: Path, fmt: Format, sheet: str | None, rows, ctx: Context) -> dict[tuple[str, str], RecordedValue]:
+def read_district_values(path: Path, fmt: Format, sheet: str | None, rows, ctx: Context):
+    """The 区级指标 sheet: (one-value rows by (code, level), inputs by (code, level, item)).
+
+    A sheet without a 填报项目 column (the old form) has only one-value rows."""
+    recorded: dict[tuple[str, str], RecordedValue] = {}
+    inputs: dict[tuple[str, str, str], RecordedValue] = {}
     if sheet is None:
-        return {}
+        return recorded, inputs
     wanted = {normalise_plain(v): k for k, v in DISTRICT_HEADERS.items()}
     header_row, columns = None, {}
     for r, row in enumerate(rows[:20]):
@@ -603,9 +610,8 @@ def read_district_values(path: Path, fmt: Format, sheet: str | None, rows, ctx: 
             break
     if header_row is None:
         ctx.error(sheet, "", "找不到表头（应有“编号”“数值”列）")
-        return {}
+        return recorded, inputs
     is_percent = _PercentFormats(path, fmt, sheet)
-    recorded: dict[tuple[str, str], RecordedValue] = {}
     for r in range(header_row + 1, len(rows)):
         row = rows[r]
 
@@ -617,43 +623,63 @@ def read_district_values(path: Path, fmt: Format, sheet: str | None, rows, ctx: 
         raw = get("value")
         if not code or raw in (None, ""):
             continue
-        level = _text(get("level")) or "全区"
+        level, item = _text(get("level")) or "全区", _text(get("item"), fold=False)
         col = columns["value"]
         ref = cell_ref(r, col)
-        value = _recorded(code, level, _text(get("unit")), raw, lambda: is_percent(r, col), _text(get("note")),
+        value = _recorded(code, level, item, _text(get("unit")), raw, lambda: is_percent(r, col), _text(get("note")),
                           f"{sheet}!{ref}", sheet, ref, ctx)
-        if value is not None:
+        if value is None:
+            continue
+        value = dataclasses.replace(value, file=ctx.file)
+        if item:
+            inputs[(code, level, item)] = value
+        else:
             recorded[(code, level)] = value
-    return recorded
+    return recorded, inputs
 
 
-def _recorded(code, level, unit, raw, is_percent, note, where, sheet, ref, ctx) -> RecordedValue | None:
+_VALUE_TEXT = re.compile(r"^([+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+))\s*(\D*)$")
+
+
+def _recorded(code, level, item, unit, raw, is_percent, note, where, sheet, ref, ctx) -> RecordedValue | None:
+    """One value of the sheet; a number typed in another unit than the row's is refused with its cell."""
+    name = f"{code}{'“' + item + '”' if item else ''}"
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         number = Decimal(repr(float(raw)))
+        typed = unit
+        # A percentage typed into a cell is stored as a fraction (95% → 0.95): only such small numbers
+        # need the cell format (which costs opening the file a second time).
+        if unit and unit != "%" and 0 < number <= 1 and is_percent():
+            ctx.error(sheet, ref, f"{name}应填写{unit}数，现为百分比{_fmt(float(raw) * 100)}%")
+            return None
         if unit == "%":
             if number <= 1 and is_percent():
                 number *= 100
             elif number <= 1:
-                ctx.error(sheet, ref, f"{code}的数值{_fmt(float(raw))}含义不明确：百分比请填写如 96 或 96%")
+                ctx.error(sheet, ref, f"{name}的数值{_fmt(float(raw))}含义不明确：百分比请填写如 96 或 96%")
                 return None
         number = _tidy(number)
         suffix = "%" if unit == "%" else unit
-        return RecordedValue(code, level, f"{number}{suffix}", number, note, where)
+        return RecordedValue(code, level, f"{number}{suffix}", number, note, where, item, typed)
     text = _text(raw)
     if text in QUALITATIVE_CHOICES:
-        return RecordedValue(code, level, text, None, note, where)
-    numeric = text.rstrip("%").strip()
-    try:
-        number = Decimal(numeric.replace(",", ""))
-    except InvalidOperation:
-        ctx.error(sheet, ref, f"{code}的数值“{text}”无法识别（可填 {'/'.join(QUALITATIVE_CHOICES)}，或数字）")
+        return RecordedValue(code, level, text, None, note, where, item)
+    match = _VALUE_TEXT.match(text)
+    if match is None:
+        ctx.error(sheet, ref, f"{name}的数值“{text}”无法识别（可填 {'/'.join(QUALITATIVE_CHOICES)}，或数字）")
         return None
-    if unit == "%" and not text.endswith("%") and number <= 1:
-        ctx.error(sheet, ref, f"{code}的数值“{text}”含义不明确：百分比请填写如 96 或 96%")
+    suffix = match[2].strip().replace("％", "%")
+    if suffix and suffix != unit and not (suffix == "%" and not unit):
+        wanted = f"应以“{unit}”为单位填写" if unit else "不应带单位"
+        ctx.error(sheet, ref, f"{name}{wanted}，现为“{text}”")
         return None
-    suffix = "%" if (unit == "%" or text.endswith("%")) else unit
+    number = Decimal(match[1].replace(",", ""))
+    if unit == "%" and not suffix and number <= 1:
+        ctx.error(sheet, ref, f"{name}的数值“{text}”含义不明确：百分比请填写如 96 或 96%")
+        return None
+    typed = suffix or unit
     number = _tidy(number)
-    return RecordedValue(code, level, f"{number}{suffix}", number, note, where)
+    return RecordedValue(code, level, f"{number}{typed}", number, note, where, item, typed)
 
 
 def _tidy(number: Decimal) -> Decimal:

@@ -209,8 +209,9 @@ HEADER_ALIASES = {
 }
 
 # The district-level sheet.
-DISTRICT_HEADERS = {"code": "编号", "text": "指标内容", "level": "学段", "unit": "单位", "value": "数值", "note": "备注"}
-QUALITATIVE_CHOICES = ("达标", "未达标", "无", "有", "存在", "不存在")
+DISTRICT_HEADERS = {"code": "编号", "text": "指标内容", "level": "学段", "item": "填报项目", "unit": "单位", "value": "数值",
+                    "note": "备注"}
+QUALITATIVE_CHOICES = ("达标", "未达标", "是", "否", "无", "有", "存在", "不存在")
 
 SCHOOL_SHEET = "学校"
 DISTRICT_SHEET = "区级指标"

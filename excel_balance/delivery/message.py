@@ -19,6 +19,7 @@ from pathlib import Path
 import jinja2
 
 from excel_balance.delivery.settings import MailSettings, Recipients
+from excel_balance.evaluate.measured import REPORTED
 from excel_balance.evaluate.model import Evaluation
 from excel_balance.evaluate.units import unit_rows, unit_summary
 from excel_balance.resources import template_path
@@ -53,10 +54,15 @@ def environment() -> jinja2.Environment:
     )
 
 
+def actual(cell) -> str:
+    """The actual as the report shows it, with 填报判断 where one recorded value was judged as given."""
+    return cell.actual_text + (f"（{REPORTED}）" if cell.basis == REPORTED else "")
+
+
 def context(evaluation: Evaluation, unit: str, attachment: str, sender_name: str) -> dict:
     rows = []
     for row in unit_rows(evaluation, unit):
-        cells = [_status(cell.status) | {"level": cell.level, "target": cell.target_text, "actual": cell.actual_text}
+        cells = [_status(cell.status) | {"level": cell.level, "target": cell.target_text, "actual": actual(cell)}
                  for cell in row.cells]
         rows.append({"id": row.indicator.id, "text": row.indicator.text, "role": row.role, "cells": cells}
                     | {f"overall_{k}": v for k, v in _status(row.status).items()})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from excel_balance.census.inputs import check_inputs
 from excel_balance.census.model import Census
 from excel_balance.census.schema import COLUMNS_BY_KEY
 from excel_balance.evaluate.judge import (
@@ -17,13 +18,14 @@ from excel_balance.evaluate.judge import (
     judge_recorded,
     veto_present,
 )
+from excel_balance.evaluate.measured import judge_measured
 from excel_balance.evaluate.model import Cell, Evaluation, Verdict, YearResult
 from excel_balance.evaluate.resources import level_indicator, section_resources
 from excel_balance.evaluate.rules import Status
 from excel_balance.evaluate.school_conditions import level_conditions
 from excel_balance.evaluate.sections import build_sections
 from excel_balance.plan import LEVELS, Plan
-from excel_balance.problems import Problem, ProblemsError
+from excel_balance.problems import Problem, ProblemsError, errors
 
 __all__ = ["evaluate", "evaluate_year", "Evaluation", "YearResult", "Cell", "Status", "Verdict"]
 
@@ -105,6 +107,8 @@ def _judge(plan, indicator, level, census, resources, conditions) -> Cell:
         if level_result is not None:
             share = level_result.size_share if indicator.measure == "school_size" else level_result.class_share
         return judge_percent(plan, indicator, level, year, share)
+    if indicator.id in plan.measures:
+        return judge_measured(plan, indicator, level, year, census)
     return judge_recorded(plan, indicator, level, year, census.recorded)
 
 
@@ -113,6 +117,9 @@ def evaluate(plan: Plan, censuses: list[Census]) -> Evaluation:
     problems = [p for c in censuses for p in check_refinements(plan, c)]
     years: dict[int, Census] = {}
     for census in censuses:
+        checked = check_inputs(plan, census)
+        problems += errors(checked)
+        census = replace(census, warnings=census.warnings + tuple(p for p in checked if p not in errors(checked)))
         if census.year in years:
             problems.append(Problem(census.file, "", f"与 {years[census.year].file} 是同一统计年度（{census.year}），请只保留一个"))
         years[census.year] = census

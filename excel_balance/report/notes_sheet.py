@@ -11,6 +11,7 @@ from decimal import Decimal
 from excel_balance import __version__
 from excel_balance.census.schema import COLUMNS_BY_KEY
 from excel_balance.evaluate import REFINEMENT_NAMES
+from excel_balance.evaluate.measured import REPORTED
 from excel_balance.evaluate.model import Evaluation
 from excel_balance.plan import Settings
 from excel_balance.xlsx.fit import line_count, row_height
@@ -131,6 +132,14 @@ def write_notes_sheet(workbook, evaluation: Evaluation, formats: Formats, correc
         for year, item in excluded:
             line(f"{year}年 {item.level}", f"{item.name}（{item.school_id}）", "", item.reason)
     if not short:
+        section("区级指标")
+        line("测算方法", "国家标准见 templates/measures/national.yaml，本规划不同的见规划文件 measures；算式见“区级指标测算”表")
+        for year, result in evaluation.years.items():
+            reported = [f"{c.indicator_id}{'' if c.level == '全区' else c.level}" for c in result.cells.values()
+                        if c.basis == REPORTED]
+            if reported:
+                line(f"{year}年 {REPORTED}", "、".join(reported), "",
+                     "旧版“区级指标”表只填了一个值，按该值判断；请按“区级指标测算”表的提示填写各项数据")
         section("读取与测算中的警告")
         warnings = [w for result in evaluation.years.values() for w in result.warnings]
         for warning in warnings:

@@ -7,6 +7,7 @@ what stands in the way, a legend, and a red banner for any veto condition record
 from __future__ import annotations
 
 from excel_balance.evaluate.figures import gaps_count, gaps_text, off_plan_cells, off_plan_text
+from excel_balance.evaluate.measured import REPORTED
 from excel_balance.evaluate.model import Cell, Evaluation
 from excel_balance.evaluate.rules import Status
 from excel_balance.plan import DISTRICT, Indicator
@@ -29,7 +30,8 @@ def cell_text(cell: Cell) -> str:
         return "—"
     if cell.status is Status.NO_DATA:
         return "— 无数据"
-    return f"{cell.status.symbol} {cell.actual_text}"
+    label = f"（{REPORTED}）" if cell.basis == REPORTED else ""
+    return f"{cell.status.symbol} {cell.actual_text}{label}"
 
 
 def report_title(evaluation: Evaluation) -> str:

@@ -10,6 +10,7 @@ from excel_balance.evaluate.model import Evaluation
 from excel_balance.report.changes_sheet import write_changes_sheet
 from excel_balance.report.cv_sheet import write_cv_sheet
 from excel_balance.report.gaps_sheet import write_gaps_sheet, write_school_gaps_sheet, write_todo_sheet
+from excel_balance.report.measures_sheet import write_measures_sheet
 from excel_balance.report.notes_sheet import CorrectionNotes, write_notes_sheet
 from excel_balance.report.plan_sheet import SHEET_NAME as PLAN_SHEET
 from excel_balance.report.progress_sheet import report_title, write_progress_sheet
@@ -40,6 +41,7 @@ def write_report(evaluation: Evaluation, target: str | Path, generated_at: dt.da
         write_progress_sheet(workbook.add_worksheet(PLAN_SHEET), evaluation, formats)
         layout = write_school_sheet(workbook, evaluation, formats)
         write_cv_sheet(workbook, evaluation, layout, formats)
+        write_measures_sheet(workbook, evaluation, formats)
         write_gaps_sheet(workbook, evaluation, formats)
         write_school_gaps_sheet(workbook, evaluation, formats)
         write_todo_sheet(workbook, evaluation, formats)
