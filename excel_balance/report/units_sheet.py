@@ -35,7 +35,7 @@ def write_units_sheet(workbook, evaluation: Evaluation, formats: Formats) -> Non
         sheet.set_row(row, row_height(line_count(indicator.text, 50)))
     row = len(plan.indicators) + 1
     # The figure of the console and the title, split by unit (a cell counts for each of its units).
-    sheet.merge_range(row, 0, row, 1, f"{off_plan_header()}：全区（左）与各单位负责的（接近目标、未达年度目标、未达标）",
+    sheet.merge_range(row, 0, row, 1, f"{off_plan_header()}：全区、各单位负责的（接近目标、未达年度目标、未达标）",
                       formats.label_cell)
     sheet.write_number(row, 2, len(off_plan_cells(evaluation)), formats.integer)
     counts = behind_counts(evaluation)
