@@ -40,7 +40,7 @@ def summarise(census: Census, settings: Settings) -> list[str]:
 def describe_export(path: Path, year: int | None) -> list[str] | None:
     """What was recognised in a census-system export, what is missing and where to get it."""
     from excel_balance.census.exports import NotAnExport, load_mapping, read_export
-    from excel_balance.census.schema import COLUMNS_BY_KEY
+    from excel_balance.census.schema import COLUMNS_BY_KEY, Applies
 
     try:
         sheets = read_export(path, year=year)
@@ -53,10 +53,16 @@ def describe_export(path: Path, year: int | None) -> list[str] | None:
         for key, used in sheet.found.items():
             lines.append(f"    {COLUMNS_BY_KEY[key].header} ← {used}")
         for key in sheet.missing:
-            wanted = " + ".join(mapping.fields(sheet.level)[key])
-            lines.append(f"    未找到：{COLUMNS_BY_KEY[key].header}（{wanted}）：请核对表头，或修改映射文件中的这一行")
-    lacking = [COLUMNS_BY_KEY[k].header for k in mapping.supplement]
-    lines.append(f"  导出中没有、需用补充表填写：{'、'.join(lacking)}（excel-balance supplement 生成补充表）")
+            if key not in mapping.supplement:  # those are listed below, once
+                wanted = mapping.describe(sheet.level, key)
+                lines.append(f"    未找到：{COLUMNS_BY_KEY[key].header}（{wanted}）：请核对表头，或修改映射文件中的这一行")
+    found = {key for sheet in sheets for key in sheet.found}
+    levels = {sheet.level for sheet in sheets}
+    other_level = {Applies.PRIMARY: "小学" not in levels, Applies.JUNIOR: "初中" not in levels}  # the other export's
+    lacking = [COLUMNS_BY_KEY[k].header for k in mapping.supplement
+               if k not in found and not other_level.get(COLUMNS_BY_KEY[k].applies)]
+    if lacking:
+        lines.append(f"  导出中没有、需用补充表填写：{'、'.join(lacking)}（excel-balance supplement 生成补充表）")
     return lines
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,35 +40,50 @@ from excel_balance.plan import Plan
 from excel_balance.problems import Problem, ProblemsError
 from excel_balance.resources import template_path
 
-OPTIONAL = {"indoor_sports_area", "students_senior"}  # an export may rightly lack these
+OPTIONAL = {"indoor_sports_area", "students_senior"}  # an export may rightly lack these (and the supplement's)
 SUPPLEMENT_SHEET = "补充数据"
 HEADER_SCAN = 20
 _ID = re.compile(r"^\d{10}$")
+# A level in brackets tells columns apart (骨干教师(小学), 骨干教师(初中)); other brackets hold units.
+_LEVEL_BRACKET = re.compile(r"\(\s*(小学|初中|中学|高中)\s*\)")
 
 
 class NotAnExport(ProblemsError):
     """No sheet of the workbook has the header paths of a census-system export."""
 
 
+Candidates = tuple[tuple[str, ...], ...]  # header-path sums tried in order; the first the sheet has wins
+
+
 @dataclass(frozen=True)
 class ExportMapping:
     identity: dict[str, str]
-    levels: dict[str, dict[str, tuple[str, ...]]]
-    school: dict[str, tuple[str, ...]]
+    levels: dict[str, dict[str, Candidates]]
+    school: dict[str, Candidates]
     supplement: tuple[str, ...]
     source: str
 
-    def fields(self, level: str) -> dict[str, tuple[str, ...]]:
+    def fields(self, level: str) -> dict[str, Candidates]:
         return {**self.levels[level], **self.school}
 
+    def describe(self, level: str, key: str) -> str:
+        return "，或".join(" + ".join(paths) for paths in self.fields(level)[key])
 
-def _paths(value) -> tuple[str, ...]:
-    values = value if isinstance(value, list) else [value]
-    return tuple(normalise_path(v) for v in values)
+
+def _candidates(value) -> Candidates:
+    """A path, a list of paths to add up, or {first_of: [...]} of either."""
+    options = value["first_of"] if isinstance(value, dict) else [value]
+    return tuple(tuple(normalise_path(v) for v in (o if isinstance(o, list) else [o])) for o in options)
+
+
+def normalise_part(text: object) -> str:
+    """One header cell as matched: normalise_plain, except that a bracketed level is kept."""
+    pieces = _LEVEL_BRACKET.split(unicodedata.normalize("NFKC", str(text or "")))
+    return "".join(normalise_plain(p) if i % 2 == 0 else f"({p})" for i, p in enumerate(pieces))
 
 
 def normalise_path(path: str) -> str:
-    return "/".join(normalise_plain(part) for part in str(path).split("/") if normalise_plain(part))
+    return "/".join(normalise_part(part) for part in str(path).split("/") if normalise_part(part))
 
 
 def load_mapping(path: Path | None = None) -> ExportMapping:
@@ -75,8 +91,8 @@ def load_mapping(path: Path | None = None) -> ExportMapping:
     doc = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     return ExportMapping(
         identity={k: normalise_path(v) for k, v in doc["identity"].items()},
-        levels={level: {k: _paths(v) for k, v in fields.items()} for level, fields in doc["levels"].items()},
-        school={k: _paths(v) for k, v in doc["school"].items()},
+        levels={level: {k: _candidates(v) for k, v in fields.items()} for level, fields in doc["levels"].items()},
+        school={k: _candidates(v) for k, v in doc["school"].items()},
         supplement=tuple(doc.get("supplement") or ()),
         source=path.name,
     )
@@ -92,7 +108,7 @@ class ExportSheet:
     sha256: str
     year: int
     rows: list[dict] = field(default_factory=list)  # identity + figures + "_row"
-    found: dict[str, str] = field(default_factory=dict)  # field → header path(s) used
+    found: dict[str, str] = field(default_factory=dict)  # field → header path(s) used (the candidate found)
     missing: list[str] = field(default_factory=list)  # fields of the mapping not found
 
 
@@ -109,7 +125,7 @@ def header_paths(grid: list[list], merged: list, first: int, last: int) -> dict[
     for col in range(width):
         parts = []
         for row in cells:
-            part = normalise_plain(row[col])
+            part = normalise_part(row[col])
             if part and (not parts or parts[-1] != part):
                 parts.append(part)
         if parts:
@@ -135,7 +151,7 @@ def _level_of(paths: set[str], mapping: ExportMapping) -> str | None:
     """The level whose student path the sheet has; a 中学 export has 在校生数/初中."""
     for level in ("初中", "小学"):
         key = "students_junior" if level == "初中" else "students_primary"
-        if set(mapping.levels[level][key]) <= paths:
+        if any(set(candidate) <= paths for candidate in mapping.levels[level][key]):
             return level
     return None
 
@@ -189,15 +205,15 @@ def _read_sheet(path: Path, name: str, level: str, sha: str, year: int, grid, st
         if identity[key] is None:
             ctx.error(name, "", f"缺少“{mapping.identity[key]}”列")
     columns: dict[str, tuple[int, ...]] = {}
-    for key, wanted in mapping.fields(level).items():
-        cols = tuple(by_path[p] for p in wanted if p in by_path)
-        if len(cols) == len(wanted):
-            columns[key] = cols
+    for key, candidates in mapping.fields(level).items():
+        wanted = next((c for c in candidates if all(p in by_path for p in c)), None)
+        if wanted is not None:
+            columns[key] = tuple(by_path[p] for p in wanted)
             result.found[key] = " + ".join(wanted)
         else:
             result.missing.append(key)
-            if key not in OPTIONAL:
-                absent = "、".join(p for p in wanted if p not in by_path)
+            if key not in OPTIONAL and key not in mapping.supplement:
+                absent = "”或“".join("、".join(p for p in c if p not in by_path) for c in candidates)
                 ctx.error(name, "", f"{level}导出缺少“{absent}”列（{COLUMNS_BY_KEY[key].header}）："
                                     f"请核对表头，或在 templates/exports/{mapping.source} 中改为导出实际的列名")
     if ctx.problems:
@@ -433,7 +449,8 @@ def _combine_group(district, year, parts, supplements, campuses, mapping):
     names = "、".join(files + ([supplement.file] if supplement else []))
     regions = sorted({row["region"] for part in parts for row in part.rows if row.get("region")})
     return Census(names, sha, district, year, tuple(rows), supplement.recorded if supplement else {},
-                  missing=missing, sources=tuple(sorted(sources.items())), region="、".join(regions),
+                  columns=frozenset(k for k in sources if not COLUMNS_BY_KEY[k].required), missing=missing,
+                  sources=tuple(sorted(sources.items())), region="、".join(regions),
                   inputs=supplement.inputs if supplement else {}), []
 
 

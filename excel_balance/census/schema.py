@@ -179,13 +179,25 @@ SCHOOL_COLUMNS: tuple[Column, ...] = (
     Column("art_rooms_relaxed", "放宽面积美术专用教室数", Kind.INT, "间", required=False,
            note="2016年及以前建成：不小于67㎡；乡村小规模学校：小学54㎡、初中61㎡", refinement="relaxed_room_areas"),
     Column("migrant_students", "随迁子女在校生数", Kind.INT, "人", required=False, refinement="relaxed_size_limits"),
+    # Optional: teachers of the integrated 艺术 course, counted in R3 with 体育, 音乐 and 美术.
+    *[
+        Column(f"arts_{suffix}", f"{level}艺术（综合）专任教师数", Kind.INT, "人", required=False, applies=applies,
+               note="讲授艺术（综合）课程、不计入音乐和美术的专任教师；填写后计入体育艺术专任教师")
+        for suffix, level, applies in (("primary", "小学", _P), ("junior", "初中", _J))
+    ],
     Column("district", "区县", Kind.TEXT, required=False, note="全市、全省汇总的报表按区县拆分；只有一个区县时可不填"),
 )
-COLUMNS_BY_KEY = {c.key: c for c in SCHOOL_COLUMNS}
+# Figures only a census-system export gives (never a template column): 体育 and all 艺术 teachers
+# as one sum, when the export has 艺术/计 (its 音乐 and 美术 are only part of it).
+EXPORT_COLUMNS: tuple[Column, ...] = tuple(
+    Column(f"pe_art_{suffix}", f"{level}体育艺术专任教师数", Kind.INT, "人", required=False, applies=applies)
+    for suffix, level, applies in (("primary", "小学", _P), ("junior", "初中", _J))
+)
+COLUMNS_BY_KEY = {c.key: c for c in SCHOOL_COLUMNS + EXPORT_COLUMNS}
 
 TEACHER_KEYS = {
-    "primary": ("qualified_primary", "key_primary", "pe_primary", "music_primary", "art_primary"),
-    "junior": ("qualified_junior", "key_junior", "pe_junior", "music_junior", "art_junior"),
+    "primary": ("qualified_primary", "key_primary", "pe_primary", "music_primary", "art_primary", "arts_primary"),
+    "junior": ("qualified_junior", "key_junior", "pe_junior", "music_junior", "art_junior", "arts_junior"),
 }
 
 # Phrase aliases, applied to normalised headers before matching (longest first).

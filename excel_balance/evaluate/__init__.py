@@ -25,12 +25,14 @@ from excel_balance.evaluate.rules import Status
 from excel_balance.evaluate.school_conditions import level_conditions
 from excel_balance.evaluate.sections import build_sections
 from excel_balance.plan import LEVELS, Plan
-from excel_balance.problems import Problem, ProblemsError, errors
+from excel_balance.problems import Problem, ProblemsError, Severity, errors
 
 __all__ = ["evaluate", "evaluate_year", "Evaluation", "YearResult", "Cell", "Status", "Verdict"]
 
+# The columns a refinement cannot do without. Not net_indoor_sports: the national plan, that every
+# district without its own is judged by, switches it on, so data without 室内体育用房面积 is computed
+# as it stands and the data notes say so (refinement_warnings).
 REFINEMENT_COLUMNS = {
-    "net_indoor_sports": ("indoor_sports_area",),
     "relaxed_room_areas": ("built_year", "max_class_size", "music_rooms_relaxed", "art_rooms_relaxed"),
     "relaxed_size_limits": ("built_year", "migrant_students"),
 }
@@ -51,6 +53,14 @@ def check_refinements(plan: Plan, census: Census) -> list[Problem]:
                 problems.append(Problem(census.file, "学校", f"规划启用了“{REFINEMENT_NAMES[name]}”细则（{name}），"
                                         f"统计报表缺少列：{'、'.join(missing)}"))
     return problems
+
+
+def refinement_warnings(plan: Plan, census: Census) -> tuple[Problem, ...]:
+    """What a refinement could not apply for want of data (a template's column may be there, blank)."""
+    if plan.settings.refinements.net_indoor_sports and not any("indoor_sports_area" in s.values for s in census.schools):
+        return (Problem(census.file, "", "规划启用了“教学及辅助用房扣除室内体育用房”细则，统计数据中没有室内体育用房面积："
+                        "R4、R5按教学及辅助用房、体育运动场馆面积原数测算，未扣除或计入室内体育用房", Severity.WARNING),)
+    return ()
 
 
 def evaluate_year(plan: Plan, census: Census) -> YearResult:
@@ -74,7 +84,7 @@ def evaluate_year(plan: Plan, census: Census) -> YearResult:
             cells[(indicator.id, level)] = _judge(plan, indicator, level, census, resources, conditions)
     vetoes = {v.id: veto_present(census.recorded.get((v.id, "全区"))) for v in plan.vetoes}
     return YearResult(census.year, census, tuple(schools), results, tuple(excluded), resources, conditions, cells,
-                      vetoes, census.warnings)
+                      vetoes, census.warnings + refinement_warnings(plan, census))
 
 
 # Figures an indicator needs that an export may lack (until a supplement gives them).

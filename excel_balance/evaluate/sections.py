@@ -63,6 +63,9 @@ class Section:
         """A per-level census figure of this section (teachers, classes)."""
         return self.school.value(f"{key}_{SECTION_KEY[self.level]}")
 
+    def has_figure(self, key: str) -> bool:
+        return f"{key}_{SECTION_KEY[self.level]}" in self.school.values
+
 
 @dataclass(frozen=True)
 class Exclusion:

@@ -34,6 +34,11 @@ SETTING_NAMES = {
     "refinements": "省级细则",
 }
 
+INDOOR_SPORTS = {
+    True: f"教学及辅助用房扣除室内体育用房，体育运动场馆面积计入室内体育用房（省级细则“{REFINEMENT_NAMES['net_indoor_sports']}”启用；数据中没有室内体育用房面积时按原数，见警告）",
+    False: f"教学及辅助用房、体育运动场馆面积按统计数据原数，不扣除也不计入室内体育用房（省级细则“{REFINEMENT_NAMES['net_indoor_sports']}”未启用）",
+}
+
 
 def setting_rows(settings: Settings) -> list[tuple[str, str]]:
     """Each rule setting by its Chinese name, its value in words (never a YAML key)."""
@@ -123,6 +128,7 @@ def write_notes_sheet(workbook, evaluation: Evaluation, formats: Formats, correc
         section("规则设置（规划文件 settings）")
         for name, value in setting_rows(plan.settings):
             line(name, value)
+        line("R4、R5与室内体育用房", INDOOR_SPORTS[plan.settings.refinements.net_indoor_sports])
     excluded = sorted(((year, e) for year, r in evaluation.years.items() for e in r.excluded),
                       key=lambda e: (e[0], e[1].school_id))
     if excluded:
