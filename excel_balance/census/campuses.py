@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import python_calamine
+from xlsxwriter.utility import xl_col_to_name
 
 from excel_balance.atomic import atomic_path
 from excel_balance.census.schema import normalise_plain
@@ -82,7 +83,7 @@ def write_campus_template(target: Path, campuses: list[UnplacedCampus] = ()) -> 
                 for n, (school_id, name) in enumerate(campus.candidates):
                     listing.write_string(n, row - 1, f"{school_id} {name}")
                 if campus.candidates:
-                    column = _column_letters(row - 1)
+                    column = xl_col_to_name(row - 1)
                     sheet.data_validation(row, 2, row, 2, {
                         "validate": "list", "source": f"={CANDIDATE_SHEET}!${column}$1:${column}${len(campus.candidates)}",
                         "error_type": "warning", "error_title": "所属学校",
@@ -91,8 +92,3 @@ def write_campus_template(target: Path, campuses: list[UnplacedCampus] = ()) -> 
         workbook.close()
     return target
 
-
-def _column_letters(index: int) -> str:
-    from xlsxwriter.utility import xl_col_to_name
-
-    return xl_col_to_name(index)
