@@ -1,25 +1,22 @@
-"""The campus table (`校点归属.xlsx`): which school each campus of an export (是否计校数 = 0)
-belongs to, when the export does not say. `template --campuses` pre-fills it with the campuses the
-last run could not place, each with a dropdown of the schools it may belong to."""
+"""The campus table (`校点归属.xlsx`, read by exports.read_campus_table): which school each
+campus of an export (是否计校数 = 0) belongs to, when the export does not say. `template
+--campuses` pre-fills it with the campuses the last run could not place, each with a dropdown of
+the schools it may belong to."""
 
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import python_calamine
 from xlsxwriter.utility import xl_col_to_name
 
 from excel_balance.atomic import atomic_path
-from excel_balance.census.schema import normalise_plain
 from excel_balance.problems import Problem
 
 CAMPUS_SHEET = "校点归属"
 CAMPUS_HEADERS = ("校点名称", "校点标识码", "所属学校标识码", "来源")
 CANDIDATE_SHEET = "候选学校"  # hidden: one column of candidate schools per campus, for the dropdowns
-_LEADING_ID = re.compile(r"\s*(\d{6,})")
 
 
 @dataclass(frozen=True)
@@ -39,25 +36,6 @@ def candidates(name: str, schools: dict[str, str]) -> tuple[tuple[str, str], ...
     def likeness(item):
         return -difflib.SequenceMatcher(None, name, item[1]).ratio(), item[0]
     return tuple(sorted(schools.items(), key=likeness))
-
-
-def read_campus_table(path: Path) -> dict[str, str]:
-    """Campus name or own ID → its school's 学校标识码 (a dropdown's "0500114002 石会小学" gives
-    its leading code)."""
-    with path.open("rb") as handle:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
-    grid = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    cols = {normalise_plain(v): c for c, v in enumerate(grid[0])}
-    table = {}
-    for row in grid[1:]:
-        parent = str(row[cols["所属学校标识码"]]).strip()
-        if match := _LEADING_ID.match(parent):
-            parent = match[1]
-        for key in ("校点名称", "校点标识码"):
-            value = str(row[cols[key]]).strip() if key in cols else ""
-            if value and parent:
-                table[value] = parent
-    return table
 
 
 def write_campus_template(target: Path, campuses: list[UnplacedCampus] = ()) -> Path:

@@ -17,16 +17,17 @@ import python_calamine
 from excel_balance.atomic import atomic_path
 from excel_balance.census.grid import cell_ref
 from excel_balance.census.model import Census
+from excel_balance.census.reader import number_problem
 from excel_balance.census.schema import (
     CANONICAL,
     COLUMNS_BY_KEY,
     INFO_SHEET,
     SCHOOL_COLUMNS,
-    Kind,
     normalise_header,
     normalise_plain,
 )
-from excel_balance.census.sniff import UnreadableFile, sniff
+from excel_balance.census.sniff import UnreadableFile
+from excel_balance.census.source import open_workbook
 from excel_balance.problems import Problem, ProblemsError
 from excel_balance.xlsx.fit import line_count, row_height
 
@@ -59,8 +60,7 @@ def is_corrections(path: Path, sheet_names: list[str]) -> bool:
     if not sheet_names or (normalise_plain(sheet_names[0]) != SHEET and SHEET not in path.stem):
         return False
     try:
-        with path.open("rb") as handle:
-            workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
+        _, workbook = open_workbook(path)
         rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)[:5]
     except Exception:  # not a readable workbook: the census reader will say why
         return False
@@ -125,14 +125,14 @@ def read_corrections(path: Path) -> tuple[list[Correction], list[Problem]]:
     """The correction rows that can be read, and a Problem for each one that cannot (every reason
     of a row in one message, at its first bad cell); ProblemsError when the file is unreadable."""
     try:
-        sniff(path)
-        with path.open("rb") as handle:
-            workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
+        _, workbook = open_workbook(path)
         sheet = workbook.get_sheet_by_index(0)
         name, rows = sheet.name, sheet.to_python(skip_empty_area=False)
     except (UnreadableFile, python_calamine.CalamineError) as exc:
         raise ProblemsError([Problem(path.name, "", f"修正表无法读取（{exc}）")]) from None
-    header_row = next(r for r, row in enumerate(rows) if {normalise_plain(v) for v in row} >= set(HEADERS))
+    header_row = next((r for r, row in enumerate(rows) if {normalise_plain(v) for v in row} >= set(HEADERS)), None)
+    if header_row is None:
+        raise ProblemsError([Problem(path.name, name, f"找不到表头（应有{'、'.join(HEADERS)}列）")])
     cols = {normalise_plain(v): c for c, v in enumerate(rows[header_row])}
     problems, corrections = [], []
     for r in range(header_row + 1, len(rows)):
@@ -165,12 +165,12 @@ def _judge_row(values: dict, where: dict) -> tuple[Correction | None, list[tuple
     if not school_id:
         faults.append(("学校标识码", "请填写学校标识码"))
     old, new = _number(values["原值"]), _number(values["新值"])
-    if old is None:
+    if old is None or not math.isfinite(old):
         faults.append(("原值", f"原值“{_shown(values['原值'])}”应为数字"))
     if new is None:
         faults.append(("新值", f"新值“{_shown(values['新值'])}”应为数字"))
-    elif column is not None and column.numeric and (new < 0 or (column.kind is Kind.INT and not new.is_integer())):
-        faults.append(("新值", f"新值{new:g}不是有效的{column.header}（应为不小于0的{'整数' if column.kind is Kind.INT else '数'}）"))
+    elif column is not None and column.numeric and (why := number_problem(column, new)):
+        faults.append(("新值", f"新值：{why}"))
     reason = str(values["理由"] or "").strip()
     if not reason:
         faults.append(("理由", "请填写修正理由（会写入报告的数据说明）"))
@@ -199,13 +199,14 @@ _SCHOOL_YEAR = re.compile(r"(\d{4})\s*年?\s*[-－—–~～至到]+\s*(\d{4})\s
 def parse_year(value) -> int | None:
     """The census year of 2022, 2022.0, "2022年", "2022-2023学年" or "2022—2023学年"."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return int(value) if float(value).is_integer() and 1900 < value < 2200 else None
-    text = normalise_plain(value)
-    if match := _YEAR.fullmatch(text):
-        return int(match[1])
-    if (match := _SCHOOL_YEAR.fullmatch(text)) and int(match[2]) == int(match[1]) + 1:
-        return int(match[1])
-    return None
+        year = int(value) if math.isfinite(value) and float(value).is_integer() else None
+    elif match := _YEAR.fullmatch(normalise_plain(value)):
+        year = int(match[1])
+    elif (match := _SCHOOL_YEAR.fullmatch(normalise_plain(value))) and int(match[2]) == int(match[1]) + 1:
+        year = int(match[1])
+    else:
+        return None
+    return year if year is not None and 2000 <= year <= 2100 else None
 
 
 def _number(value) -> float | None:

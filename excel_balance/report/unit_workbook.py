@@ -8,6 +8,7 @@ from pathlib import Path
 from excel_balance.atomic import atomic_path
 from excel_balance.evaluate.model import Evaluation
 from excel_balance.evaluate.units import unit_evaluation, unit_summary, unit_workbook_name
+from excel_balance.names import child
 from excel_balance.report.gaps_sheet import write_gaps_sheet, write_school_gaps_sheet, write_todo_sheet
 from excel_balance.report.notes_sheet import CorrectionNotes, write_notes_sheet
 from excel_balance.report.plan_sheet import SHEET_NAME as PLAN_SHEET
@@ -38,6 +39,6 @@ def write_unit_workbooks(evaluation: Evaluation, folder: Path, corrections: Corr
                          generated_at: dt.datetime | None = None) -> list[Path]:
     """One workbook per responsible unit of the plan, into `folder`, all made at one time."""
     created = document_time(generated_at)
-    return [write_unit_workbook(evaluation, unit, folder / unit_workbook_name(unit, evaluation.latest.year),
+    return [write_unit_workbook(evaluation, unit, child(folder, unit_workbook_name(unit, evaluation.latest.year)),
                                 corrections, created)
             for unit in evaluation.plan.units]
