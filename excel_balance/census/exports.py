@@ -221,15 +221,15 @@ def _read_sheet(path: Path, name: str, level: str, sha: str, year: int, grid, st
         if identity[key] is None:
             ctx.error(name, "", f"缺少“{mapping.identity[key]}”列")
     columns: dict[str, tuple[int, ...]] = {}
-    for key, candidates in mapping.fields(level).items():
-        wanted = next((c for c in candidates if all(p in by_path for p in c)), None)
+    for key, choices in mapping.fields(level).items():
+        wanted = next((c for c in choices if all(p in by_path for p in c)), None)
         if wanted is not None:
             columns[key] = tuple(by_path[p] for p in wanted)
             result.found[key] = " + ".join(wanted)
         else:
             result.missing.append(key)
             if key not in OPTIONAL and key not in mapping.supplement:
-                absent = "”或“".join("、".join(p for p in c if p not in by_path) for c in candidates)
+                absent = "”或“".join("、".join(p for p in c if p not in by_path) for c in choices)
                 ctx.error(name, "", f"{level}导出缺少“{absent}”列（{COLUMNS_BY_KEY[key].header}）："
                                     f"请核对表头，或在 templates/exports/{mapping.source} 中改为导出实际的列名")
     if ctx.problems:
