@@ -96,14 +96,23 @@ def cli() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="输出的工作簿，默认 outputs/<区县>推进规划.xlsx。",
 )
-def plan_command(plan_file: Path | None, check: bool, output: Path | None) -> None:
-    """检查规划文件，或把规划表输出为可打印的工作簿。
+@click.option("--import", "source", type=click.Path(dir_okay=False, path_type=Path),
+              help="从本区县规划文档（Word .docx 或 Excel .xlsx 中的规划表）生成规划文件。")
+@click.option("--baseline-year", type=click.IntRange(2000, 2100), help="现状年度（规划表中没有写明时必填）。")
+@click.option("--force", is_flag=True, help="导入时覆盖已有的规划文件。")
+def plan_command(plan_file: Path | None, check: bool, output: Path | None, source: Path | None,
+                 baseline_year: int | None, force: bool) -> None:
+    """检查规划文件，把规划表输出为可打印的工作簿，或从规划文档导入规划文件。
 
     \b
     示例：
       excel-balance plan --check --plan templates/plans/qianjiang.yaml
       excel-balance plan -o outputs/推进规划.xlsx
+      excel-balance plan --import 推进规划.docx
     """
+    if source is not None:
+        import_plan_file(source, output, baseline_year, force)
+        return
     plan = load_plan_or_fail(plan_file)
     if check:
         years = f"规划年度 {plan.plan_years[0]}—{plan.plan_years[-1]}" if plan.plan_years else "只有标准、没有年度目标"
@@ -117,6 +126,36 @@ def plan_command(plan_file: Path | None, check: bool, output: Path | None) -> No
     except OSError as exc:
         raise Failure(f"无法写入 {target}：{exc.strerror or exc}（文件是否正在 Excel 中打开？）")
     click.echo(f"已生成规划表：{target}")
+
+
+def import_plan_file(source: Path, output: Path | None, baseline_year: int | None, force: bool) -> None:
+    from excel_balance.plan_import import DocumentError, import_plan, write_plan
+
+    try:
+        result = import_plan(source, baseline_year)
+    except DocumentError as exc:
+        raise Failure(str(exc))
+    click.echo(f"已读取 {source.name}：")
+    for line in result.recognised:
+        click.echo(f"  {line}")
+    for line in result.differences:
+        click.echo(f"  与国家标准不同：{line}")
+    if result.problems:
+        click.echo(f"{source.name} 有 {len(result.problems)} 处无法识别，未生成规划文件：", err=True)
+        echo_problems([Problem(source.name, where, message) for where, message in result.problems])
+        raise SystemExit(1)
+    target = output or Path("templates") / "plans" / f"{result.doc['district']}.yaml"
+    if target.exists() and not force:
+        raise Failure(f"{target} 已存在，未覆盖：如需替换请加 --force，或用 -o 指定另一个文件")
+    try:
+        write_plan(result, source.name, target)
+    except ProblemsError as exc:
+        click.echo(f"导入的规划未通过检查，未生成 {target}：", err=True)
+        echo_problems(exc.problems)
+        raise SystemExit(1)
+    except OSError as exc:
+        raise Failure(f"无法写入 {target}：{exc.strerror or exc}")
+    click.echo(f"已生成规划文件：{target}（可用 excel-balance plan --check --plan {target} 检查）")
 
 
 @cli.command("template")
