@@ -21,6 +21,7 @@ from excel_balance.plan_import.tables import Cell, Document
 from excel_balance.resources import template_path
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_YEAR_COLUMN = re.compile(r"\s*((?:19|20)\d{2})\s*年?(?:度)?\s*")
 _NUMBER = re.compile(r"^\s*(\d+)\s*[.．、]\s*")
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(%|％|学时|人|元|平方米|间)")
 _UNIT_SPLIT = re.compile(r"[\s、，,；;]+")
@@ -148,7 +149,7 @@ def _columns(header: list[list[Cell]], result: Imported) -> Columns | None:
         elif "责任单位" in joined:
             roles["units"] = c
         elif texts and texts[-1] in LEVELS:
-            year = next((m[1] for t in texts if (m := _YEAR.search(t)) and "规划" not in t), None)
+            year = next((m[1] for t in texts if (m := _YEAR_COLUMN.fullmatch(t))), None)
             group = year or "baseline"
             if group == "baseline":
                 baseline_label = texts[0] if texts[0] not in LEVELS else baseline_label

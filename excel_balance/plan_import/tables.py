@@ -90,7 +90,9 @@ def _read_xlsx(path: Path) -> Document:
         book = openpyxl.load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises several kinds for a damaged or foreign file
         raise DocumentError(f"{path.name} 无法作为 Excel 工作簿打开（{exc}）") from exc
-    sheet = next((ws for ws in book.worksheets if _header_row(ws) is not None), None)
+    # A report holds several sheets: its 推进规划 sheet is the plan table.
+    sheets = sorted(book.worksheets, key=lambda ws: ws.title != "推进规划")
+    sheet = next((ws for ws in sheets if _header_row(ws) is not None), None)
     if sheet is None:
         raise DocumentError(f"{path.name} 中没有规划表：找不到表头“内容与标准”")
     origin = {}
