@@ -214,13 +214,13 @@ def test_old_formats_are_refused_with_what_to_do(tmp_path, name, kind):
 def test_unmatched_row_bad_target_and_missing_baseline_year(tmp_path):
     before, tables, after = seed_document((DATA / "qianjiang_seed.txt").read_text("utf-8"))
     tables[0][4][1] = "2.每年组织全体学生参加春季运动会"  # R2's row: no national indicator
-    tables[0][5][5] = "四十/71"  # R3 2020 小学
+    tables[0][5][4] = "四十/71"  # R3 2020 小学
     after = after[:3]  # no footnote names the 2019—2020 school year
     source = write_docx(tmp_path / "规划.docx", before, tables, after)
     result = run(tmp_path, str(source))
     assert result.exit_code == 1
     assert "错误：规划.docx 表格1 第5行 第2列：“2.每年组织全体学生参加春季运动会”不能对应到32项国家指标中的任何一项" in result.output
-    assert "错误：规划.docx 表格1 第6行 第5列：R3 2020年目标无法识别：“四十/71”不是“达标学校数/学校总数”的形式" in result.output
+    assert "错误：规划.docx 表格1 第6行 第5列：R3 2020年小学目标无法识别：“四十/71”不是“达标学校数/学校总数”的形式" in result.output
     assert "请用 --baseline-year 指定" in result.output
     assert "错误：规划.docx 规划表：缺少国家指标 R2 的行" in result.output
     assert not (tmp_path / "templates").exists()

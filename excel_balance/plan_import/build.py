@@ -336,7 +336,7 @@ def _evaluation_from_targets(indicator: dict, row, columns: Columns, result: Imp
                 parse_target(indicator["evaluation"], text)
             except TargetSyntaxError as exc:
                 col = columns.years[year][LEVELS.index(level) if level else 0]
-                result.problem(row[col].where, f"{indicator['id']} {year}年目标无法识别：{exc}")
+                result.problem(row[col].where, f"{indicator['id']} {year}年{level or ''}目标无法识别：{exc}")
                 break
         return None
     indicator["evaluation"] = kind
