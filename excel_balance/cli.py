@@ -10,7 +10,7 @@ import click
 from excel_balance import __version__
 from excel_balance.plan import Plan, check_plan
 from excel_balance.problems import Problem, ProblemsError
-from excel_balance.resources import default_plan_path
+from excel_balance.resources import default_plan_path, working_plan_paths
 
 PLAN_OPTION = click.option(
     "--plan",
@@ -78,6 +78,16 @@ def load_plan_or_fail(plan_file: Path | None) -> Plan:
     return plan
 
 
+def own_plan_or_fail(plan_file: Path | None) -> Plan:
+    """For the commands without a census: --plan, else the working folder's one plan
+    (templates/plans/), else the bundled default; several plans there must be chosen by name."""
+    own = working_plan_paths()
+    if plan_file is None and len(own) > 1:
+        raise Failure("templates/plans/ 中有多个规划文件，请用 --plan 指定其中一个：\n"
+                      + "\n".join(f"  --plan {path.relative_to(Path.cwd())}" for path in own))
+    return load_plan_or_fail(plan_file or (own[0] if own else None))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="excel-balance")
 def cli() -> None:
@@ -113,7 +123,7 @@ def plan_command(plan_file: Path | None, check: bool, output: Path | None, sourc
     if source is not None:
         import_plan_file(source, output, baseline_year, force)
         return
-    plan = load_plan_or_fail(plan_file)
+    plan = own_plan_or_fail(plan_file)
     if check:
         years = f"规划年度 {plan.plan_years[0]}—{plan.plan_years[-1]}" if plan.plan_years else "只有标准、没有年度目标"
         click.echo(f"规划文件无问题：{plan.district}，{len(plan.indicators)} 项指标，{years}。")
@@ -188,7 +198,7 @@ def template_command(plan_file: Path | None, output: Path | None, year: int | No
         target = write_corrections_template(output or Path("inputs") / "修正.xlsx")
         click.echo(f"已生成修正表：{target}")
         return
-    plan = load_plan_or_fail(plan_file)
+    plan = own_plan_or_fail(plan_file)
     name = district or plan.district
     target = output or Path("inputs") / f"{name}{year or ''}{'年' if year else ''}统计报表（填报模板）.xlsx"
     write_template(target, plan, year=year, district=name)
@@ -420,7 +430,7 @@ def email_command(init, settings_file, year, district, units, dry_run, resend, a
     from excel_balance.workflow import RunBusy, email_evaluation
 
     if init:
-        plan = load_plan_or_fail(plan_file)
+        plan = own_plan_or_fail(plan_file)
         if settings_file.exists():
             raise Failure(f"{settings_file} 已存在，未覆盖：如需重新生成请先改名或删除")
         settings_file.write_text(example_settings(plan), encoding="utf-8")

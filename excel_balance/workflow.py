@@ -51,7 +51,7 @@ from excel_balance.problems import Problem, ProblemsError
 from excel_balance.report.summary_workbook import DistrictSummary, summarise_district, write_summary_workbook
 from excel_balance.report.unit_workbook import write_unit_workbooks
 from excel_balance.report.workbook import report_file_name
-from excel_balance.resources import default_plan_path, shipped_plan_paths, template_path
+from excel_balance.resources import default_plan_path, shipped_plan_paths, template_path, working_plan_paths
 
 NATIONAL_PLAN = "national.yaml"
 # The national-standard plan's one "unit": its workbook would repeat the district's report.
@@ -164,19 +164,24 @@ def _combine_exports(report: RunReport) -> None:
 
 
 class PlanChooser:
-    """A district's plan: the --plan given for it, else a plan file in templates/plans/ whose
-    district matches, else the bundled national-standard plan (under the district's name)."""
+    """A district's plan: the --plan given for it, else a plan file of the working folder's
+    templates/plans/ whose district matches (an imported plan), else the default or a bundled
+    plan of that district, else the national-standard plan (under the district's name)."""
 
     def __init__(self, given: list[Plan], default: Plan):
         self.by_district = {p.district: p for p in given}
+        self._register(working_plan_paths())
         self.by_district.setdefault(default.district, default)
-        for path in shipped_plan_paths():
+        self._register(shipped_plan_paths())
+        self.national = load_plan(template_path("plans", NATIONAL_PLAN))
+
+    def _register(self, paths: list[Path]) -> None:
+        for path in paths:
             try:
                 plan = load_plan(path)
             except ProblemsError:
                 continue
             self.by_district.setdefault(plan.district, plan)
-        self.national = load_plan(template_path("plans", NATIONAL_PLAN))
 
     def __call__(self, district: str) -> Plan:
         plan = self.by_district.get(district)

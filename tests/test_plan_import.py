@@ -224,3 +224,53 @@ def test_unmatched_row_bad_target_and_missing_baseline_year(tmp_path):
     assert "请用 --baseline-year 指定" in result.output
     assert "错误：规划.docx 规划表：缺少国家指标 R2 的行" in result.output
     assert not (tmp_path / "templates").exists()
+
+
+# --- the imported plan is the one used ------------------------------------------------------------
+
+
+def own_plan(folder: Path, name: str, district: str, lead_unit: str) -> Path:
+    """The bundled plan as another district's file in the working folder's templates/plans/."""
+    text = (Path(__file__).parent.parent / "templates" / "plans" / "qianjiang.yaml").read_text("utf-8")
+    text = text.replace("district: 黔江区", f"district: {district}").replace("units: [区教委, 区人力社保局]",
+                                                                         f"units: [{lead_unit}, 区人力社保局]")
+    path = folder / "templates" / "plans" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_working_folder_plan_of_the_census_district_wins_over_the_bundled_one(qianjiang, tmp_path, monkeypatch):
+    from excel_balance.workflow import PlanChooser
+
+    own_plan(tmp_path, "黔江区.yaml", "黔江区", "黔江区教育委员会")
+    monkeypatch.chdir(tmp_path)
+    chooser = PlanChooser([], qianjiang)
+    assert (chooser("黔江区").source, chooser("黔江区").indicator("R1").units[0]) == ("黔江区.yaml", "黔江区教育委员会")
+    assert chooser("武隆区").district == "武隆区" and chooser("武隆区").source == "national.yaml"
+    given = replace(qianjiang, title="命令行给出的规划")
+    assert PlanChooser([given], qianjiang)("黔江区").title == "命令行给出的规划"  # --plan still first
+
+
+def test_one_working_folder_plan_is_the_default_of_commands_without_census(tmp_path, monkeypatch):
+    own_plan(tmp_path, "青石县.yaml", "青石县", "县教育局")
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["plan", "--check"]).output.startswith("规划文件无问题：青石县，32 项指标")
+    made = runner.invoke(cli, ["template", "--year", "2023"])
+    assert made.exit_code == 0 and (tmp_path / "inputs" / "青石县2023年统计报表（填报模板）.xlsx").exists()
+    assert runner.invoke(cli, ["email", "--init"]).exit_code == 0
+    assert "县教育局" in (tmp_path / "excel-balance.yaml").read_text("utf-8")
+
+
+def test_several_working_folder_plans_are_chosen_by_name(tmp_path, monkeypatch):
+    own_plan(tmp_path, "青石县.yaml", "青石县", "县教育局")
+    own_plan(tmp_path, "白沙县.yaml", "白沙县", "县教育局")
+    monkeypatch.chdir(tmp_path)
+    for args in (["plan", "--check"], ["template"], ["email", "--init"]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 1, args
+        assert result.output == ("错误：templates/plans/ 中有多个规划文件，请用 --plan 指定其中一个：\n"
+                                 "  --plan templates/plans/白沙县.yaml\n  --plan templates/plans/青石县.yaml\n")
+    chosen = CliRunner().invoke(cli, ["plan", "--check", "--plan", "templates/plans/白沙县.yaml"])
+    assert chosen.output.startswith("规划文件无问题：白沙县")
