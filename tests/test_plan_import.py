@@ -274,3 +274,13 @@ def test_several_working_folder_plans_are_chosen_by_name(tmp_path, monkeypatch):
                                  "  --plan templates/plans/白沙县.yaml\n  --plan templates/plans/青石县.yaml\n")
     chosen = CliRunner().invoke(cli, ["plan", "--check", "--plan", "templates/plans/白沙县.yaml"])
     assert chosen.output.startswith("规划文件无问题：白沙县")
+
+
+def test_a_year_missing_from_the_header_is_named(tmp_path):
+    before, tables, after = seed_document((DATA / "qianjiang_seed.txt").read_text("utf-8"))
+    tables[0][1][8] = "2023年（拟）"  # 2022 is no year column any more
+    result = run(tmp_path, str(write_docx(tmp_path / "规划.docx", before, tables, after)))
+    assert result.exit_code == 1
+    assert "错误：规划.docx 表格1 第2行 第9列：表头“达标规划（达标学校数/学校总数）／2023年（拟）”不是年度" in result.output
+    assert "错误：规划.docx 表格1 第2行 第1列：表头缺少2022年的小学、初中列" in result.output
+    assert "现状年度：2019" in result.output  # the 现状 columns stay what they are

@@ -80,6 +80,10 @@ def build_plan(document: Document, baseline_year: int | None = None) -> Imported
         result.problem("表头“现状”", "表头和说明中都没有写明现状年度：请用 --baseline-year 指定（例如 --baseline-year 2021）")
     elif years and year >= years[0]:
         result.problem("表头“现状”", f"现状年度 {year} 应早于第一个规划年度 {years[0]}")
+    gaps = sorted(set(range(years[0], years[-1] + 1)) - set(years)) if years else []
+    if gaps or not years:
+        missing = f"缺少{'、'.join(map(str, gaps))}年的小学、初中列" if gaps else "没有年度目标列（例如“2022年”下分小学、初中）"
+        result.problem(header[1][0].where if len(header) > 1 else "表头", f"表头{missing}")
     rows = _body_rows(body, columns)
     indicators, areas, measures = _indicators(rows, columns, national, result)
     result.recognised[:0] = [f"区县：{district or '（未找到）'}；标题：{title or '（未找到）'}",
@@ -100,7 +104,7 @@ def build_plan(document: Document, baseline_year: int | None = None) -> Imported
         "settings": national["settings"],
         "census_aliases": {},
         **({"measures": measures} if measures else {}),
-        "areas": [a for a in national["areas"] if a["name"] in areas and not a.update(text=areas[a["name"]])],
+        "areas": [{"name": a["name"], "text": areas[a["name"]]} for a in national["areas"] if a["name"] in areas],
         "footnote_title": footnote_title,
         "footnotes": footnotes,
         "vetoes": _vetoes(footnotes) or national["vetoes"],
@@ -151,6 +155,9 @@ def _columns(header: list[list[Cell]], result: Imported) -> Columns | None:
         elif texts and texts[-1] in LEVELS:
             year = next((m[1] for t in texts if (m := _YEAR_COLUMN.fullmatch(t))), None)
             group = year or "baseline"
+            if group == "baseline" and (group, texts[-1]) in levels:  # a second column without a year
+                result.problem(header[max(len(header) - 2, 0)][c].where, f"表头“{'／'.join(texts[:-1])}”不是年度（应为“2022年”这样的年份）")
+                continue
             if group == "baseline":
                 baseline_label = texts[0] if texts[0] not in LEVELS else baseline_label
             levels[group, texts[-1]] = c
@@ -222,10 +229,9 @@ def _score(row_text: str, row_area: str, indicator: dict, position: int) -> floa
 
 
 def _indicators(rows, columns: Columns, national: dict, result: Imported):
-    positions = {}
+    positions, counts = {}, {}  # each indicator's number within its area, as printed (G9 → 9)
     for ind in national["indicators"]:
-        positions[ind["id"]] = sum(1 for i in national["indicators"][: national["indicators"].index(ind) + 1]
-                                   if i["area"] == ind["area"])
+        counts[ind["area"]] = positions[ind["id"]] = counts.get(ind["area"], 0) + 1
     scores = sorted(((_score(row[columns.text].text, row[columns.area].text, ind, positions[ind["id"]]), r, ind["id"])
                      for r, row in enumerate(rows) for ind in national["indicators"]), reverse=True)
     chosen: dict[int, str] = {}
