@@ -284,3 +284,16 @@ def test_a_year_missing_from_the_header_is_named(tmp_path):
     assert "错误：规划.docx 表格1 第2行 第9列：表头“达标规划（达标学校数/学校总数）／2023年（拟）”不是年度" in result.output
     assert "错误：规划.docx 表格1 第2行 第1列：表头缺少2022年的小学、初中列" in result.output
     assert "现状年度：2019" in result.output  # the 现状 columns stay what they are
+
+
+@pytest.mark.parametrize("title, district", [
+    ("黔江区创建全国义务教育优质均衡发展区推进规划", "黔江区"),
+    ("重庆市黔江区创建全国义务教育优质均衡发展区推进规划", "黔江区"),
+    ("青石县义务教育优质均衡发展推进规划（2022—2026年）", "青石县"),
+    ("石门市创建全国义务教育优质均衡发展市推进规划", "石门市"),
+    ("某某自治县推进义务教育优质均衡发展规划", "某某自治县"),
+])
+def test_district_from_the_title(title, district):
+    from excel_balance.plan_import.build import _district
+
+    assert _district(title) == district

@@ -76,14 +76,7 @@ def build_plan(document: Document, baseline_year: int | None = None) -> Imported
     footnote_title, footnotes = _footnotes(document.after)
     year = baseline_year or _baseline_year(columns.baseline_label, footnotes)
     years = sorted(columns.years)
-    if year is None:
-        result.problem("表头“现状”", "表头和说明中都没有写明现状年度：请用 --baseline-year 指定（例如 --baseline-year 2021）")
-    elif years and year >= years[0]:
-        result.problem("表头“现状”", f"现状年度 {year} 应早于第一个规划年度 {years[0]}")
-    gaps = sorted(set(range(years[0], years[-1] + 1)) - set(years)) if years else []
-    if gaps or not years:
-        missing = f"缺少{'、'.join(map(str, gaps))}年的小学、初中列" if gaps else "没有年度目标列（例如“2022年”下分小学、初中）"
-        result.problem(header[1][0].where if len(header) > 1 else "表头", f"表头{missing}")
+    _check_years(year, years, header, result)
     rows = _body_rows(body, columns)
     indicators, areas, measures = _indicators(rows, columns, national, result)
     result.recognised[:0] = [f"区县：{district or '（未找到）'}；标题：{title or '（未找到）'}",
@@ -111,6 +104,17 @@ def build_plan(document: Document, baseline_year: int | None = None) -> Imported
         "indicators": indicators,
     }
     return result
+
+
+def _check_years(year: int | None, years: list[int], header, result: Imported) -> None:
+    if year is None:
+        result.problem("表头“现状”", "表头和说明中都没有写明现状年度：请用 --baseline-year 指定（例如 --baseline-year 2021）")
+    elif years and year >= years[0]:
+        result.problem("表头“现状”", f"现状年度 {year} 应早于第一个规划年度 {years[0]}")
+    gaps = sorted(set(range(years[0], years[-1] + 1)) - set(years)) if years else []
+    if gaps or not years:
+        missing = f"缺少{'、'.join(map(str, gaps))}年的小学、初中列" if gaps else "没有年度目标列（例如“2022年”下分小学、初中）"
+        result.problem(header[1][0].where if len(header) > 1 else "表头", f"表头{missing}")
 
 
 def _split_header(tables: list[list[list[Cell]]], result: Imported):
@@ -181,8 +185,14 @@ def _title(before: list[str]) -> tuple[str, str]:
     return label, title
 
 
+_AFTER_DISTRICT = "(?:创建|义务教育|推进|关于|人民政府)"
+_DISTRICT = re.compile(rf"(?:.*?[省市](?!{_AFTER_DISTRICT}))?(.+?(?:自治县|自治旗|区|县|市|旗))(?={_AFTER_DISTRICT})")
+
+
 def _district(title: str) -> str:
-    match = re.match(r"^(.+?(?:自治县|自治旗|区|县|市|旗))", title)
+    """The district the title begins with, without its province or city (重庆市黔江区 → 黔江区),
+    as census files name it."""
+    match = _DISTRICT.match(title) or re.match(r"(.+?(?:自治县|自治旗|区|县|市|旗))", title)
     return match[1] if match else ""
 
 
