@@ -43,8 +43,14 @@ HEADER = """\
 """
 
 
+class _Dumper(yaml.SafeDumper):
+    # The plan loader refuses aliases: a value used twice is written out twice.
+    def ignore_aliases(self, data) -> bool:
+        return True
+
+
 def _dump(value, flow=None) -> str:
-    return yaml.safe_dump(value, allow_unicode=True, sort_keys=False, default_flow_style=flow, width=4096)
+    return yaml.dump(value, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=flow, width=4096)
 
 
 def _fields(mapping: dict, flow=None) -> str:

@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from difflib import SequenceMatcher
 
-import yaml
-
+from excel_balance import yamltext
 from excel_balance.plan import LEVELS, TargetSyntaxError, parse_target
 from excel_balance.plan_import.tables import Cell, Document
 from excel_balance.resources import template_path
@@ -57,7 +56,7 @@ class Columns:
 
 def _national() -> dict:
     path = template_path("plans", "national.yaml")
-    return yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    return yamltext.load(path.read_text(encoding="utf-8-sig"))
 
 
 def build_plan(document: Document, baseline_year: int | None = None) -> Imported:
@@ -320,7 +319,7 @@ def _standard_from_text(indicator: dict, base: dict, result: Imported) -> dict |
         indicator["standard"] = {k: _replace(v, changes) for k, v in standard.items()}
     elif standard is not None:
         indicator["standard"] = _replace(standard, changes)
-    measures = yaml.safe_load(template_path("measures", "national.yaml").read_text(encoding="utf-8-sig"))
+    measures = yamltext.load(template_path("measures", "national.yaml").read_text(encoding="utf-8-sig"))
     measure = measures.get(base["id"])
     if not measure:
         return None
