@@ -90,8 +90,8 @@ def own_plan_or_fail(plan_file: Path | None) -> Plan:
     (templates/plans/), else the bundled default; several plans there must be chosen by name."""
     own = working_plan_paths()
     if plan_file is None and len(own) > 1:
-        raise Failure("templates/plans/ 中有多个规划文件，请用 --plan 指定其中一个：\n"
-                      + "\n".join(f"  --plan {path.relative_to(Path.cwd())}" for path in own))
+        raise Failure("templates/plans/ 中有多个规划文件，请用 --plan 指定其中一个："
+                      + "、".join(str(path.relative_to(Path.cwd())) for path in own))
     return load_plan_or_fail(plan_file or (own[0] if own else None))
 
 
@@ -164,27 +164,28 @@ def import_plan_file(source: Path, output: Path | None, baseline_year: int | Non
         result = import_plan(source, baseline_year)
     except DocumentError as exc:
         raise Failure(str(exc))
-    click.echo(f"已读取 {source.name}：")
+    say(f"已读取 {source.name}：")
     for line in result.recognised:
-        click.echo(f"  {line}")
+        say(f"  {line}")
     for line in result.differences:
-        click.echo(f"  与国家标准不同：{line}")
+        say(f"  与国家标准不同：{line}")
     if result.problems:
-        click.echo(f"{source.name} 有 {len(result.problems)} 处无法识别，未生成规划文件：", err=True)
+        say(f"{source.name} 有 {len(result.problems)} 处无法识别，未生成规划文件：", err=True)
         echo_problems([Problem(source.name, where, message) for where, message in result.problems])
         raise SystemExit(1)
-    target = output or Path("templates") / "plans" / f"{result.doc['district']}.yaml"
+    # the district comes from the document: a file name made safe, inside templates/plans/
+    target = output or Path("templates") / "plans" / file_name(result.doc["district"], ".yaml")
     if target.exists() and not force:
         raise Failure(f"{target} 已存在，未覆盖：如需替换请加 --force，或用 -o 指定另一个文件")
     try:
         write_plan(result, source.name, target)
     except ProblemsError as exc:
-        click.echo(f"导入的规划未通过检查，未生成 {target}：", err=True)
+        say(f"导入的规划未通过检查，未生成 {target}：", err=True)
         echo_problems(exc.problems)
         raise SystemExit(1)
     except OSError as exc:
         raise Failure(f"无法写入 {target}：{exc.strerror or exc}")
-    click.echo(f"已生成规划文件：{target}（可用 excel-balance plan --check --plan {target} 检查）")
+    say(f"已生成规划文件：{target}（可用 excel-balance plan --check --plan {target} 检查）")
 
 
 @cli.command("template")

@@ -270,8 +270,8 @@ def test_several_working_folder_plans_are_chosen_by_name(tmp_path, monkeypatch):
     for args in (["plan", "--check"], ["template"], ["email", "--init"]):
         result = CliRunner().invoke(cli, args)
         assert result.exit_code == 1, args
-        assert result.output == ("错误：templates/plans/ 中有多个规划文件，请用 --plan 指定其中一个：\n"
-                                 "  --plan templates/plans/白沙县.yaml\n  --plan templates/plans/青石县.yaml\n")
+        assert result.output == ("错误：templates/plans/ 中有多个规划文件，请用 --plan 指定其中一个："
+                                 "templates/plans/白沙县.yaml、templates/plans/青石县.yaml\n")
     chosen = CliRunner().invoke(cli, ["plan", "--check", "--plan", "templates/plans/白沙县.yaml"])
     assert chosen.output.startswith("规划文件无问题：白沙县")
 
