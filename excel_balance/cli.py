@@ -12,7 +12,7 @@ from excel_balance import __version__
 from excel_balance.names import LongPath, child, console_text, file_name
 from excel_balance.plan import Plan, check_plan
 from excel_balance.problems import Problem, ProblemsError
-from excel_balance.resources import default_plan_path
+from excel_balance.resources import default_plan_path, working_plan_paths
 
 PLAN_OPTION = click.option(
     "--plan",
@@ -90,6 +90,16 @@ def load_plan_or_fail(plan_file: Path | None) -> Plan:
     return plan
 
 
+def own_plan_or_fail(plan_file: Path | None) -> Plan:
+    """For the commands without a census: --plan, else the working folder's one plan
+    (templates/plans/), else the bundled default; several plans there must be chosen by name."""
+    own = working_plan_paths()
+    if plan_file is None and len(own) > 1:
+        raise Failure("templates/plans/ 中有多个规划文件，请用 --plan 指定其中一个："
+                      + "、".join(str(path.relative_to(Path.cwd())) for path in own))
+    return load_plan_or_fail(plan_file or (own[0] if own else None))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="excel-balance")
 def cli() -> None:
@@ -120,15 +130,24 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
     type=click.Path(dir_okay=False, path_type=Path),
     help="输出的工作簿，默认 outputs/<区县>推进规划.xlsx。",
 )
-def plan_command(plan_file: Path | None, check: bool, output: Path | None) -> None:
-    """检查规划文件，或把规划表输出为可打印的工作簿。
+@click.option("--import", "source", type=click.Path(dir_okay=False, path_type=Path),
+              help="从本区县规划文档（Word .docx 或 Excel .xlsx 中的规划表）生成规划文件。")
+@click.option("--baseline-year", type=click.IntRange(2000, 2100), help="现状年度（规划表中没有写明时必填）。")
+@click.option("--force", is_flag=True, help="导入时覆盖已有的规划文件。")
+def plan_command(plan_file: Path | None, check: bool, output: Path | None, source: Path | None,
+                 baseline_year: int | None, force: bool) -> None:
+    """检查规划文件，把规划表输出为可打印的工作簿，或从规划文档导入规划文件。
 
     \b
     示例：
       excel-balance plan --check --plan templates/plans/qianjiang.yaml
       excel-balance plan -o outputs/推进规划.xlsx
+      excel-balance plan --import 推进规划.docx
     """
-    plan = load_plan_or_fail(plan_file)
+    if source is not None:
+        import_plan_file(source, output, baseline_year, force)
+        return
+    plan = own_plan_or_fail(plan_file)
     if check:
         years = f"规划年度 {plan.plan_years[0]}—{plan.plan_years[-1]}" if plan.plan_years else "只有标准、没有年度目标"
         say(f"规划文件无问题：{plan.district}，{len(plan.indicators)} 项指标，{years}。")
@@ -141,6 +160,37 @@ def plan_command(plan_file: Path | None, check: bool, output: Path | None) -> No
     except OSError as exc:
         raise Failure(f"无法写入 {target}：{exc.strerror or exc}（文件是否正在 Excel 中打开？）")
     say(f"已生成规划表：{target}")
+
+
+def import_plan_file(source: Path, output: Path | None, baseline_year: int | None, force: bool) -> None:
+    from excel_balance.plan_import import DocumentError, import_plan, write_plan
+
+    try:
+        result = import_plan(source, baseline_year)
+    except DocumentError as exc:
+        raise Failure(str(exc))
+    say(f"已读取 {source.name}：")
+    for line in result.recognised:
+        say(f"  {line}")
+    for line in result.differences:
+        say(f"  与国家标准不同：{line}")
+    if result.problems:
+        say(f"{source.name} 有 {len(result.problems)} 处无法识别，未生成规划文件：", err=True)
+        echo_problems([Problem(source.name, where, message) for where, message in result.problems])
+        raise SystemExit(1)
+    # the district comes from the document: a file name made safe, inside templates/plans/
+    target = output or Path("templates") / "plans" / file_name(result.doc["district"], ".yaml")
+    if target.exists() and not force:
+        raise Failure(f"{target} 已存在，未覆盖：如需替换请加 --force，或用 -o 指定另一个文件")
+    try:
+        write_plan(result, source.name, target)
+    except ProblemsError as exc:
+        say(f"导入的规划未通过检查，未生成 {target}：", err=True)
+        echo_problems(exc.problems)
+        raise SystemExit(1)
+    except OSError as exc:
+        raise Failure(f"无法写入 {target}：{exc.strerror or exc}")
+    say(f"已生成规划文件：{target}（可用 excel-balance plan --check --plan {target} 检查）")
 
 
 @cli.command("template")
@@ -183,7 +233,7 @@ def template_command(plan_file: Path | None, output: Path | None, year: int | No
         target = write_corrections_template(output or Path("inputs") / "修正.xlsx")
         say(f"已生成修正表：{target}")
         return
-    plan = load_plan_or_fail(plan_file)
+    plan = own_plan_or_fail(plan_file)
     name = district or plan.district
     target = output or child(Path("inputs"), file_name(name, f"{year or ''}{'年' if year else ''}统计报表（填报模板）.xlsx"))
     write_template(target, plan, year=year, district=name)
@@ -429,7 +479,7 @@ def email_command(init, settings_file, year, district, units, dry_run, resend, a
     from excel_balance.workflow import RunBusy, email_evaluation
 
     if init:
-        plan = load_plan_or_fail(plan_file)
+        plan = own_plan_or_fail(plan_file)
         if settings_file.exists():
             raise Failure(f"{settings_file} 已存在，未覆盖：如需重新生成请先改名或删除")
         settings_file.write_text(example_settings(plan), encoding="utf-8")

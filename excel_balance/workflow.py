@@ -57,7 +57,7 @@ from excel_balance.report.summary_workbook import DistrictSummary, summarise_dis
 from excel_balance.report.notes_sheet import CorrectionNotes
 from excel_balance.report.unit_workbook import write_unit_workbooks
 from excel_balance.report.workbook import report_file_name
-from excel_balance.resources import default_plan_path, shipped_plan_paths, template_path
+from excel_balance.resources import default_plan_path, shipped_plan_paths, template_path, working_plan_paths
 from excel_balance.xlsx.book import document_time
 
 NATIONAL_PLAN = "national.yaml"
@@ -177,19 +177,24 @@ def _combine_exports(report: RunReport) -> None:
 
 
 class PlanChooser:
-    """A district's plan: the --plan given for it, else a plan file in templates/plans/ whose
-    district matches, else the bundled national-standard plan (under the district's name)."""
+    """A district's plan: the --plan given for it, else a plan file of the working folder's
+    templates/plans/ whose district matches (an imported plan), else the default or a bundled
+    plan of that district, else the national-standard plan (under the district's name)."""
 
     def __init__(self, given: list[Plan], default: Plan):
         self.by_district = {district_key(p.district): p for p in given}
+        self._register(working_plan_paths())
         self.by_district.setdefault(district_key(default.district), default)
-        for path in shipped_plan_paths():
+        self._register(shipped_plan_paths())
+        self.national = load_plan(template_path("plans", NATIONAL_PLAN))
+
+    def _register(self, paths: list[Path]) -> None:
+        for path in paths:
             try:
                 plan = load_plan(path)
             except ProblemsError:
                 continue
             self.by_district.setdefault(district_key(plan.district), plan)
-        self.national = load_plan(template_path("plans", NATIONAL_PLAN))
 
     def __call__(self, district: str) -> Plan:
         plan = self.by_district.get(district_key(district))
