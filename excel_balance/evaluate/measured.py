@@ -9,10 +9,19 @@ is 无数据 with a note naming the inputs to fill. Never a status the inputs do
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from math import ceil
 from decimal import Decimal
 
 from excel_balance.census.inputs import given_unit, inputs_by_name
 from excel_balance.census.model import Census, RecordedValue
+from excel_balance.census.school_inputs import (
+    as_recorded,
+    district_inputs,
+    lack_text,
+    own_text,
+    school_figures,
+    uses_schools,
+)
 from excel_balance.census.schema import normalise_plain
 from excel_balance.evaluate.judge import Column, judge_recorded
 from excel_balance.evaluate.model import Cell
@@ -50,8 +59,21 @@ class Measured:
     inputs: tuple[tuple[Input, RecordedValue], ...]
     parts: tuple[PartResult, ...]
 
+    below: tuple[SchoolShort, ...] = ()  # from the 学校 sheet: the schools below the standard
+
     def value_of(self, name: str) -> RecordedValue:
         return next(v for i, v in self.inputs if i.name == name)
+
+
+@dataclass(frozen=True)
+class SchoolShort:
+    """A school that holds the district back: its own figure and what it lacks."""
+
+    school_id: str
+    name: str
+    row: int
+    text: str  # its figure, as the district's is shown (95.0%)
+    lacks: str  # 2人未持证, 培训经费差0.3万元 …
 
 
 def number_text(number: Decimal, unit: str) -> str:
@@ -66,7 +88,7 @@ def _part(part: Part, level: str, values: dict[str, RecordedValue], measure: Mea
     if part.kind == "ratio":
         numerator, denominator = (values[n].number for n in part.inputs)
         share = numerator * 100 / denominator
-        if part.all_required:
+        if part.requires_all(level):
             met = numerator == denominator
         else:
             met = percent_met(share, standard, decimals_of(standard))
@@ -108,6 +130,11 @@ def judge_measured(plan: Plan, indicator: Indicator, level: str, year: int, cens
         return blank
     typed = inputs_by_name(census)
     given = {i.name: typed.get((indicator.id, level, normalise_plain(i.name))) for i in measure.inputs}
+    if uses_schools(measure, level, census):  # the schools decide (a typed value that differs is warned of)
+        given.update(district_inputs(measure, level, census))
+        if all(v is not None for v in given.values()) and all(_usable(measure, n, given) for n in given):
+            cell = _judge(plan, column, measure, level, given)
+            return replace(cell, measured=replace(cell.measured, below=schools_below(measure, level, census)))
     if any(v is not None for v in given.values()):
         missing = [name for name, v in given.items() if v is None]
         if missing:
@@ -130,6 +157,36 @@ def judge_measured(plan: Plan, indicator: Indicator, level: str, year: int, cens
     return column.cell("", Status.NO_DATA,
                        note=f"“{old.text}”（{f'{old.file} ' if old.file else ''}{old.cell}）无法按本指标的测算方法判断；"
                             f"{inputs_note(measure)}")
+
+
+def schools_below(measure: Measure, level: str, census: Census) -> tuple[SchoolShort, ...]:
+    """Each school whose own figures miss a condition of the final standard."""
+    found = []
+    for figures in school_figures(measure, level, census):
+        values = as_recorded(measure, level, census, figures.values)
+        parts = [p for p in measure.parts if all(n in values for n in p.inputs)]
+        if any(p.kind == "ratio" and values[p.inputs[1]].number == 0 for p in parts):
+            continue  # no teachers or students of the kind: nothing to hold back
+        results = [_part(p, level, values, measure, 1) for p in parts]
+        failing = [r for r in results if not r.met]
+        if failing:
+            lacks = "；".join(school_lack(measure, r, values, figures.school) for r in failing)
+            counted = measure.input(failing[0].part.inputs[0]).schools
+            text = own_text(counted, figures.school) or actual_text(measure, tuple(results))
+            found.append(SchoolShort(figures.school.school_id, figures.school.name, figures.school.row, text, lacks))
+    return tuple(found)
+
+
+def school_lack(measure: Measure, result: PartResult, values: dict[str, RecordedValue], school) -> str:
+    part = result.part
+    item = measure.input(part.inputs[0])
+    standard = part.standard(values[item.name].level) or Decimal(0)
+    if part.kind == "ratio":
+        numerator, denominator = (values[n].number for n in part.inputs)
+        short = denominator - numerator if part.requires_all(values[item.name].level) else ceil(standard * denominator / 100) - numerator
+    else:
+        short = standard - values[item.name].number
+    return lack_text(item.schools, school, Decimal(short), item.unit)
 
 
 def _usable(measure: Measure, name: str, given: dict[str, RecordedValue]) -> bool:
