@@ -17,6 +17,7 @@ from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from excel_balance.census.inputs import check_inputs
@@ -24,12 +25,14 @@ from excel_balance.census.model import Census, RecordedValue, SchoolRow
 from excel_balance.census.reader import read_census
 from excel_balance.census.school_inputs import district_inputs
 from excel_balance.census.template import write_template
-from excel_balance.evaluate import evaluate_year
+from excel_balance.evaluate import evaluate, evaluate_year
 from excel_balance.evaluate.measured import MEASURED, SchoolShort
 from excel_balance.evaluate.rules import Status
 from excel_balance.census.schema import SchoolType
 from excel_balance.plan import load_plan
 from excel_balance.problems import Severity
+from excel_balance.report.workbook import write_report
+from tests.census_data import clean_recorded, clean_schools
 
 ROOT = Path(__file__).parent.parent
 P, NINE, J = SchoolType.PRIMARY, SchoolType.NINE_YEAR, SchoolType.JUNIOR
@@ -66,7 +69,7 @@ def test_g12_from_three_schools_lists_the_one_below_and_the_district_is_not_met(
         "97.5%", Status.BEHIND, False, MEASURED)
     assert [(v.item, v.text, v.cell) for _, v in primary.measured.inputs] == [
         ("专任教师数", "80", "学校表"), ("持有教师资格证的专任教师数", "78", "学校表")]
-    assert primary.measured.below == (SchoolShort("0500114002", "石会小学", 3, "93.3%", "2名教师待取得教师资格证"),)
+    assert primary.measured.below == (SchoolShort("0500114002", "石会小学", 3, "93.3%", "2名教师待取得教师资格证", 2, "人"),)
     assert (junior.actual_text, junior.status, junior.measured.below) == ("100%", Status.MET, ())
 
 
@@ -74,7 +77,7 @@ def test_g9_at_qianjiangs_450_hours_is_a_mean_weighted_by_teachers(qianjiang):
     cells = evaluate_year(qianjiang, census(TEACHERS)).cells
     primary, junior = cells[("G9", "小学")], cells[("G9", "初中")]
     assert (primary.actual_text, primary.status) == ("90.3学时", Status.MET)
-    assert primary.measured.below == (SchoolShort("0500114002", "石会小学", 3, "84学时", "6学时（年均培训）待补"),)
+    assert primary.measured.below == (SchoolShort("0500114002", "石会小学", 3, "84学时", "6学时（年均培训）待补", 6, "学时"),)
     assert (junior.actual_text, junior.status) == ("92学时", Status.MET)
 
 
@@ -138,10 +141,12 @@ def test_q4_one_school_at_4_9_percent_is_listed_and_a_95_percent_target_is_compa
     assert [v.text for _, v in q4.measured.inputs] == ["19", "18"]
     assert (q4.actual_text, q4.status, q4.standard_met) == ("94.7%", Status.TARGET_MET, False)
     assert q4.measured.below == (SchoolShort(
-        "0500114007", "第7小学", 8, "4.9%", "教师培训经费4.9万元，应不低于5万元（公用经费预算100万元的5%）"),)
+        "0500114007", "第7小学", 8, "4.9%", "教师培训经费4.9万元，应不低于5万元（公用经费预算100万元的5%）", Decimal("0.1"), "万元"),)
     q3 = cells[("Q3", "小学")]
     assert (q3.actual_text, q3.status) == ("94.7%", Status.BEHIND)  # Q3's target stays 100%: all
-    assert [(s.name, s.lacks) for s in q3.measured.below] == [("第7小学", "未实现管理与教学信息化")]
+    assert [(s.name, s.text, s.lacks, s.need, s.unit) for s in q3.measured.below] == [
+        ("第7小学", "章程：是／信息化：否", "未实现管理与教学信息化", 1, "所")]
+    assert q3.measured.school_count == 19
 
 
 def test_q4_all_schools_at_5_percent_meet_the_final_standard(qianjiang):
@@ -174,3 +179,76 @@ def test_a_school_leaving_a_needed_cell_blank_is_refused_with_its_row(qianjiang)
         ("学校 第3行", "石会小学未填写“小学专任教师年均培训学时(学时)”（G9按各校数据测算，其他学校已填写）"),
         ("学校 第3行", "石会小学未填写“小学持有教师资格证的专任教师数(人)”（G12按各校数据测算，其他学校已填写）"),
     ]
+
+
+# --- through the template, the reader and the report ---------------------------------------------
+
+def template_schools() -> list[dict]:
+    """clean_schools with the new columns: G12 小学 (40 + 28 + 10) / (40 + 30 + 10) = 78 / 80 = 97.5%
+    (石会 short of 2, its 1 campus teacher counted with 正阳: 9 + 1 = 10); Q4 石会 4.9 of 100 万元."""
+    filled = {
+        "城南小学": dict(teachers_primary=40, certified_primary=40, charter="是", informatized="是",
+                     public_funds=100, training_funds=6),
+        "石会小学": dict(teachers_primary=30, certified_primary=28, charter="是", informatized="是",
+                     public_funds=100, training_funds=4.9),
+        "水田教学点": dict(teachers_primary=0, certified_primary=0, charter="是", informatized="是",
+                      public_funds=2, training_funds=0.1),
+        "白土教学点": dict(teachers_primary=0, certified_primary=0, charter="是", informatized="是",
+                      public_funds=3, training_funds=0.2),
+        "民族初级中学": dict(teachers_junior=50, certified_junior=50, charter="是", informatized="是",
+                       public_funds=150, training_funds=8),
+        "正阳九年制学校": dict(teachers_primary=9, certified_primary=9, teachers_junior=12, certified_junior=12,
+                        charter="是", informatized="是", public_funds=80, training_funds=4),
+        "育英学校": dict(teachers_primary=0, certified_primary=0, teachers_junior=30, certified_junior=30,
+                     charter="是", informatized="是", public_funds=200, training_funds=10),
+        "正阳九年制学校（东校区）": dict(teachers_primary=1, certified_primary=1),
+        "特殊教育学校": dict(charter="是", informatized="是", public_funds=40, training_funds=2),
+    }
+    return [{**s, **filled[s["name"]]} for s in clean_schools()]
+
+
+@pytest.fixture(scope="module")
+def school_report(tmp_path_factory, qianjiang):
+    folder = tmp_path_factory.mktemp("schools")
+    path = write_template(folder / "2022.xlsx", qianjiang, year=2022, schools=template_schools(),
+                          recorded=clean_recorded())
+    return openpyxl.load_workbook(write_report(evaluate(qianjiang, [read_census(path)]), folder / "report.xlsx")), path
+
+
+def test_the_template_carries_the_new_columns_with_units_notes_and_validation(qianjiang, tmp_path):
+    sheet = openpyxl.load_workbook(write_template(tmp_path / "t.xlsx", qianjiang, year=2022))["学校"]
+    headers = {c.value: c for c in sheet[1]}
+    for title in ("小学专任教师数(人)", "初中持有教师资格证的专任教师数(人)", "小学近5年完成培训学时达标的专任教师数(人)",
+                  "初中专任教师年均培训学时(学时)", "小学就近划片入学在校生数(人)", "是否寄宿制学校", "是否制定章程",
+                  "管理与教学信息化", "上年度公用经费预算(万元)", "教师培训经费(万元)"):
+        assert headers[title].comment is not None and headers[title].comment.text.endswith("（选填）")
+    lists = {str(v.sqref).split(":")[0][:-1]: v.formula1 for v in sheet.data_validations.dataValidation
+             if v.type == "list"}
+    assert lists[headers["是否寄宿制学校"].column_letter] == '"是,否"'
+
+
+def test_the_report_lists_the_schools_below_in_school_sheet_gaps_and_todo(school_report):
+    book, _ = school_report
+    detail = book["学校明细"]
+    headers = [c.value for c in detail[1]]
+    g12 = headers.index("G12 持证上岗率（本校）")
+    rows = {(r[1], r[2]): r for r in detail.iter_rows(min_row=2, values_only=True)}
+    assert rows[("小学", "0500114002")][g12] == "×93.3%：2名教师待取得教师资格证"
+    assert rows[("小学", "0500114001")][g12] == "√"
+    q4 = headers.index("Q4 按5%安排教师培训经费的学校比例（本校）")
+    assert rows[("小学", "0500114002")][q4].startswith("×4.9%：教师培训经费4.9万元，应不低于5万元")
+    gaps = {(r[0], r[1]): r[2:5] for r in book["缺口测算"].iter_rows(min_row=2, values_only=True) if r[0]}
+    assert gaps[("小学", "G12 持证上岗率（各校）")] == (1, 2, "人")
+    # Q4 小学: 石会 0.1 万元 short; 小学 schools are 城南, 石会, 水田, 白土, 正阳 and 育英 (6).
+    assert gaps[("小学", "Q4 按5%安排教师培训经费的学校比例（各校）")][:3] == (1, pytest.approx(0.1), "万元")
+    todo = [r for r in book["攻坚清单"].iter_rows(min_row=2, values_only=True) if r[0] in ("G12", "Q4")]
+    assert [r[:10] for r in todo if r[1] == "小学"] == [
+        ("G12", "小学", 2023, "100%", "5/6", 1, "0500114002", "石会小学", 2, "人"),
+        ("Q4", "小学", 2023, "100%", "5/6", 1, "0500114002", "石会小学", pytest.approx(0.1), "万元"),
+    ]
+
+
+def test_the_progress_shows_the_pooled_figure(school_report):
+    book, _ = school_report
+    texts = {c.value for row in book["推进规划"].iter_rows() for c in row if isinstance(c.value, str)}
+    assert "× 97.5%" in texts

@@ -103,15 +103,15 @@ def _school_inputs(measure: Measure) -> list[Input]:
 
 
 def uses_schools(measure: Measure, level: str, census: Census) -> bool:
-    """Whether the 学校 sheet decides this level: every sourced input has a column some school of
-    the level fills (a template's optional columns may be there, blank)."""
+    """Whether the 学校 sheet decides this level: some school fills each column the measure's
+    sourced inputs need (a template's optional columns may be there, blank)."""
     inputs = _school_inputs(measure)
     if not inputs:
         return False
     schools = _folded(census.schools)
     for item in inputs:
         wanted = {c for s in schools for suffix in SUFFIXES[level] for c in (_columns(item.schools, s, suffix) or ())}
-        if wanted and not any(c in s.values for s in schools for c in wanted):
+        if any(not any(c in s.values for s in schools) for c in wanted):
             return False
     return True
 
@@ -212,17 +212,19 @@ def own_text(source: str, school: SchoolRow) -> str:
     return ""
 
 
-def lack_text(source: str, school: SchoolRow, short: Decimal, unit: str) -> str:
-    """What a school below the standard lacks, in the words of its source: `short` is how many
-    more the numerator needs (teachers, students; 1 school for Q3 and Q4, told by its columns)."""
+def lack_text(source: str, school: SchoolRow, short: Decimal, unit: str) -> tuple[Decimal, str, str]:
+    """(need, unit, words): what a school below the standard lacks, in the words of its source.
+    `short` is how many more the numerator needs (teachers, pupils; 1 school for Q3 and Q4)."""
     if source == "schools_charter_it":
-        return "、".join(w for key, w in (("charter", "未制定章程"), ("informatized", "未实现管理与教学信息化"))
-                        if school.value(key) != 1.0)
+        words = "、".join(w for key, w in (("charter", "未制定章程"), ("informatized", "未实现管理与教学信息化"))
+                         if school.value(key) != 1.0)
+        return Decimal(1), "所", words
     if source == "schools_training_funds":
         funds = _number(school.value("public_funds"))
-        wanted = funds * TRAINING_SHARE
-        return (f"教师培训经费{_number(school.value('training_funds'))}万元，应不低于{wanted.normalize():f}万元"
-                f"（公用经费预算{funds}万元的5%）")
-    words = {"trained": "名教师待完成培训学时", "certified": "名教师待取得教师资格证",
-             "catchment_local": "名学生未就近划片入学", "training_hours": "学时（年均培训）待补"}
-    return f"{short.normalize():f}{words.get(source, unit)}"
+        wanted, given = funds * TRAINING_SHARE, _number(school.value("training_funds"))
+        return ((wanted - given).normalize(), "万元",
+                f"教师培训经费{given}万元，应不低于{wanted.normalize():f}万元（公用经费预算{funds}万元的5%）")
+    words = {"trained": ("人", "名教师待完成培训学时"), "certified": ("人", "名教师待取得教师资格证"),
+             "catchment_local": ("人", "名学生未就近划片入学"), "training_hours": ("学时", "学时（年均培训）待补")}
+    unit, tail = words.get(source, (unit, unit))
+    return short.normalize(), unit, f"{short.normalize():f}{tail}"

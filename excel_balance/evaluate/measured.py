@@ -60,6 +60,7 @@ class Measured:
     parts: tuple[PartResult, ...]
 
     below: tuple[SchoolShort, ...] = ()  # from the 学校 sheet: the schools below the standard
+    school_count: int = 0  # the schools the 学校 sheet's figures came from (0: typed in 区级指标)
 
     def value_of(self, name: str) -> RecordedValue:
         return next(v for i, v in self.inputs if i.name == name)
@@ -73,7 +74,9 @@ class SchoolShort:
     name: str
     row: int
     text: str  # its figure, as the district's is shown (95.0%)
-    lacks: str  # 2人未持证, 培训经费差0.3万元 …
+    lacks: str  # 2名教师待取得教师资格证, 教师培训经费4.9万元，应不低于5万元 …
+    need: Decimal  # how much it lacks, in `unit` (teachers, pupils, 万元, 学时; Q3: 1 所)
+    unit: str
 
 
 def number_text(number: Decimal, unit: str) -> str:
@@ -134,7 +137,8 @@ def judge_measured(plan: Plan, indicator: Indicator, level: str, year: int, cens
         given.update(district_inputs(measure, level, census))
         if all(v is not None for v in given.values()) and all(_usable(measure, n, given) for n in given):
             cell = _judge(plan, column, measure, level, given)
-            return replace(cell, measured=replace(cell.measured, below=schools_below(measure, level, census)))
+            below, count = schools_below(measure, level, census)
+            return replace(cell, measured=replace(cell.measured, below=below, school_count=count))
     if any(v is not None for v in given.values()):
         missing = [name for name, v in given.items() if v is None]
         if missing:
@@ -159,10 +163,11 @@ def judge_measured(plan: Plan, indicator: Indicator, level: str, year: int, cens
                             f"{inputs_note(measure)}")
 
 
-def schools_below(measure: Measure, level: str, census: Census) -> tuple[SchoolShort, ...]:
-    """Each school whose own figures miss a condition of the final standard."""
+def schools_below(measure: Measure, level: str, census: Census) -> tuple[tuple[SchoolShort, ...], int]:
+    """Each school whose own figures miss a condition of the final standard; how many schools."""
     found = []
-    for figures in school_figures(measure, level, census):
+    schools = school_figures(measure, level, census)
+    for figures in schools:
         values = as_recorded(measure, level, census, figures.values)
         parts = [p for p in measure.parts if all(n in values for n in p.inputs)]
         if any(p.kind == "ratio" and values[p.inputs[1]].number == 0 for p in parts):
@@ -170,14 +175,16 @@ def schools_below(measure: Measure, level: str, census: Census) -> tuple[SchoolS
         results = [_part(p, level, values, measure, 1) for p in parts]
         failing = [r for r in results if not r.met]
         if failing:
-            lacks = "；".join(school_lack(measure, r, values, figures.school) for r in failing)
+            need, unit, lacks = school_lack(measure, failing[0], values, figures.school)
             counted = measure.input(failing[0].part.inputs[0]).schools
             text = own_text(counted, figures.school) or actual_text(measure, tuple(results))
-            found.append(SchoolShort(figures.school.school_id, figures.school.name, figures.school.row, text, lacks))
-    return tuple(found)
+            found.append(SchoolShort(figures.school.school_id, figures.school.name, figures.school.row, text, lacks,
+                                     need, unit))
+    return tuple(found), len(schools)
 
 
-def school_lack(measure: Measure, result: PartResult, values: dict[str, RecordedValue], school) -> str:
+def school_lack(measure: Measure, result: PartResult, values: dict[str, RecordedValue], school) -> tuple[Decimal, str, str]:
+    """(need, unit, words) of a school's first failing condition."""
     part = result.part
     item = measure.input(part.inputs[0])
     standard = part.standard(values[item.name].level) or Decimal(0)
@@ -228,3 +235,14 @@ def _judge(plan: Plan, column: Column, measure: Measure, level: str, values: dic
         target_met = standard_met
     status = yearly_status(target_met, standard_met, near and not target_met)
     return column.cell(text, status, standard_met, basis=MEASURED, measured=measured)
+
+
+def measured_by_schools(plan: Plan, cells: dict) -> list[tuple[Indicator, str, Measured]]:
+    """The district-level cells of a year the 学校 sheet decided, in plan order (学校明细, 缺口, 攻坚清单)."""
+    found = []
+    for indicator in plan.indicators:
+        for level in indicator.levels:
+            cell = cells.get((indicator.id, level))
+            if cell is not None and isinstance(cell.measured, Measured) and cell.measured.school_count:
+                found.append((indicator, level, cell.measured))
+    return found
