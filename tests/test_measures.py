@@ -522,3 +522,12 @@ def test_the_sample_2019_census_reproduces_the_plans_baseline(qianjiang):
     assert actual[("Q3", "小学")] == ("97.4%", "测算") and actual[("Q1", "初中")] == ("95.5%", "测算")
     assert cells[("Q9", "初中")].status is Status.NOT_MET  # 语文未达标
     assert not [key for key, c in cells.items() if c.basis == REPORTED]
+    # From the 学校 sheet (issue 20): G9 年均90学时以上 (92 and 91), G12 and Q4 100%, G13 100% and 95%
+    # (junior: each school's pupils less 5% rounded down, 25,660 in all); Q3 stays typed (74 / 76).
+    from_schools = {key: (c.actual_text, c.measured.school_count) for key, c in cells.items()
+                    if c.measured is not None and c.measured.school_count}
+    assert from_schools == {
+        ("G9", "小学"): ("92学时", 74), ("G9", "初中"): ("91学时", 23), ("G12", "小学"): ("100%", 74),
+        ("G12", "初中"): ("100%", 23), ("G13", "小学"): ("100%", 26), ("G13", "初中"): ("95.0%", 18),
+        ("Q4", "小学"): ("100%", 74), ("Q4", "初中"): ("100%", 23)}
+    assert all(c.status is Status.MET for key, c in cells.items() if key in from_schools)
