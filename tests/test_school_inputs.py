@@ -252,3 +252,11 @@ def test_the_progress_shows_the_pooled_figure(school_report):
     book, _ = school_report
     texts = {c.value for row in book["推进规划"].iter_rows() for c in row if isinstance(c.value, str)}
     assert "× 97.5%" in texts
+
+
+def test_g13_without_a_town_public_school_uses_the_typed_value(qianjiang):
+    rural = [replace(r, urban_rural="乡村") for r in CATCHMENT]
+    typed = census(rural, {("G13", "小学", "城区和镇区公办学校（不含寄宿制）在校生数"): 500,
+                           ("G13", "小学", "其中就近划片入学学生数"): 500})
+    cell = evaluate_year(qianjiang, typed).cells[("G13", "小学")]
+    assert (cell.actual_text, cell.status, cell.measured.school_count) == ("100%", Status.MET, 0)

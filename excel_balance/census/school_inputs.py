@@ -109,11 +109,10 @@ def uses_schools(measure: Measure, level: str, census: Census) -> bool:
     if not inputs:
         return False
     schools = _folded(census.schools)
-    for item in inputs:
-        wanted = {c for s in schools for suffix in SUFFIXES[level] for c in (_columns(item.schools, s, suffix) or ())}
-        if any(not any(c in s.values for s in schools) for c in wanted):
-            return False
-    return True
+    wanted = {c for item in inputs for s in schools for suffix in SUFFIXES[level]
+              for c in (_columns(item.schools, s, suffix) or ())}
+    # No column wanted: no school in scope (G13 without 城区/镇区 public schools), nothing to add up.
+    return bool(wanted) and all(any(c in s.values for s in schools) for c in wanted)
 
 
 def school_figures(measure: Measure, level: str, census: Census) -> list[SchoolFigures]:
