@@ -229,7 +229,7 @@ def test_an_old_form_value_is_judged_as_before_and_labelled(qianjiang):
     assert cell_text(g7) == "√ 达标（填报判断）"
     q4 = cell(qianjiang, ("Q4", "小学"), recorded={("Q4", "小学"): (5, "%")})  # a typed rate, judged as typed
     assert (q4.status, q4.basis, q4.actual_text) == (Status.BEHIND, REPORTED, "5%")
-    assert q4.note.endswith("学校数（所）、教师培训经费不低于公用经费预算5%的学校数（所）")
+    assert q4.note.endswith("学校数（所）、教师培训经费不低于公用经费预算5%的学校数（所）（或在“学校”表填写各校数据）")
 
 
 def test_an_old_form_value_the_measure_cannot_read_is_no_data(qianjiang):

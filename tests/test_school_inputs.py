@@ -68,7 +68,7 @@ def test_g12_from_three_schools_lists_the_one_below_and_the_district_is_not_met(
     assert (primary.actual_text, primary.status, primary.standard_met, primary.basis) == (
         "97.5%", Status.BEHIND, False, MEASURED)
     assert [(v.item, v.text, v.cell) for _, v in primary.measured.inputs] == [
-        ("专任教师数", "80", "学校表"), ("持有教师资格证的专任教师数", "78", "学校表")]
+        ("专任教师数", "80", "学校表各校合计"), ("持有教师资格证的专任教师数", "78", "学校表各校合计")]
     assert primary.measured.below == (SchoolShort("0500114002", "石会小学", 3, "93.3%", "2名教师待取得教师资格证", 2, "人"),)
     assert (junior.actual_text, junior.status, junior.measured.below) == ("100%", Status.MET, ())
 
@@ -260,3 +260,9 @@ def test_g13_without_a_town_public_school_uses_the_typed_value(qianjiang):
                            ("G13", "小学", "其中就近划片入学学生数"): 500})
     cell = evaluate_year(qianjiang, typed).cells[("G13", "小学")]
     assert (cell.actual_text, cell.status, cell.measured.school_count) == ("100%", Status.MET, 0)
+
+
+def test_no_data_names_both_ways_of_giving_a_school_level_figure(qianjiang):
+    cell = evaluate_year(qianjiang, census([replace(r, values={}) for r in TEACHERS])).cells[("G12", "小学")]
+    assert (cell.status, cell.note) == (Status.NO_DATA, "按测算方法请在“区级指标”表填写：专任教师数（人）、"
+                                        "持有教师资格证的专任教师数（人）（或在“学校”表填写各校数据）")

@@ -19,7 +19,7 @@ from excel_balance.problems import Problem, Severity
 SUFFIXES = {"小学": ("primary",), "初中": ("junior",), "全区": ("primary", "junior")}
 CATCHMENT_AREAS = ("城区", "镇区")
 TRAINING_SHARE = Decimal("0.05")  # 教师培训经费 ≥ 5% of 公用经费预算 (national Q4)
-WHERE = f"{SCHOOL_SHEET}表"
+WHERE = f"{SCHOOL_SHEET}表各校合计"
 
 
 @dataclass(frozen=True)

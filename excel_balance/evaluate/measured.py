@@ -123,7 +123,8 @@ def actual_text(measure: Measure, results: tuple[PartResult, ...]) -> str:
 
 def inputs_note(measure: Measure) -> str:
     names = "、".join(f"{i.name}（{'/'.join(i.choices) if i.is_choice else i.unit or '数值'}）" for i in measure.inputs)
-    return f"按测算方法请在“区级指标”表填写：{names}"
+    schools = "（或在“学校”表填写各校数据）" if any(i.schools for i in measure.inputs) else ""
+    return f"按测算方法请在“区级指标”表填写：{names}{schools}"
 
 
 def judge_measured(plan: Plan, indicator: Indicator, level: str, year: int, census: Census) -> Cell:
