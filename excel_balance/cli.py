@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
 
 import click
 
 from excel_balance import __version__
+from excel_balance.names import LongPath, child, console_text, file_name
 from excel_balance.plan import Plan, check_plan
 from excel_balance.problems import Problem, ProblemsError
 from excel_balance.resources import default_plan_path
@@ -20,16 +22,21 @@ PLAN_OPTION = click.option(
 )
 
 
+def say(text: str = "", err: bool = False) -> None:
+    """Echo a line; names from data may carry ESC, CR or LF, which must not reach the terminal."""
+    click.echo(console_text(text), err=err)
+
+
 def echo_problems(problems: list[Problem]) -> None:
     for problem in problems:
-        click.echo(f"  {problem.severity.value}：{problem}", err=True)
+        say(f"  {problem.severity.value}：{problem}", err=True)
 
 
 class Failure(click.ClickException):
     """A command cannot go on; the message says why and what to do, in Chinese."""
 
     def show(self, file=None) -> None:
-        click.echo(f"错误：{self.format_message()}", err=True)
+        click.echo(console_text(f"错误：{self.format_message()}"), err=True)  # names from data inside
 
 
 def workbook_paths(paths) -> list[Path]:
@@ -44,7 +51,7 @@ def workbook_paths(paths) -> list[Path]:
             continue
         workbooks, passed = workbooks_in(path)
         for other, reason in passed:
-            click.echo(f"{other.name}：{reason}，已忽略")
+            say(f"{other.name}：{reason}，已忽略")
         if not workbooks:
             raise Failure(f"文件夹 {path} 中没有 Excel 工作簿")
         found += workbooks
@@ -72,7 +79,7 @@ def load_plan_or_fail(plan_file: Path | None) -> Plan:
     path = plan_file or default_plan_path()
     plan, problems = check_plan(path)
     if plan is None:
-        click.echo(f"规划文件 {path} 有 {len(problems)} 处问题：", err=True)
+        say(f"规划文件 {path} 有 {len(problems)} 处问题：", err=True)
         echo_problems(problems)
         raise SystemExit(1)
     return plan
@@ -85,6 +92,18 @@ def cli() -> None:
 
     把当年的教育事业统计报表放进 inputs/，运行 excel-balance run，在 outputs/ 得到推进情况报告。
     """
+    warnings.showwarning = _show_warning
+
+
+_default_show_warning = warnings.showwarning
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Our own warnings are said to staff in Chinese, without Python's file and line."""
+    if issubclass(category, LongPath):
+        say(f"警告：{message}", err=True)
+    else:
+        _default_show_warning(message, category, filename, lineno, file, line)
 
 
 @cli.command("plan")
@@ -107,16 +126,16 @@ def plan_command(plan_file: Path | None, check: bool, output: Path | None) -> No
     plan = load_plan_or_fail(plan_file)
     if check:
         years = f"规划年度 {plan.plan_years[0]}—{plan.plan_years[-1]}" if plan.plan_years else "只有标准、没有年度目标"
-        click.echo(f"规划文件无问题：{plan.district}，{len(plan.indicators)} 项指标，{years}。")
+        say(f"规划文件无问题：{plan.district}，{len(plan.indicators)} 项指标，{years}。")
         return
     from excel_balance.report.plan_workbook import write_plan_workbook
 
-    target = output or Path("outputs") / f"{plan.district}推进规划.xlsx"
+    target = output or child(Path("outputs"), file_name(plan.district, "推进规划.xlsx"))
     try:
         write_plan_workbook(plan, target)
     except OSError as exc:
         raise Failure(f"无法写入 {target}：{exc.strerror or exc}（文件是否正在 Excel 中打开？）")
-    click.echo(f"已生成规划表：{target}")
+    say(f"已生成规划表：{target}")
 
 
 @cli.command("template")
@@ -141,19 +160,19 @@ def template_command(plan_file: Path | None, output: Path | None, year: int | No
     if campuses:
         from excel_balance.census.exports import write_campus_template
 
-        click.echo(f"已生成校点归属表：{write_campus_template(output or Path('inputs') / '校点归属.xlsx')}")
+        say(f"已生成校点归属表：{write_campus_template(output or Path('inputs') / '校点归属.xlsx')}")
         return
     if corrections:
         from excel_balance.census.corrections import write_corrections_template
 
         target = write_corrections_template(output or Path("inputs") / "修正.xlsx")
-        click.echo(f"已生成修正表：{target}")
+        say(f"已生成修正表：{target}")
         return
     plan = load_plan_or_fail(plan_file)
     name = district or plan.district
-    target = output or Path("inputs") / f"{name}{year or ''}{'年' if year else ''}统计报表（填报模板）.xlsx"
+    target = output or child(Path("inputs"), file_name(name, f"{year or ''}{'年' if year else ''}统计报表（填报模板）.xlsx"))
     write_template(target, plan, year=year, district=name)
-    click.echo(f"已生成填报模板：{target}")
+    say(f"已生成填报模板：{target}")
 
 
 @cli.command("check")
@@ -175,7 +194,7 @@ def check_command(plan_file: Path | None, year: int | None, files: tuple[Path, .
     plan = load_plan_or_fail(plan_file)
     usable = True
     for line, ok in check_files(workbook_paths(files), plan, year):
-        click.echo(line)
+        say(line)
         usable &= ok
     if not usable:
         raise SystemExit(1)
@@ -203,13 +222,13 @@ def supplement_command(plan_file, output, year, exports) -> None:
         try:
             sheets += read_export(path, year=year)
         except ProblemsError as exc:
-            click.echo(f"{path.name}：{'不是统计系统导出' if isinstance(exc, NotAnExport) else '无法使用'}", err=True)
+            say(f"{path.name}：{'不是统计系统导出' if isinstance(exc, NotAnExport) else '无法使用'}", err=True)
             echo_problems(exc.problems)
             raise SystemExit(1)
     district = next((r["district"] for s in sheets for r in s.rows if r["district"]), plan.district)
-    target = output or Path("inputs") / f"补充数据_{district}{sheets[0].year}.xlsx"
+    target = output or child(Path("inputs"), "补充数据_" + file_name(district, f"{sheets[0].year}.xlsx"))
     write_supplement(target, sheets, plan)
-    click.echo(f"已生成补充表：{target}（请填写后放进 inputs/）")
+    say(f"已生成补充表：{target}（请填写后放进 inputs/）")
 
 
 @cli.command("report")
@@ -239,7 +258,7 @@ def report_command(plan_file, output, year, generated_at, files) -> None:
             censuses.append(read_census(path, year=year, settings=plan.settings, aliases=plan.census_aliases))
         except ProblemsError as exc:
             failed = True
-            click.echo(f"{path.name}：无法使用", err=True)
+            say(f"{path.name}：无法使用", err=True)
             echo_problems(exc.problems)
     if failed:
         raise SystemExit(1)
@@ -255,8 +274,8 @@ def report_command(plan_file, output, year, generated_at, files) -> None:
     except OSError as exc:
         raise Failure(f"无法写入 {target}：{exc.strerror or exc}（文件是否正在 Excel 中打开？）")
     verdict = evaluation.verdict
-    click.echo(f"已生成报告：{target}")
-    click.echo(f"{verdict.year}年总体判断：" + ("已达到优质均衡标准" if verdict.certified else f"尚有{len(verdict.obstacles)}项差距"))
+    say(f"已生成报告：{target}")
+    say(f"{verdict.year}年总体判断：" + ("已达到优质均衡标准" if verdict.certified else f"尚有{len(verdict.obstacles)}项差距"))
 
 
 @cli.command("run")
@@ -284,7 +303,7 @@ def run_command(inputs: Path, outputs: Path, plan_files, force: bool, year, dist
       excel-balance run --inputs D:\\优质均衡\\报表 --outputs D:\\优质均衡\\报告
       excel-balance run --open
     """
-    from excel_balance.workflow import RunBusy, run, summary_lines
+    from excel_balance.workflow import OutputsUnwritable, RunBusy, run, summary_lines
 
     for plan_file in plan_files:
         load_plan_or_fail(plan_file)
@@ -295,8 +314,10 @@ def run_command(inputs: Path, outputs: Path, plan_files, force: bool, year, dist
                      district=district)
     except RunBusy:
         raise Failure(f"另一个 excel-balance 正在处理 {outputs}，请等它完成后再运行")
+    except OutputsUnwritable as exc:
+        raise Failure(str(exc))
     for line in summary_lines(report):
-        click.echo(line)
+        say(line)
     if open_outputs and any(d.written for d in report.districts):
         open_folder(outputs)
     if report.failed:
@@ -319,8 +340,9 @@ def watch_command(inputs: Path, outputs: Path, plan_files, interval: float) -> N
     """
     import time
 
+    from excel_balance import incident
     from excel_balance.watch import Watcher
-    from excel_balance.workflow import RunBusy, run, summary_lines
+    from excel_balance.workflow import OutputsUnwritable, RunBusy, run, summary_lines
 
     if not inputs.is_dir():
         raise Failure(f"找不到输入文件夹 {inputs}：请新建该文件夹，或用 --inputs 指定")
@@ -330,16 +352,24 @@ def watch_command(inputs: Path, outputs: Path, plan_files, interval: float) -> N
             return summary_lines(run(inputs, outputs, plan_files))
         except RunBusy:
             return [f"另一个 excel-balance 正在处理 {outputs}，稍后再试"]
+        except OutputsUnwritable as exc:
+            return [str(exc)]
+        except Exception:  # watching goes on: the next change gets another try
+            return [f"  错误：{incident.record(outputs, str(inputs))}"]
 
     watcher = Watcher(inputs, run_once)
-    click.echo(f"开始监视 {inputs}（每 {interval:g} 秒检查一次，按 Ctrl-C 停止）")
+    say(f"开始监视 {inputs}（每 {interval:g} 秒检查一次，按 Ctrl-C 停止）")
     try:
         while True:
-            for line in watcher.poll():
-                click.echo(line)
+            try:
+                lines = watcher.poll()
+            except Exception:  # inputs/ unreadable for a moment, say: keep watching
+                lines = [f"  错误：{incident.record(outputs, str(inputs))}"]
+            for line in lines:
+                say(line)
             time.sleep(interval)
     except KeyboardInterrupt:
-        click.echo("已停止监视")
+        say("已停止监视")
 
 
 @cli.command("email")
@@ -385,7 +415,7 @@ def email_command(init, settings_file, year, district, units, dry_run, resend, a
         if settings_file.exists():
             raise Failure(f"{settings_file} 已存在，未覆盖：如需重新生成请先改名或删除")
         settings_file.write_text(example_settings(plan), encoding="utf-8")
-        click.echo(f"已生成邮件设置示例：{settings_file}（请填写服务器和各单位的收件人）")
+        say(f"已生成邮件设置示例：{settings_file}（请填写服务器和各单位的收件人）")
         return
     password = os.environ.get(PASSWORD_ENV)
     try:
@@ -410,7 +440,7 @@ def email_command(init, settings_file, year, district, units, dry_run, resend, a
     except OSError as exc:
         raise Failure(f"无法写入 {exc.filename or dry_run or outputs}：{exc.strerror or exc}")
     for line in report.lines():
-        click.echo(line)
+        say(line)
     if not report.ok:
         raise SystemExit(1)
 
@@ -427,7 +457,7 @@ def _progress(items, label: str):
 
 def _bar(items, label: str):
     def name(item):
-        return item.name if isinstance(item, Path) else getattr(item, "district", "")
+        return console_text(item.name if isinstance(item, Path) else getattr(item, "district", ""))
 
     with click.progressbar(items, label=label, file=sys.stderr, item_show_func=lambda i: name(i) if i else "") as bar:
         yield from bar
@@ -439,7 +469,19 @@ def main() -> None:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
     try:
-        cli(prog_name="excel-balance")
+        code = cli(prog_name="excel-balance", standalone_mode=False)  # errors handled below, not by click
     except ProblemsError as exc:
         echo_problems(exc.problems)
         raise SystemExit(1)
+    except click.exceptions.Abort:
+        say("已中止", err=True)
+        raise SystemExit(1)
+    except click.ClickException as exc:
+        exc.show()
+        raise SystemExit(exc.exit_code)
+    except Exception:  # a bug: the traceback goes to the log, staff get one line
+        from excel_balance import incident
+
+        say(f"错误：{incident.record(Path('outputs'), ' '.join(sys.argv[1:]) or 'excel-balance')}", err=True)
+        raise SystemExit(2)
+    raise SystemExit(code if isinstance(code, int) else 0)

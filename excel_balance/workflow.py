@@ -12,6 +12,7 @@ import gc
 import hashlib
 import json
 import os
+import traceback
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,8 @@ from typing import Callable, Iterable
 
 from filelock import FileLock, Timeout
 
-from excel_balance import __version__
+from excel_balance import __version__, incident
+from excel_balance.atomic import remove_stale, write_failure
 from excel_balance.census.corrections import (
     Correction,
     apply_corrections,
@@ -46,6 +48,7 @@ from excel_balance.evaluate import evaluate
 from excel_balance.evaluate.model import Evaluation
 from excel_balance.evaluate.rules import Status
 from excel_balance.evaluate.units import UNITS_FOLDER, unit_workbook_name
+from excel_balance.names import child, district_key, safe_name
 from excel_balance.plan import Plan, load_plan
 from excel_balance.problems import Problem, ProblemsError
 from excel_balance.report.summary_workbook import DistrictSummary, summarise_district, write_summary_workbook
@@ -63,6 +66,10 @@ LOCK = ".excel-balance.lock"
 
 class RunBusy(Exception):
     """Another run holds the outputs folder."""
+
+
+class OutputsUnwritable(Exception):
+    """The outputs folder cannot be created or locked; the message says why, in Chinese."""
 
 
 @dataclass
@@ -102,12 +109,13 @@ class RunReport:
     applied: list[Correction] = field(default_factory=list)
     refused_corrections: list[Problem] = field(default_factory=list)
     summary_workbook: Path | None = None
+    problems: list[Problem] = field(default_factory=list)  # of the run itself (summary, manifest)
 
     @property
     def failed(self) -> bool:
         """A recognised file (or a district's report) could not be used."""
         return any(f.kind == "refused" for f in self.files) or any(d.problems for d in self.districts) or bool(
-            self.refused_corrections)
+            self.refused_corrections) or bool(self.problems)
 
 
 def discover(inputs: Path) -> tuple[list[Path], list[FileOutcome]]:
@@ -168,27 +176,30 @@ class PlanChooser:
     district matches, else the bundled national-standard plan (under the district's name)."""
 
     def __init__(self, given: list[Plan], default: Plan):
-        self.by_district = {p.district: p for p in given}
-        self.by_district.setdefault(default.district, default)
+        self.by_district = {district_key(p.district): p for p in given}
+        self.by_district.setdefault(district_key(default.district), default)
         for path in shipped_plan_paths():
             try:
                 plan = load_plan(path)
             except ProblemsError:
                 continue
-            self.by_district.setdefault(plan.district, plan)
+            self.by_district.setdefault(district_key(plan.district), plan)
         self.national = load_plan(template_path("plans", NATIONAL_PLAN))
 
     def __call__(self, district: str) -> Plan:
-        plan = self.by_district.get(district)
+        plan = self.by_district.get(district_key(district))
         return plan if plan is not None else dataclasses.replace(self.national, district=district)
 
 
 def _fingerprint(plan: Plan, censuses: list[Census], corrections: list[Correction]) -> dict:
-    """What a report depends on: the tool, the plan's content, the inputs' content, corrections."""
+    """What a report depends on: the tool, the plan's content, the inputs' content, names and
+    modification times (which decide between two copies of a school, so a rename is a change),
+    corrections."""
     return {
         "version": __version__,
         "plan": plan_digest(plan),
         "inputs": sorted(c.sha256 for c in censuses),
+        "files": sorted([name, mtime] for c in censuses for name, mtime in c.stamps),
         "corrections": sorted(repr(c) for c in corrections),
     }
 
@@ -235,14 +246,18 @@ def run(
 ) -> RunReport:
     """Process every file in `inputs` into `outputs`; raises RunBusy if another run holds it."""
     inputs, outputs = Path(inputs), Path(outputs)
-    outputs.mkdir(parents=True, exist_ok=True)
     given = [load_plan(p) for p in plans]
-    lock = FileLock(str(outputs / LOCK))
     try:
+        outputs.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(outputs / LOCK))
         lock.acquire(timeout=lock_wait)
     except Timeout:
         raise RunBusy(str(outputs)) from None
+    except OSError as exc:
+        raise OutputsUnwritable(f"无法写入输出文件夹 {outputs}（{exc.strerror or exc}）：请检查该文件夹的权限和磁盘空间，"
+                                "或用 --outputs 指定其他文件夹") from None
     try:
+        remove_stale(outputs)  # left by a run that was killed; we hold the lock, so none is in use
         return _run_locked(inputs, outputs, given, force, year, progress, district)
     finally:
         lock.release()
@@ -254,39 +269,60 @@ def _run_locked(inputs, outputs, given: list[Plan], force, year, progress, only_
     candidates, skipped = discover(inputs)
     report.files += skipped
     for path in progress(candidates, "读取统计报表") if progress else candidates:
-        report.files.append(recognise(path, reading_plan, year))
-    _combine_exports(report)
-    corrections = _read_corrections(report)
+        try:
+            report.files.append(recognise(path, reading_plan, year))
+        except Exception:  # a bug met by this file: the others are still processed
+            report.files.append(FileOutcome(path, "refused", "", [incident.record(outputs, path.name)]))
+    try:
+        _combine_exports(report)
+    except Exception:
+        for outcome in report.files:
+            if outcome.kind in ("export", "supplement", "campuses"):
+                outcome.kind, outcome.problems = "refused", [incident.record(outputs, outcome.path.name)]
+    corrections = _read_corrections(report, outputs)
     groups = _group_by_district(report, reading_plan.district)
     if only_district:
-        groups = {d: g for d, g in groups.items() if d == only_district}
+        groups = {d: g for d, g in groups.items() if d == district_key(only_district)}
     _apply_corrections(report, groups, corrections)
     manifest = _load_manifest(outputs)
     tasks = []
+    taken: dict[Path, str] = {}
     choose_plan = PlanChooser(given, reading_plan)
     for district, by_year in sorted(groups.items()):
         plan = choose_plan(district)
         censuses = [by_year[y].census for y in sorted(by_year)]
         notes = [_correction_note(c) for c in report.applied if c.year in by_year and
                  any(s.school_id == c.school_id for s in by_year[c.year].census.schools)]
-        target = outputs / report_file_name(district, max(by_year))
+        target = child(outputs, report_file_name(district, max(by_year)))
+        if target in taken:  # `甲/乙` and `甲_乙` are two districts but one safe file name
+            report.districts.append(DistrictOutcome(district, sorted(by_year), plan, problems=[Problem(
+                target.name, "", f"区县“{district}”与“{taken[target]}”的报告文件名相同，未生成：请在统计报表中改正区县名称")]))
+            continue
+        taken[target] = district
         units = unit_folder(outputs, district, len(groups))
         fingerprint = _fingerprint(plan, censuses, [c for _, c in corrections])
         unit_files = [units / unit_workbook_name(u, max(by_year)) for u in plan.units if plan.units != NATIONAL_UNITS]
         unchanged = target.exists() and manifest.get(target.name) == fingerprint and all(p.exists() for p in unit_files)
         tasks.append(DistrictTask(district, plan, censuses, target, units, notes, force or not unchanged, fingerprint))
     for task, result in zip(tasks, _process(tasks, progress)):
+        if result.trace:
+            result.problems = [incident.record(outputs, task.target.name, result.trace)]
         outcome = DistrictOutcome(task.district, [c.year for c in task.censuses], task.plan, result.output or task.target,
                                   task.units, result.written, result.note, result.evaluation, result.problems,
                                   result.summary, task.censuses)
         report.districts.append(outcome)
         if result.written:
             manifest[task.target.name] = task.fingerprint
-    if any(d.written for d in report.districts):
-        _save_manifest(outputs, manifest)
-    summaries = [d for d in report.districts if d.summary is not None]
-    if len(summaries) > 1:
-        report.summary_workbook = write_summary_workbook(summaries, outputs, _region(report))
+    try:
+        if any(d.written for d in report.districts):
+            _save_manifest(outputs, manifest)
+        summaries = [d for d in report.districts if d.summary is not None]
+        if len(summaries) > 1:
+            report.summary_workbook = write_summary_workbook(summaries, outputs, _region(report))
+    except Exception as exc:
+        failure = write_failure(exc)
+        report.problems.append(Problem(str(outputs), "", f"写入失败（{failure.strerror or failure}）") if failure
+                               else incident.record(outputs, "各区县汇总"))
     return report
 
 
@@ -312,6 +348,7 @@ class DistrictResult:
     note: str = ""
     problems: list[Problem] = field(default_factory=list)
     evaluation: Evaluation | None = None  # kept only when evaluated in this process
+    trace: str = ""  # an unexpected error's traceback, logged by the parent process
 
 
 PARALLEL_FROM = 4  # districts; fewer are not worth starting processes for
@@ -348,7 +385,15 @@ def process_districts(tasks: list[DistrictTask]) -> list[DistrictResult]:
 
 
 def process_district(task: DistrictTask, keep: bool = False) -> DistrictResult:
-    """Evaluate one district and, when its inputs changed, write its report and unit workbooks."""
+    """Evaluate one district and, when its inputs changed, write its report and unit workbooks;
+    an unexpected error is returned as its traceback (the next district still runs)."""
+    try:
+        return _process_district(task, keep)
+    except Exception:
+        return DistrictResult(trace=traceback.format_exc())
+
+
+def _process_district(task: DistrictTask, keep: bool) -> DistrictResult:
     result = DistrictResult()
     try:
         evaluation = evaluate(task.plan, task.censuses)
@@ -364,8 +409,11 @@ def process_district(task: DistrictTask, keep: bool = False) -> DistrictResult:
         result.output, result.note = _write(evaluation, task.target, task.notes)
         if task.plan.units != NATIONAL_UNITS:
             write_unit_workbooks(evaluation, task.units, task.notes)
-    except OSError as exc:
-        result.problems = [Problem(task.target.name, "", f"写入报告失败（{exc.strerror or exc}），原有报告未改动")]
+    except Exception as exc:
+        failure = write_failure(exc)
+        if failure is None:
+            raise
+        result.problems = [Problem(task.target.name, "", f"写入报告失败（{failure.strerror or failure}），原有报告未改动")]
         return result
     result.written = True
     return result
@@ -376,7 +424,7 @@ def _region(report: RunReport) -> str:
     return "、".join(sorted(regions)) or "全部区县"
 
 
-def _read_corrections(report: RunReport) -> list[tuple[Path, Correction]]:
+def _read_corrections(report: RunReport, outputs: Path) -> list[tuple[Path, Correction]]:
     corrections = []
     for outcome in report.files:
         if outcome.kind == "corrections":
@@ -384,17 +432,19 @@ def _read_corrections(report: RunReport) -> list[tuple[Path, Correction]]:
                 corrections += [(outcome.path, c) for c in read_corrections(outcome.path)]
             except ProblemsError as exc:
                 outcome.kind, outcome.problems = "refused", exc.problems
+            except Exception:
+                outcome.kind, outcome.problems = "refused", [incident.record(outputs, outcome.path.name)]
     return corrections
 
 
 def split_by_district(census: Census) -> list[Census]:
     """A census covering several districts (a 区县 column) as one census per district."""
-    named = {s.district for s in census.schools if s.district}
-    if not named or named == {census.district}:
+    named = {district_key(s.district) for s in census.schools if district_key(s.district)}
+    if not named or named == {district_key(census.district)}:
         return [census]
     parts = []
-    for district in sorted(named | ({""} if any(not s.district for s in census.schools) else set())):
-        rows = tuple(s for s in census.schools if s.district == district)
+    for district in sorted(named | ({""} if any(not district_key(s.district) for s in census.schools) else set())):
+        rows = tuple(s for s in census.schools if district_key(s.district) == district)
         own = district or census.district
         mine = own == census.district  # the district sheet is the file's own district's
         parts.append(dataclasses.replace(census, district=own, schools=rows, recorded=census.recorded if mine else {},
@@ -411,7 +461,7 @@ def _group_by_district(report: RunReport, default_district: str) -> dict[str, di
             report.files += [FileOutcome(outcome.path, "census", census=p, combined=True) for p in parts]
     for outcome in [f for f in report.files if f.kind == "census"]:
         census = outcome.census
-        district = census.district or default_district
+        district = district_key(census.district) or district_key(default_district)
         same_year = groups.setdefault(district, {}).get(census.year)
         if same_year is not None:
             outcome.kind = "refused"
@@ -439,7 +489,7 @@ def _apply_corrections(report: RunReport, groups, corrections: list[tuple[Path, 
 
 def unit_folder(outputs: Path, district: str, districts: int) -> Path:
     """outputs/责任单位/, with a folder per district when a run covers several."""
-    return outputs / UNITS_FOLDER if districts == 1 else outputs / UNITS_FOLDER / district
+    return child(outputs, UNITS_FOLDER) if districts == 1 else child(outputs, UNITS_FOLDER, safe_name(district))
 
 
 def _correction_note(correction: Correction) -> tuple[str, ...]:
@@ -478,6 +528,7 @@ def summary_lines(report: RunReport) -> list[str]:
         if outcome.kind == "census" and outcome.combined:
             census = outcome.census
             lines.append(f"  统计导出合并为 {census.district or '—'}{census.year}年：{census.file}")
+            lines += [f"    {p.severity.value}：{p}" for p in census.warnings]
             if census.missing:
                 lines.append("    无数据（请用 excel-balance supplement 生成补充表填写）："
                              + "、".join(COLUMNS_BY_KEY[k].header for k in sorted(census.missing)))
@@ -502,6 +553,7 @@ def summary_lines(report: RunReport) -> list[str]:
         lines.append("  总体判断：" + ("已达到优质均衡标准" if summary.certified else f"尚有 {summary.obstacles} 项差距，详见报告"))
     if report.summary_workbook:
         lines.append(f"各区县汇总：{report.summary_workbook}")
+    lines += [f"错误：{p}" for p in report.problems]
     if not report.districts and not any(f.kind == "refused" for f in report.files):
         lines.append(f"{report.inputs} 中没有统计报表：请把当年的教育事业统计报表放进该文件夹")
     return lines

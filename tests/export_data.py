@@ -79,7 +79,8 @@ def public_columns(columns: list[tuple]) -> list[tuple]:
 
 
 def write_export(path: Path, level: str, rows: list[dict], year: int = 2022, rename: dict | None = None,
-                 district: str = "黔江区", constant_memory: bool = False, public: bool = False) -> Path:
+                 district: str = "黔江区", constant_memory: bool = False, public: bool = False,
+                 region: str = "重庆市") -> Path:
     """One level's export: a title row, four merged header rows, a row per school or campus
     (a row's own "district" wins over `district`)."""
     columns = PRIMARY if level == "小学" else JUNIOR
@@ -113,7 +114,7 @@ def write_export(path: Path, level: str, rows: list[dict], year: int = 2022, ren
         if row["school_type"] not in types:
             continue
         values = _values(row, level)
-        identity = [row["name"], row["school_id"], row["school_type"], "重庆市", "重庆市", row.get("district", district),
+        identity = [row["name"], row["school_id"], row["school_type"], "重庆市", region, row.get("district", district),
                     "0" if row.get("counted") == "否" else "1"]
         for c, text in enumerate(identity):
             sheet.write_string(r, c, text)

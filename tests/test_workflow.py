@@ -255,17 +255,8 @@ def test_the_watcher_waits_for_a_file_written_in_steps(tmp_path):
     assert watcher.poll()[0].startswith("写入完成") and runs == [1, 1]
 
 
-def test_watch_command_stops_cleanly_on_ctrl_c(workdir, monkeypatch):
-    import time
-
-    polls = []
-
-    def sleep(seconds):
-        polls.append(seconds)
-        if len(polls) == 2:
-            raise KeyboardInterrupt
-
-    monkeypatch.setattr(time, "sleep", sleep)
+def test_watch_command_stops_cleanly_on_ctrl_c(workdir, ctrl_c_after):
+    ctrl_c_after(2)
     result = CliRunner().invoke(cli, ["watch", "--interval", "0.5"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()

@@ -14,8 +14,10 @@ import python_calamine
 from excel_balance.atomic import atomic_path
 from excel_balance.census.grid import cell_ref
 from excel_balance.census.model import Census
-from excel_balance.census.schema import CANONICAL, COLUMNS_BY_KEY, Kind, normalise_header, normalise_plain
-from excel_balance.census.sniff import UnreadableFile, sniff
+from excel_balance.census.schema import CANONICAL, COLUMNS_BY_KEY, normalise_header, normalise_plain
+from excel_balance.census.reader import number_problem
+from excel_balance.census.sniff import UnreadableFile
+from excel_balance.census.source import open_workbook
 from excel_balance.problems import Problem, ProblemsError
 
 SHEET = "修正"
@@ -45,8 +47,7 @@ def is_corrections(path: Path, sheet_names: list[str]) -> bool:
     if not sheet_names or (normalise_plain(sheet_names[0]) != SHEET and SHEET not in path.stem):
         return False
     try:
-        with path.open("rb") as handle:
-            workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
+        _, workbook = open_workbook(path)
         rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)[:5]
     except Exception:  # not a readable workbook: the census reader will say why
         return False
@@ -75,14 +76,14 @@ def write_corrections_template(target: Path) -> Path:
 def read_corrections(path: Path) -> list[Correction]:
     """Every correction row; ProblemsError listing each row that cannot be read."""
     try:
-        sniff(path)
-        with path.open("rb") as handle:
-            workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
+        _, workbook = open_workbook(path)
         sheet = workbook.get_sheet_by_index(0)
         name, rows = sheet.name, sheet.to_python(skip_empty_area=False)
     except (UnreadableFile, python_calamine.CalamineError) as exc:
         raise ProblemsError([Problem(path.name, "", f"修正表无法读取（{exc}）")]) from None
-    header_row = next(r for r, row in enumerate(rows) if {normalise_plain(v) for v in row} >= set(HEADERS))
+    header_row = next((r for r, row in enumerate(rows) if {normalise_plain(v) for v in row} >= set(HEADERS)), None)
+    if header_row is None:
+        raise ProblemsError([Problem(path.name, name, f"找不到表头（应有{'、'.join(HEADERS)}列）")])
     cols = {normalise_plain(v): c for c, v in enumerate(rows[header_row])}
     problems, corrections = [], []
     for r in range(header_row + 1, len(rows)):
@@ -101,11 +102,11 @@ def read_corrections(path: Path) -> list[Correction]:
         year, old, new = _number(get("年度")), _number(get("原值")), _number(get("新值"))
         if column is None or not column.numeric:
             problems.append(Problem(path.name, where("字段"), f"字段“{get('字段')}”不是统计报表中的数值列"))
-        elif year is None or not float(year).is_integer():
+        elif year is None or not float(year).is_integer() or not 2000 <= year <= 2100:
             problems.append(Problem(path.name, where("年度"), "年度应为四位年份，例如 2022"))
-        elif old is None or new is None:
+        elif old is None or new is None or not math.isfinite(old):
             problems.append(Problem(path.name, where("新值" if old is not None else "原值"), "原值和新值都应为数字"))
-        elif new < 0 or (column.kind is Kind.INT and not float(new).is_integer()):
+        elif number_problem(column, new):
             problems.append(Problem(path.name, where("新值"), f"新值{new:g}不是有效的{column.header}"))
         elif not str(get("理由")).strip():
             problems.append(Problem(path.name, where("理由"), "请填写修正理由（会写入报告的数据说明）"))

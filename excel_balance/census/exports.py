@@ -11,32 +11,42 @@ data", never 0.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import math
 import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import python_calamine
 import yaml
 
+from excel_balance import yamltext
 from excel_balance.atomic import atomic_path
+from excel_balance.census.conflicts import Copy, decide
 from excel_balance.census.grid import cell_ref
 from excel_balance.census.model import Census, SchoolRow
-from excel_balance.census.reader import Context, parse_number, read_district_values, read_info, resolve_year
+from excel_balance.census.reader import (
+    Context,
+    number_problem,
+    parse_number,
+    read_district_values,
+    read_info,
+    resolve_year,
+)
 from excel_balance.census.schema import (
     CANONICAL,
     COLUMNS_BY_KEY,
     DISTRICT_SHEET,
     TYPE_ALIASES,
-    Kind,
     normalise_header,
     normalise_plain,
 )
-from excel_balance.census.sniff import DEFAULT_SIZE_LIMIT, UnreadableFile, sniff
+from excel_balance.census import source
+from excel_balance.census.sniff import DEFAULT_SIZE_LIMIT, UnreadableFile
 from excel_balance.plan import Plan
-from excel_balance.problems import Problem, ProblemsError
+from excel_balance.problems import Problem, ProblemsError, Severity
 from excel_balance.resources import template_path
 
 OPTIONAL = {"indoor_sports_area", "students_senior"}  # an export may rightly lack these (and the supplement's)
@@ -89,7 +99,14 @@ def normalise_path(path: str) -> str:
 
 def load_mapping(path: Path | None = None) -> ExportMapping:
     path = path or template_path("exports", "教育统计导出.yaml")
-    doc = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    try:  # templates/ in the working folder overrides the shipped mapping: edited by hand
+        doc = yamltext.load(path.read_text(encoding="utf-8-sig"))
+        if not isinstance(doc, dict) or not all(isinstance(doc.get(k), dict) for k in ("identity", "levels", "school")):
+            raise ValueError("应包含 identity、levels、school 三部分")
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+        where = yamltext.place(exc) if isinstance(exc, yaml.YAMLError) else ""
+        raise ProblemsError([Problem(str(path), where, f"统计导出的列名映射无法使用（{exc}）：请改正，"
+                                                       "或删除工作文件夹中的这个文件以使用随程序提供的映射")]) from None
     return ExportMapping(
         identity={k: normalise_path(v) for k, v in doc["identity"].items()},
         levels={level: {k: _candidates(v) for k, v in fields.items()} for level, fields in doc["levels"].items()},
@@ -111,6 +128,7 @@ class ExportSheet:
     rows: list[dict] = field(default_factory=list)  # identity + figures + "_row"
     found: dict[str, str] = field(default_factory=dict)  # field → header path(s) used (the candidate found)
     missing: list[str] = field(default_factory=list)  # fields of the mapping not found
+    mtime: float = 0.0  # the file's modification time, to decide between two copies of a school
 
 
 def header_paths(grid: list[list], merged: list, first: int, last: int) -> dict[int, str]:
@@ -165,17 +183,13 @@ def read_export(path: Path, mapping: ExportMapping | None = None, *, year: int |
     mapping = mapping or load_mapping()
     ctx = Context(path.name, [])
     try:
-        sniff(path, size_limit)
-        with path.open("rb") as handle:
-            workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
+        _, workbook = source.open_workbook(path, size_limit=size_limit)
     except UnreadableFile as exc:
         raise ProblemsError([Problem(path.name, "", str(exc))]) from None
-    except (python_calamine.CalamineError, OSError, ValueError) as exc:
-        raise ProblemsError([Problem(path.name, "", f"文件已损坏或不完整，无法读取（{exc}）")]) from None
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     sheets = []
     with workbook:
-        names = [m.name for m in workbook.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
+        names = [m.name for m in workbook.sheets_metadata if m.typ == source.WORKSHEET]
         info = read_info(workbook, names)
         for name in names:
             sheet = workbook.get_sheet_by_name(name)
@@ -190,6 +204,7 @@ def read_export(path: Path, mapping: ExportMapping | None = None, *, year: int |
                 continue
             census_year = resolve_year(path, info, grid[:first], name, year, ctx)
             sheets.append(_read_sheet(path, name, level, sha, census_year, grid, last + 1, paths, mapping, ctx))
+            sheets[-1].mtime = path.stat().st_mtime
     if not sheets:
         raise NotAnExport([Problem(path.name, "", "不是教育统计系统导出的基层表（没有找到“在校生数/合计”等表头）")])
     if any(p.severity.name == "ERROR" for p in ctx.problems):
@@ -248,12 +263,18 @@ def _read_sheet(path: Path, name: str, level: str, sha: str, year: int, grid, st
         width = len(row)
         for key, cols in columns.items():
             total = 0.0
+            column = COLUMNS_BY_KEY[key]
             for col in cols:
                 value = row[col] if col < width else None
-                if type(value) is not float or value < 0:  # the common case, a plain number, skips this
+                # the common case, a plain number in range, skips the checks (NaN does not)
+                if type(value) is not float or not 0 <= value <= column.maximum:
                     value = parse_number(value)
                     if isinstance(value, str) or (isinstance(value, float) and value < 0):
                         ctx.error(name, cell_ref(r, col), f"“{paths[col]}”的值“{value}”不是非负数字")
+                        value = 0.0
+                    elif value is not None and number_problem(column, value):
+                        ctx.error(name, cell_ref(r, col), f"“{paths[col]}”的值{value:g}不是合理的数字"
+                                                          f"（应在0到{column.maximum:g}之间）")
                         value = 0.0
                 total += value or 0.0
             item[key] = total
@@ -273,44 +294,56 @@ class Supplement:
     recorded: dict
     rows: dict[str, int]  # school ID → sheet row, for messages
     inputs: dict = field(default_factory=dict)  # the 区级指标 sheet's inputs by (code, level, item)
+    mtime: float = 0.0
 
 
 def sheet_names(path: Path) -> list[str]:
     """The workbook's sheet names, normalised (a cheap look: sheets are not parsed); [] if unreadable."""
+    return [normalise_plain(name) for name in source.sheet_names(path)]
+
+
+def _first_sheet(path: Path, wanted: str, what: str) -> tuple:
+    """(format, first sheet's grid, 区级指标 sheet name or None, its grid) of a supplement or a
+    campus table; ProblemsError when it cannot be read or its first row lacks `wanted`."""
     try:
-        with path.open("rb") as handle:
-            workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
-        return [normalise_plain(name) for name in workbook.sheet_names]
-    except Exception:  # not a readable workbook: the reader will say why
-        return []
+        fmt, workbook = source.open_workbook(path)
+    except UnreadableFile as exc:
+        raise ProblemsError([Problem(path.name, "", str(exc))]) from None
+    with workbook:
+        first = workbook.sheet_names[0] if workbook.sheet_names else ""
+        grid = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False) if first else []
+        district_sheet = next((n for n in workbook.sheet_names if normalise_plain(n) == DISTRICT_SHEET), None)
+        district_grid = workbook.get_sheet_by_name(district_sheet).to_python(skip_empty_area=False) if district_sheet else []
+    if not grid or wanted not in {normalise_header(v) for v in grid[0]}:
+        raise ProblemsError([Problem(path.name, f"{first}!第1行" if first else "",
+                                     f"{what}的第1行应为表头，且含“{wanted}”列：请用 excel-balance 生成的表填写")])
+    return fmt, grid, district_sheet, district_grid
+
+
+def _cell(row: list, col: int):
+    return row[col] if col < len(row) else ""
 
 
 def read_supplement(path: Path) -> Supplement:
     path = Path(path)
     ctx = Context(path.name, [])
-    fmt = sniff(path)
-    with path.open("rb") as handle:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
-    with workbook:
-        grid = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-        names = workbook.sheet_names
-        district_sheet = next((n for n in names if normalise_plain(n) == DISTRICT_SHEET), None)
-        district_grid = workbook.get_sheet_by_name(district_sheet).to_python(skip_empty_area=False) if district_sheet else []
+    fmt, grid, district_sheet, district_grid = _first_sheet(path, "学校标识码", "补充表")
     header = {c: CANONICAL.get(normalise_header(v)) for c, v in enumerate(grid[0])}
     id_col = next(c for c, col in header.items() if col is not None and col.key == "school_id")
     columns = {c: col for c, col in header.items() if col is not None and col.numeric}
     values, rows = {}, {}
     for r in range(1, len(grid)):
         row = grid[r]
-        school_id = str(int(row[id_col])) if isinstance(row[id_col], float) else str(row[id_col]).strip()
+        raw_id = _cell(row, id_col)
+        school_id = str(int(raw_id)) if isinstance(raw_id, float) and math.isfinite(raw_id) else str(raw_id).strip()
         if not school_id:
             continue
         figures = {}
         for c, col in columns.items():
-            value = parse_number(row[c] if c < len(row) else None)
+            value = parse_number(_cell(row, c))
             if value is None:
                 ctx.error(SUPPLEMENT_SHEET, cell_ref(r, c), f"{col.header}未填写（没有请填0）")
-            elif isinstance(value, str) or value < 0 or (col.kind is Kind.INT and not value.is_integer()):
+            elif number_problem(col, value):
                 ctx.error(SUPPLEMENT_SHEET, cell_ref(r, c), f"{col.header}“{value}”不是有效的数字")
             else:
                 figures[col.key] = value
@@ -320,20 +353,18 @@ def read_supplement(path: Path) -> Supplement:
     if ctx.problems:
         raise ProblemsError(ctx.problems)
     return Supplement(path.name, hashlib.sha256(path.read_bytes()).hexdigest(), values,
-                      tuple(col.key for col in columns.values()), recorded, rows, inputs)
+                      tuple(col.key for col in columns.values()), recorded, rows, inputs, path.stat().st_mtime)
 
 
 def read_campus_table(path: Path) -> dict[str, str]:
     """Campus name or own ID → its school's 学校标识码."""
-    with path.open("rb") as handle:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
-    grid = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    _, grid, _, _ = _first_sheet(path, "所属学校标识码", "校点归属表")
     cols = {normalise_plain(v): c for c, v in enumerate(grid[0])}
     table = {}
     for row in grid[1:]:
-        parent = str(row[cols["所属学校标识码"]]).strip()
+        parent = str(_cell(row, cols["所属学校标识码"])).strip()
         for key in ("校点名称", "校点标识码"):
-            value = str(row[cols[key]]).strip() if key in cols else ""
+            value = str(_cell(row, cols[key])).strip() if key in cols else ""
             if value and parent:
                 table[value] = parent
     return table
@@ -407,7 +438,7 @@ def combine(sheets: list[ExportSheet], supplements: list[Supplement], campuses: 
             by_district[row["district"]].append(row)
         for district, rows in by_district.items():
             part = ExportSheet(sheet.file, sheet.sheet, sheet.level, sheet.sha256, sheet.year, rows, sheet.found,
-                               sheet.missing)
+                               sheet.missing, sheet.mtime)
             groups[(district, sheet.year)].append(part)
     censuses, problems = [], []
     for (district, year), parts in sorted(groups.items()):
@@ -430,10 +461,13 @@ def _combine_group(district, year, parts, supplements, campuses, mapping):
     schools: dict[str, dict] = {}
     campus_rows = []
     sources: dict[str, str] = {}
+    notes: list[Problem] = []
+    by_id = {id(p): {_identity(row): row for row in p.rows} for p in parts}
     for part in sorted(parts, key=lambda p: (p.level != "小学", p.file, p.sheet)):
         for key, used in part.found.items():
             sources.setdefault(key, f"{part.file} {part.sheet}：{used}")
-        for row in part.rows:
+        for row in _decided_rows(part, [(p, by_id[id(p)]) for p in parts if p is not part and p.level == part.level],
+                                 notes):
             if not row["counted"]:
                 campus_rows.append((part, row))
                 continue
@@ -472,16 +506,58 @@ def _combine_group(district, year, parts, supplements, campuses, mapping):
         rows.append(SchoolRow(row["school_id"], row["name"], row["school_type"], _complete(values, mapping),
                               counted=False, parent_id=parent, row=row["_row"]))
     missing = frozenset(k for k in mapping.supplement if k not in provided and k not in sources)
+    problems += [n for n in notes if n.severity is Severity.ERROR]
     if problems:
         return None, problems
     sha = hashlib.sha256("".join(sorted({p.sha256 for p in parts}) + ([supplement.sha256] if supplement else []))
                          .encode()).hexdigest()
     names = "、".join(files + ([supplement.file] if supplement else []))
     regions = sorted({row["region"] for part in parts for row in part.rows if row.get("region")})
+    stamps = {(p.file, p.mtime) for p in parts} | ({(supplement.file, supplement.mtime)} if supplement else set())
     return Census(names, sha, district, year, tuple(rows), supplement.recorded if supplement else {},
-                  columns=frozenset(k for k in sources if not COLUMNS_BY_KEY[k].required), missing=missing,
-                  sources=tuple(sorted(sources.items())), region="、".join(regions),
+                  warnings=tuple(notes), columns=frozenset(k for k in sources if not COLUMNS_BY_KEY[k].required),
+                  missing=missing, sources=tuple(sorted(sources.items())), region="、".join(regions),
+                  stamps=tuple(sorted(stamps)),
                   inputs=supplement.inputs if supplement else {}), []
+
+
+def _identity(row: dict) -> tuple:
+    """A school by its ID; a campus (是否计校数 0), which may carry its school's ID, also by name."""
+    return (row["school_id"], row["counted"], "" if row["counted"] else row["name"])
+
+
+def _decided_rows(part: ExportSheet, others: list[tuple[ExportSheet, dict]], notes: list[Problem]) -> list[dict]:
+    """The part's rows, less those of a school another part of the same level (`others`, each
+    with its rows by school ID) also has and that the one rule (conflicts.decide) gives to the
+    other part; `notes` collects what was decided (identical schools once per pair of sheets)."""
+    if not any(rows.keys() & {_identity(r) for r in part.rows} for _, rows in others):
+        return part.rows  # the common case: no school twice
+    kept = []
+    identical: dict[int, list[Problem]] = defaultdict(list)
+    for row in part.rows:
+        mine = Copy(part.file, f"{part.sheet}!第{row['_row']}行", part.mtime)
+        wins = True
+        for other, rows in others:
+            twin = rows.get(_identity(row))
+            if twin is None:
+                continue
+            theirs = Copy(other.file, f"{other.sheet}!第{twin['_row']}行", other.mtime)
+            same = {k: v for k, v in row.items() if k != "_row"} == {k: v for k, v in twin.items() if k != "_row"}
+            decision = decide(f"学校标识码{row['school_id']}（{part.level}）", mine, theirs, same)
+            if decision.kept is not mine:
+                wins = False
+            if (part.file, part.sheet) >= (other.file, other.sheet):
+                continue  # told when the other part's rows are decided
+            if decision.problem.severity is Severity.NOTE:
+                identical[id(other)].append(decision.problem)
+            else:
+                notes.append(decision.problem)
+        if wins:
+            kept.append(row)
+    for same in identical.values():
+        more = f"（另有 {len(same) - 1} 所学校也相同）" if len(same) > 1 else ""
+        notes.append(dataclasses.replace(same[0], message=same[0].message + more))
+    return kept
 
 
 _REQUIRED_ZEROS = {c.key: 0.0 for c in COLUMNS_BY_KEY.values() if c.required and c.numeric}

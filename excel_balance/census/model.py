@@ -58,3 +58,4 @@ class Census:
     sources: tuple[tuple[str, str], ...] = ()  # (figure, where it came from), for the data notes
     region: str = ""  # the city or province of a file covering several districts (统计二级)
     inputs: dict[tuple[str, str, str], RecordedValue] = field(default_factory=dict)  # (code, level, item)
+    stamps: tuple[tuple[str, float], ...] = ()  # (file name, modification time) of each input used

@@ -39,11 +39,14 @@ from excel_balance.census.schema import (
     SchoolType,
     normalise_plain,
 )
-from excel_balance.census.sniff import DEFAULT_SIZE_LIMIT, Format, UnreadableFile, sniff
+from excel_balance.census.bounds import ReadLimits
+from excel_balance.census.sniff import DEFAULT_SIZE_LIMIT, Format, UnreadableFile
+from excel_balance.census.source import WORKSHEET, open_workbook, xlsx_sheet_parts
 from excel_balance.plan import Settings
 from excel_balance.problems import Problem, ProblemsError, Severity
 
 IMPLAUSIBLE_AREA_PER_STUDENT = 50.0
+RECORDED_MAXIMUM = 1e12  # a district figure (yuan, people, percent) beyond this is no figure
 _ID = re.compile(r"^\d{10}$")
 NUMPY_FROM = 5000  # rows from which a column is checked with numpy
 _YEAR_TITLE = re.compile(r"(20\d\d)\s*(?:[-—–~至]\s*20\d\d)?\s*(?:学年|年度)")
@@ -75,6 +78,7 @@ def read_census(
     settings: Settings | None = None,
     aliases: dict[str, str] | None = None,
     size_limit: int = DEFAULT_SIZE_LIMIT,
+    limits: ReadLimits | None = None,
 ) -> Census:
     """Read and validate one census workbook.
 
@@ -84,19 +88,13 @@ def read_census(
     path = Path(path)
     settings = settings or Settings()
     ctx = Context(path.name, [])
-    try:
-        fmt = sniff(path, size_limit)
-        with path.open("rb") as handle:  # by content: an .xls that is really .xlsx still opens
-            workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
+    try:  # by content: an .xls that is really .xlsx still opens
+        fmt, workbook = open_workbook(path, limits, size_limit)
     except UnreadableFile as exc:
         raise ProblemsError([Problem(path.name, "", str(exc))]) from None
-    except (python_calamine.PasswordError,) as exc:
-        raise ProblemsError([Problem(path.name, "", "工作簿设有密码保护，无法读取：请取消密码后另存")]) from exc
-    except (python_calamine.CalamineError, zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ProblemsError([Problem(path.name, "", f"文件已损坏或不完整，无法读取（{exc}）：请重新复制或导出")]) from None
 
     with workbook:
-        sheet_names = [m.name for m in workbook.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
+        sheet_names = [m.name for m in workbook.sheets_metadata if m.typ == WORKSHEET]
         if not sheet_names:
             raise ProblemsError([Problem(path.name, "", "工作簿中没有工作表")])
         school_sheet = _school_sheet_name(sheet_names)
@@ -155,6 +153,7 @@ def read_census(
         sample=sample,
         columns=frozenset(k for k in present if not COLUMNS_BY_KEY[k].required),
         inputs=inputs,
+        stamps=((path.name, path.stat().st_mtime),),
     )
 
 
@@ -283,7 +282,7 @@ def _read_rows(grid, header: Header, present: list[str], sheet: str, ctx: Contex
         values = [row[col] for row in data]
         if not column.required and values.count("") + values.count(None) == len(values):
             continue  # an optional column nobody filled in
-        for k in _odd_cells(values, whole):
+        for k in _odd_cells(values, whole, column.maximum):
             ref = cell_ref(rows[k], col)
             patches.setdefault(k, {})[column.key], problem = _odd_number(
                 column, values[k], types[k], lambda: (sheet, ref) in formulas)
@@ -317,8 +316,9 @@ def _read_rows(grid, header: Header, present: list[str], sheet: str, ctx: Contex
     return schools, totals
 
 
-def _odd_cells(values: list, whole: bool) -> list[int]:
-    """Indexes of the cells that are not plain non-negative numbers (whole where `whole`).
+def _odd_cells(values: list, whole: bool, maximum: float) -> list[int]:
+    """Indexes of the cells that are not plain numbers from 0 to `maximum` (whole where
+    `whole`); NaN fails every comparison, so it is odd too.
 
     The common case, a column of plain numbers, is checked at numpy's speed.
     """
@@ -326,11 +326,11 @@ def _odd_cells(values: list, whole: bool) -> list[int]:
         import numpy as np  # only large files need it; importing it costs a small run 0.1 s
 
         array = np.fromiter(values, dtype=float, count=len(values))
-        if (array >= 0).all() and (not whole or (array == np.floor(array)).all()):
+        if ((array >= 0) & (array <= maximum)).all() and (not whole or (array == np.floor(array)).all()):
             return []
     if whole:
-        return [k for k, v in enumerate(values) if type(v) is not float or v < 0 or not v.is_integer()]
-    return [k for k, v in enumerate(values) if type(v) is not float or v < 0]
+        return [k for k, v in enumerate(values) if type(v) is not float or not 0 <= v <= maximum or not v.is_integer()]
+    return [k for k, v in enumerate(values) if type(v) is not float or not 0 <= v <= maximum]
 
 
 def _text_problem(column: Column, text: str) -> str | None:
@@ -357,17 +357,27 @@ def _odd_number(column: Column, raw, school_type: SchoolType | None, is_formula)
                 return _MISSING, ""
             return _MISSING, f"{column.header}未填写（没有请填0）"
         return (0.0 if column.required else _MISSING), None
+    problem = number_problem(column, value)
+    return (_MISSING, problem) if problem else (value, None)
+
+
+def number_problem(column: Column, value: float | str) -> str | None:
+    """Why a parsed cell cannot be the column's figure, or None."""
     if isinstance(value, str):
-        return _MISSING, f"{column.header}“{value}”不是数字"
+        return f"{column.header}“{value}”不是数字"
+    if not math.isfinite(value):
+        return f"{column.header}不是有效的数字（现为{value}）"
     if value < 0:
-        return _MISSING, f"{column.header}不能为负数（现为{_fmt(value)}）"
+        return f"{column.header}不能为负数（现为{_fmt(value)}）"
+    if value > column.maximum:
+        return f"{column.header}为{_fmt(value)}，超过合理上限{_fmt(column.maximum)}：请核对"
     if column.kind is Kind.INT and not value.is_integer():
-        return _MISSING, f"{column.header}应为整数（现为{_fmt(value)}）"
-    return value, None
+        return f"{column.header}应为整数（现为{_fmt(value)}）"
+    return None
 
 
 def _fmt(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+    return str(int(value)) if abs(value) < 1e15 and float(value).is_integer() else f"{value:g}"
 
 
 # --- checks across rows --------------------------------------------------------------------
@@ -479,7 +489,7 @@ def _check_formulas(path: Path, ctx: Context, sheets: set[str]) -> set[tuple[str
     found: set[tuple[str, str]] = set()
     try:
         with zipfile.ZipFile(path) as archive:
-            sheet_names = _xlsx_sheet_parts(archive)
+            sheet_names = xlsx_sheet_parts(archive)
             for part, name in sheet_names.items():
                 if name not in sheets:
                     continue
@@ -493,21 +503,6 @@ def _check_formulas(path: Path, ctx: Context, sheets: set[str]) -> set[tuple[str
     except (zipfile.BadZipFile, KeyError):
         pass
     return found
-
-
-def _xlsx_sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    from defusedxml import ElementTree
-
-    ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target") for r in rels}
-    parts = {}
-    for sheet in workbook.iter(f"{ns_main}sheet"):
-        target = targets.get(sheet.get(f"{ns_rel}id"), "")
-        parts["xl/" + target.lstrip("/").removeprefix("xl/")] = sheet.get("name")
-    return parts
 
 
 # --- the 填报说明 and 区级指标 sheets, and the year ----------------------------------------------
@@ -648,6 +643,9 @@ def _recorded(code, level, item, unit, raw, is_percent, note, where, sheet, ref,
     """One value of the sheet; a number typed in another unit than the row's is refused with its cell."""
     name = f"{code}{'“' + item + '”' if item else ''}"
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        if not math.isfinite(raw) or abs(raw) > RECORDED_MAXIMUM:
+            ctx.error(sheet, ref, f"{name}的数值{raw:g}不是合理的数字：请核对")
+            return None
         number = Decimal(repr(float(raw)))
         typed = unit
         # A percentage typed into a cell is stored as a fraction (95% → 0.95): only such small numbers
@@ -677,6 +675,9 @@ def _recorded(code, level, item, unit, raw, is_percent, note, where, sheet, ref,
         ctx.error(sheet, ref, f"{name}{wanted}，现为“{text}”")
         return None
     number = Decimal(match[1].replace(",", ""))
+    if abs(number) > RECORDED_MAXIMUM:
+        ctx.error(sheet, ref, f"{name}的数值“{text}”不是合理的数字：请核对")
+        return None
     if unit == "%" and not suffix and number <= 1:
         ctx.error(sheet, ref, f"{name}的数值“{text}”含义不明确：百分比请填写如 96 或 96%")
         return None

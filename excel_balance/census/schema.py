@@ -91,6 +91,10 @@ class Applies(Enum):
     FACILITY = "facility"  # whole-school facilities: every type but special education
 
 
+# Per unit; counts of people, classes and rooms default to a million.
+PLAUSIBLE_MAXIMUM = {"年": 2100, "㎡": 1e7, "万元": 1e8}
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
@@ -110,6 +114,11 @@ class Column:
     @property
     def numeric(self) -> bool:
         return self.kind in (Kind.INT, Kind.NUMBER)
+
+    @property
+    def maximum(self) -> float:
+        """The largest figure one school can plausibly have: beyond it a cell is a typo or an attack."""
+        return PLAUSIBLE_MAXIMUM.get(self.unit, 1e6)
 
     def applies_to(self, school_type: SchoolType) -> bool:
         if self.applies is Applies.PRIMARY:

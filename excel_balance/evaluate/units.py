@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from excel_balance.evaluate.model import Cell, Evaluation
 from excel_balance.evaluate.rules import Status, worse
+from excel_balance.names import file_name
 from excel_balance.plan import Indicator
 
 UNITS_FOLDER = "责任单位"
@@ -15,7 +16,7 @@ BEHIND = (Status.NEAR, Status.BEHIND, Status.NOT_MET)
 
 
 def unit_workbook_name(unit: str, year: int) -> str:
-    return f"{unit}_优质均衡推进情况_{year}.xlsx"
+    return file_name(unit, f"_优质均衡推进情况_{year}.xlsx")
 
 
 def indicator_status(evaluation: Evaluation, indicator: Indicator) -> Status:

@@ -13,6 +13,7 @@ from excel_balance.atomic import atomic_path
 from excel_balance.evaluate import lacking
 from excel_balance.evaluate.model import Evaluation
 from excel_balance.evaluate.rules import Status
+from excel_balance.names import child, file_name
 from excel_balance.plan import LEVELS
 from excel_balance.xlsx.book import document_time, new_workbook
 from excel_balance.xlsx.formats import Formats
@@ -69,14 +70,14 @@ def summarise_district(evaluation: Evaluation, report: str) -> DistrictSummary:
 
 
 def summary_name(region: str, year: int) -> str:
-    return f"{region}义务教育优质均衡监测汇总_{year}.xlsx"
+    return file_name(region, f"义务教育优质均衡监测汇总_{year}.xlsx")
 
 
 def write_summary_workbook(outcomes, outputs: Path, region: str) -> Path:
     """outcomes: the districts' DistrictOutcome (each with its summary and output path)."""
     summaries = [(o, o.summary) for o in outcomes]
     year = max(s.year for _, s in summaries)
-    target = outputs / summary_name(region, year)
+    target = child(outputs, summary_name(region, year))
     ids = summaries[0][1].indicator_ids
     with atomic_path(target) as tmp:
         workbook = new_workbook(tmp, f"{region}义务教育优质均衡监测汇总", document_time(year + 1))

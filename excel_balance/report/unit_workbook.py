@@ -7,6 +7,7 @@ from pathlib import Path
 from excel_balance.atomic import atomic_path
 from excel_balance.evaluate.model import Evaluation
 from excel_balance.evaluate.units import unit_evaluation, unit_summary, unit_workbook_name
+from excel_balance.names import child
 from excel_balance.report.gaps_sheet import write_gaps_sheet, write_school_gaps_sheet, write_todo_sheet
 from excel_balance.report.notes_sheet import write_notes_sheet
 from excel_balance.report.plan_sheet import SHEET_NAME as PLAN_SHEET
@@ -35,6 +36,6 @@ def write_unit_workbook(evaluation: Evaluation, unit: str, target: Path, correct
 def write_unit_workbooks(evaluation: Evaluation, folder: Path, corrections=()) -> list[Path]:
     """One workbook per responsible unit of the plan, into `folder`."""
     return [
-        write_unit_workbook(evaluation, unit, folder / unit_workbook_name(unit, evaluation.latest.year), corrections)
+        write_unit_workbook(evaluation, unit, child(folder, unit_workbook_name(unit, evaluation.latest.year)), corrections)
         for unit in evaluation.plan.units
     ]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from excel_balance.atomic import atomic_path
 from excel_balance.evaluate.model import Evaluation
+from excel_balance.names import file_name
 from excel_balance.report.changes_sheet import write_changes_sheet
 from excel_balance.report.cv_sheet import write_cv_sheet
 from excel_balance.report.gaps_sheet import write_gaps_sheet, write_school_gaps_sheet, write_todo_sheet
@@ -22,7 +23,7 @@ from excel_balance.xlsx.formats import Formats
 
 
 def report_file_name(district: str, year: int) -> str:
-    return f"{district}义务教育优质均衡推进情况_{year}.xlsx"
+    return file_name(district, f"义务教育优质均衡推进情况_{year}.xlsx")
 
 
 def report_name(evaluation: Evaluation) -> str:
