@@ -9,11 +9,11 @@ is 无数据 with a note naming the inputs to fill. Never a status the inputs do
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from math import ceil
 from decimal import Decimal
+from math import ceil
 
 from excel_balance.census.inputs import given_unit, inputs_by_name
-from excel_balance.census.model import Census, RecordedValue
+from excel_balance.census.model import Census, RecordedValue, SchoolRow
 from excel_balance.census.school_inputs import (
     as_recorded,
     district_inputs,
@@ -184,14 +184,17 @@ def schools_below(measure: Measure, level: str, census: Census) -> tuple[tuple[S
     return tuple(found), len(schools)
 
 
-def school_lack(measure: Measure, result: PartResult, values: dict[str, RecordedValue], school) -> tuple[Decimal, str, str]:
-    """(need, unit, words) of a school's first failing condition."""
+def school_lack(measure: Measure, result: PartResult, values: dict[str, RecordedValue],
+                school: SchoolRow) -> tuple[Decimal, str, str]:
+    """(need, unit, words) of a school's first failing condition: how many more the numerator
+    needs to reach the standard (all of the denominator at 100%), or how far a value is under it."""
     part = result.part
     item = measure.input(part.inputs[0])
-    standard = part.standard(values[item.name].level) or Decimal(0)
+    level = values[item.name].level
+    standard = part.standard(level) or Decimal(0)
     if part.kind == "ratio":
         numerator, denominator = (values[n].number for n in part.inputs)
-        short = denominator - numerator if part.requires_all(values[item.name].level) else ceil(standard * denominator / 100) - numerator
+        short = denominator - numerator if part.requires_all(level) else ceil(standard * denominator / 100) - numerator
     else:
         short = standard - values[item.name].number
     return lack_text(item.schools, school, Decimal(short), item.unit)
