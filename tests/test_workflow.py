@@ -140,7 +140,8 @@ def test_corrections_applied_and_refused(workdir):
     path = workdir / "inputs" / "修正.xlsx"
     book = openpyxl.load_workbook(path)
     sheet = book.active
-    sheet.append([2022, school.school_id, "小学在校生数", school.values["students_primary"], 2000, "经核实为录入错误"])
+    sheet.append([2022, school.school_id, "小学在校生数", school.values["students_primary"], 2200, "经核实为录入错误"])
+    # (up, not down: the sample's 就近划片入学在校生数 must stay within the school's pupils)
     sheet.append([2022, census.schools[1].school_id, "小学骨干教师数", 999, 3, "旧修正"])
     sheet.append([2023, school.school_id, "小学班数", 10, 11, "没有2023年报表"])
     book.save(path)
@@ -151,10 +152,10 @@ def test_corrections_applied_and_refused(workdir):
     assert "修正.xlsx 修正!A4：没有2023年的统计报表（现有：2019、2020、2021、2022），未修正" in result.output
     notes = openpyxl.load_workbook(workdir / "outputs" / REPORT)["数据说明"]
     rows = [[c.value for c in r] for r in notes.iter_rows()]
-    assert ["2022年 修正!D2", f"{school.school_id} 小学在校生数", f"{school.values['students_primary']:g} → 2000",
+    assert ["2022年 修正!D2", f"{school.school_id} 小学在校生数", f"{school.values['students_primary']:g} → 2200",
             "经核实为录入错误"] in rows
     detail = openpyxl.load_workbook(workdir / "outputs" / REPORT, data_only=True)["学校明细"]
-    assert [r[5] for r in detail.iter_rows(values_only=True) if r[0] == 2022 and r[2] == school.school_id] == [2000]
+    assert [r[5] for r in detail.iter_rows(values_only=True) if r[0] == 2022 and r[2] == school.school_id] == [2200]
 
 
 def test_corrections_are_judged_row_by_row(workdir):

@@ -26,6 +26,7 @@ from excel_balance.census.schema import (
     COLUMNS_BY_KEY,
     DISTRICT_HEADERS,
     DISTRICT_SHEET,
+    FLAG_COLUMNS,
     INFO_SHEET,
     QUALITATIVE_CHOICES,
     SAMPLE_MARK,
@@ -299,6 +300,7 @@ def _read_rows(grid, header: Header, present: list[str], sheet: str, ctx: Contex
     sponsor, urban, counted, parent, districts = (
         get(k, blank) for k in ("sponsor", "urban_rural", "counted", "parent_id", "district"))
     ids, names = fields["school_id"], fields["name"]
+    flags = {key: fields[key] for key in FLAG_COLUMNS if key in fields}
     pick = itemgetter(*cols) if len(cols) > 1 else (lambda row: (row[cols[0]],))
     schools = []
     for k, row in enumerate(data):
@@ -308,6 +310,7 @@ def _read_rows(grid, header: Header, present: list[str], sheet: str, ctx: Contex
         if k in patches:
             values.update(patches[k])
             values = {key: v for key, v in values.items() if v is not _MISSING}
+        values.update((key, float(flags[key][k] == "是")) for key in flags if flags[key][k])
         schools.append(SchoolRow(ids[k], names[k], types[k], values, sponsor[k], urban[k], counted[k] != "否",
                                  parent[k], rows[k] + 1, districts[k]))
     return schools, totals
