@@ -168,7 +168,7 @@ def test_corrections_are_judged_row_by_row(workdir):
     assert CliRunner().invoke(cli, ["template", "--corrections", "-o", str(path)]).exit_code == 0
     book = openpyxl.load_workbook(path)
     sheet = book["修正"]
-    sheet.append(["2022—2023学年", first.school_id, "小学在校生数", first.values["students_primary"], 2000, "经核实为录入错误"])
+    sheet.append(["2022—2023学年", first.school_id, "小学在校生数", first.values["students_primary"], 2200, "经核实为录入错误"])
     sheet.append([2022, second.school_id, "骨干教师", 5, 6, ""])
     sheet.append(["2022年", "5000000001", "小学班数", 10, 11, "核实"])
     sheet.append(["2023年", first.school_id, "小学班数", 10, 11, "核实"])
@@ -192,14 +192,14 @@ def test_corrections_are_judged_row_by_row(workdir):
     ]
     report = workdir / "outputs" / REPORT
     notes = [[c for c in r if c] for r in openpyxl.load_workbook(report)["数据说明"].iter_rows(values_only=True)]
-    assert ["2022年 修正!D2", f"{first.school_id} 小学在校生数", f"{first.values['students_primary']:g} → 2000",
+    assert ["2022年 修正!D2", f"{first.school_id} 小学在校生数", f"{first.values['students_primary']:g} → 2200",
             "经核实为录入错误"] in notes
     assert ["2022年 修正!D6", f"{second.school_id} 小学班数", f"{second.values['classes_primary']:g} → 30", "核实"] in notes
     assert ["修正.xlsx", "修正!B4", "未应用",
             "2022年的统计报表中没有学校标识码为5000000001的学校（计校数的学校），未修正"] in notes
     assert sum(row[2:3] == ["未应用"] for row in notes) == 4
     detail = openpyxl.load_workbook(report, data_only=True)["学校明细"]
-    assert [r[5] for r in detail.iter_rows(values_only=True) if r[0] == 2022 and r[2] == first.school_id] == [2000]
+    assert [r[5] for r in detail.iter_rows(values_only=True) if r[0] == 2022 and r[2] == first.school_id] == [2200]
 
 
 def test_corrections_form_has_instructions_and_a_field_dropdown(tmp_path):
