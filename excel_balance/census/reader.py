@@ -57,6 +57,12 @@ class NotACensus(ProblemsError):
     """A readable workbook that is not a census: no 学校 sheet, or no census header on it."""
 
 
+class BlankTemplate(ProblemsError):
+    """A census form with its header and no school rows: an unfilled template, skipped with a note."""
+
+    MESSAGE = "空白的填报模板（表头下没有学校数据），已跳过：填写学校数据后再放入"
+
+
 @dataclass
 class Context:
     file: str
@@ -237,8 +243,7 @@ def _read_rows(grid, header: Header, present: list[str], sheet: str, ctx: Contex
         rows.append(r)
         data.append(row)
     if not data:
-        ctx.error(sheet, "", "表头下没有学校数据")
-        return [], totals
+        raise BlankTemplate([Problem(ctx.file, sheet, BlankTemplate.MESSAGE, Severity.NOTE)])
 
     found: list[tuple[int, int, str]] = []  # (row, col, message), reported in sheet order
     ok = [True] * len(data)
