@@ -274,7 +274,7 @@ def report_command(plan_file, output, year, generated_at, files) -> None:
     except OSError as exc:
         raise Failure(f"无法写入 {target}：{exc.strerror or exc}（文件是否正在 Excel 中打开？）")
     verdict = evaluation.verdict
-    say(f"已生成报告：{target.absolute()}")
+    say(f"已生成报告：{target}")
     say(f"{verdict.year}年总体判断：" + ("已达到优质均衡标准" if verdict.certified else f"尚有{len(verdict.obstacles)}项差距"))
 
 

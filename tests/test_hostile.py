@@ -447,7 +447,7 @@ def test_a_killed_runs_temp_files_are_removed(ws):
 
 
 def test_watch_goes_on_after_an_internal_error(ws, monkeypatch, ctrl_c_after):
-    import excel_balance.census.folder as folder
+    import excel_balance.workflow as workflow
 
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")

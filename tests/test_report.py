@@ -274,7 +274,9 @@ def test_cli_report(inputs, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["report", *map(str, inputs)])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[0] == "已生成报告：outputs/黔江区义务教育优质均衡推进情况_2022.xlsx"
+    # Issue 16: into the current folder, never outputs/ (run's, with its unit workbooks and manifest).
+    assert result.output.splitlines()[0] == "已生成报告：黔江区义务教育优质均衡推进情况_2022.xlsx"
+    assert (tmp_path / "黔江区义务教育优质均衡推进情况_2022.xlsx").exists() and not (tmp_path / "outputs").exists()
     other = tmp_path / "2021年外区.xlsx"
     from excel_balance.census.template import write_template
     from excel_balance.plan import load_plan

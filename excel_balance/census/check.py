@@ -69,35 +69,41 @@ def check_files(files, plan: Plan, year: int | None) -> Iterator[tuple[str, bool
     grouped, corrected), and for each its summary, or its problems."""
     from excel_balance.census.folder import read_inputs
 
-    paths = []
-    for path in map(Path, files):
+    given = list(map(Path, files))
+    reading = read_inputs([p for p in given if not is_ignored(p)], plan, year)
+    used = {id(f) for by_year in reading.groups.values() for f in by_year.values()}
+    own = [f for f in reading.files if not f.combined]
+    for path in given:  # in the order given, each file's outcome
         if is_ignored(path):
             yield f"{path.name}：临时文件或隐藏文件，已忽略", True
-        else:
-            paths.append(path)
-    reading = read_inputs(paths, plan, year)
-    used = {id(f) for by_year in reading.groups.values() for f in by_year.values()}
-    for outcome in reading.files:
-        name = outcome.path.name
-        if outcome.kind == "refused":
-            refused = errors(outcome.problems)
-            yield f"{name}：无法{'合并' if outcome.combined else '使用'}，共 {len(refused)} 处错误", False
-            yield from ((f"  {p.severity.value}：{p}", False) for p in outcome.problems)
-        elif outcome.kind == "export":
-            yield from ((line, True) for line in describe_export(outcome.path, outcome.exports))
-        elif outcome.kind in ROLES:
-            yield f"{name}：{ROLES[outcome.kind]}", True
-        elif outcome.kind == "skipped":
-            yield f"{name}：{outcome.reason}", True
-        elif outcome.kind == "duplicate":
-            yield f"{name}：未使用（重复）", True
-            yield from ((f"  {p.severity.value}：{p}", True) for p in outcome.problems)
-        elif outcome.kind == "census" and id(outcome) in used:
-            yield from _check_census(outcome, plan)
+        for outcome in (f for f in own if f.path == path):
+            yield from _describe(outcome, plan, used)
+    for outcome in reading.files:  # exports combined, files covering several districts split
+        if outcome.combined:
+            yield from _describe(outcome, plan, used)
     for problem in reading.refused_corrections:
         yield f"修正表无法使用：{problem}", False
     if reading.mixes_sample:
         yield f"警告：{'、'.join(reading.samples)} 是示例数据（虚构），与真实数据一起检查：请把示例文件移出后再运行", True
+
+
+def _describe(outcome, plan: Plan, used: set[int]) -> Iterator[tuple[str, bool]]:
+    name = outcome.path.name
+    if outcome.kind == "refused":
+        refused = errors(outcome.problems)
+        yield f"{name}：无法{'合并' if outcome.combined else '使用'}，共 {len(refused)} 处错误", False
+        yield from ((f"  {p.severity.value}：{p}", False) for p in outcome.problems)
+    elif outcome.kind == "export":
+        yield from ((line, True) for line in describe_export(outcome.path, outcome.exports))
+    elif outcome.kind in ROLES:
+        yield f"{name}：{ROLES[outcome.kind]}", True
+    elif outcome.kind == "skipped":
+        yield f"{name}：{outcome.reason}", True
+    elif outcome.kind == "duplicate":
+        yield f"{name}：未使用（重复）", True
+        yield from ((f"  {p.severity.value}：{p}", True) for p in outcome.problems)
+    elif outcome.kind == "census" and id(outcome) in used:
+        yield from _check_census(outcome, plan)
 
 
 def _check_census(outcome, plan: Plan) -> Iterator[tuple[str, bool]]:

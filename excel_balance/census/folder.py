@@ -216,7 +216,7 @@ def group_by_district(files: list[FileOutcome], default_district: str) -> dict[s
         kept, dropped = (held, outcome) if decision.kept == _copy(held) else (outcome, held)
         dropped.kind, dropped.problems = "duplicate", [decision.problem]
         by_year[census.year] = kept
-    return groups
+    return {district: by_year for district, by_year in groups.items() if by_year}  # all its copies refused
 
 
 def _copy(outcome: FileOutcome) -> Copy:
