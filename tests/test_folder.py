@@ -179,3 +179,38 @@ def test_sample_files_beside_real_ones_are_named(inputs, qianjiang):
     (inputs / "黔江区2022年统计报表.xlsx").unlink()  # only the sample: a demo, no warning
     result = CliRunner().invoke(cli, ["run"])
     assert result.exit_code == 0 and "示例数据（虚构），与真实数据" not in result.output
+
+
+# --- 5. check's messages: the real header row, the closest name, no formula noise on 合计 ---------------
+
+
+def test_check_names_the_header_row_and_the_closest_name_under_a_title(inputs, qianjiang):
+    book = openpyxl.load_workbook(write_clean(inputs / "2022年统计.xlsx", qianjiang))
+    sheet = book["学校"]
+    sheet.insert_rows(1)
+    sheet["A1"] = "黔江区2022年教育事业统计"
+    sheet.merge_cells("A1:AF1")  # the title merged over the header's width, as staff make it
+    assert sheet["Q2"].value == "小学骨干教师数(人)"
+    sheet["Q2"] = "小学骨干教师(人)"
+    book.save(inputs / "2022年统计.xlsx")
+    result = CliRunner().invoke(cli, ["check", "inputs"])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "2022年统计.xlsx：无法使用，共 1 处错误",
+        "  错误：2022年统计.xlsx 学校!第2行：缺少必填列“小学骨干教师数(人)”，最接近的列名是“小学骨干教师(人)”"]
+
+
+def test_an_empty_cell_is_not_a_formula_problem_on_the_totals_row(inputs, qianjiang):
+    book = openpyxl.load_workbook(write_clean(inputs / "2022年统计.xlsx", qianjiang))
+    sheet = book["学校"]
+    last = sheet.max_row  # 10: the header and nine schools
+    sheet.cell(last + 1, 2, "合计")
+    for letter in "HIJ":  # formulas saved by a program that does not calculate: no cached values
+        sheet[f"{letter}{last + 1}"] = f"=SUM({letter}2:{letter}{last})"
+    sheet["H3"] = None
+    book.save(inputs / "2022年统计.xlsx")
+    result = CliRunner().invoke(cli, ["check", "inputs"])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:2] == [
+        "2022年统计.xlsx：无法使用，共 1 处错误", "  错误：2022年统计.xlsx 学校!H3：小学在校生数未填写（没有请填0）"]
+    assert "公式单元格" not in result.output

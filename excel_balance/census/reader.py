@@ -128,6 +128,7 @@ def read_census(
     header = find_header(grid, merged, aliases or {})
     if header is None or not {"school_id", "name"} & set(header.columns):
         raise NotACensus([Problem(path.name, school_sheet, "找不到表头：前20行中没有“学校标识码”“学校名称”“办学类型”等列名")])
+    formulas.totals = frozenset(r + 1 for r in _total_rows(grid, header))
     present = _check_columns(header, school_sheet, ctx)
     if ctx.problems:
         raise ProblemsError(ctx.problems)
@@ -479,15 +480,19 @@ class _FormulaCells:
     def __init__(self, path: Path, fmt: Format, sheet: str, ctx: Context):
         self._path, self._fmt, self._sheet, self._ctx = path, fmt, sheet, ctx
         self._cells: set[tuple[str, str]] | None = None
+        self.totals: frozenset[int] = frozenset()  # sheet rows (1-based) of 合计: an empty total is checked, not used
+
 
     def __contains__(self, cell: tuple[str, str]) -> bool:
         if self._cells is None:
-            self._cells = _check_formulas(self._path, self._ctx, {self._sheet}) if self._fmt is Format.XLSX else set()
+            self._cells = (_check_formulas(self._path, self._ctx, {self._sheet}, self.totals)
+                           if self._fmt is Format.XLSX else set())
         return cell in self._cells
 
 
-def _check_formulas(path: Path, ctx: Context, sheets: set[str]) -> set[tuple[str, str]]:
-    """Formula cells saved without a cached value read as empty: name each one."""
+def _check_formulas(path: Path, ctx: Context, sheets: set[str], skip_rows=frozenset()) -> set[tuple[str, str]]:
+    """Formula cells saved without a cached value read as empty: name each one (but those on
+    `skip_rows`, a totals row, whose figures are no school's)."""
     found: set[tuple[str, str]] = set()
     try:
         with zipfile.ZipFile(path) as archive:
@@ -500,6 +505,8 @@ def _check_formulas(path: Path, ctx: Context, sheets: set[str]) -> set[tuple[str
                     continue
                 for match in _FORMULA_NO_VALUE.finditer(data):
                     ref = match[1].decode()
+                    if int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) in skip_rows:
+                        continue
                     found.add((name, ref))
                     ctx.error(name, ref, "公式单元格没有保存计算结果：请在 Excel 中打开、重新计算并保存，或改为填写数值")
     except (zipfile.BadZipFile, KeyError):
