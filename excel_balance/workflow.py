@@ -30,6 +30,8 @@ from excel_balance.census.sniff import workbooks_in
 from excel_balance.evaluate import evaluate
 from excel_balance.evaluate.model import Evaluation
 from excel_balance.evaluate.rules import Status
+from excel_balance.evaluate.school_conditions import campus_folds
+from excel_balance.evaluate.sections import build_sections
 from excel_balance.evaluate.units import UNITS_FOLDER, unit_workbook_name
 from excel_balance.names import child, district_key, safe_name
 from excel_balance.plan import Plan, load_plan
@@ -415,12 +417,25 @@ def summary_lines(report: RunReport) -> list[str]:
             f"接近目标 {counts[Status.NEAR]} 项，落后 {counts[Status.BEHIND] + counts[Status.NOT_MET]} 项，"
             f"无数据 {counts[Status.NO_DATA]} 项（按指标和学段计）")
         lines.append("  总体判断：" + ("已达到优质均衡标准" if summary.certified else f"尚有 {summary.obstacles} 项差距，详见报告"))
+        lines += exclusion_lines(district.censuses[-1], district.plan)
     if report.summary_workbook:
         lines.append(f"各区县汇总：{report.summary_workbook}")
     lines += [f"错误：{p}" for p in report.problems]
     if not report.districts and not any(f.kind == "refused" for f in report.files):
         lines.append(f"{report.inputs} 中没有统计报表：请把当年的教育事业统计报表放进该文件夹")
     return lines
+
+
+def exclusion_lines(census: Census, plan: Plan) -> list[str]:
+    """How many schools (sections) the latest census leaves out and how many campuses it folds
+    in, listed in the report's 数据说明; a fold that changes its school's G4 result named here."""
+    _, excluded, schools = build_sections(census.schools, plan.settings)
+    folds = campus_folds(schools, census.schools, plan.settings)
+    if not excluded and not folds:
+        return []
+    lines = [f"  {census.year}年：不参加资源配置及G3—G5测算 {len(excluded)} 项（学校或学段），"
+             f"分校区并入所属学校 {sum(len(f.campuses) for f in folds)} 个（逐项见报告“数据说明”）"]
+    return lines + [f"  注意：{fold.describe()}" for fold in folds if fold.breaks_size]
 
 
 def sample_warning(reading: Reading) -> str:

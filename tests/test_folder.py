@@ -214,3 +214,48 @@ def test_an_empty_cell_is_not_a_formula_problem_on_the_totals_row(inputs, qianji
     assert result.output.splitlines()[:2] == [
         "2022年统计.xlsx：无法使用，共 1 处错误", "  错误：2022年统计.xlsx 学校!H3：小学在校生数未填写（没有请填0）"]
     assert "公式单元格" not in result.output
+
+
+def test_the_report_shows_a_red_banner_naming_the_sample_file(inputs, qianjiang):
+    shutil.copy(REPO / "inputs" / sample_name(2021), inputs)
+    write_clean(inputs / "黔江区2022年统计报表.xlsx", qianjiang)
+    assert CliRunner().invoke(cli, ["run"]).exit_code == 0
+    sheet = openpyxl.load_workbook(Path("outputs") / "黔江区义务教育优质均衡推进情况_2022.xlsx")["推进规划"]
+    banner = sheet["A2"]
+    assert banner.value == (f"注意：{sample_name(2021)} 是示例数据（虚构），与真实数据一起测算——本报告不能作为正式依据："
+                            "请把示例文件移出 inputs/ 后重新生成")
+    assert banner.fill.fgColor.rgb == "FFC00000" and banner.font.color.rgb == "FFFFFFFF"
+    assert "A2:" in " ".join(str(r) for r in sheet.merged_cells.ranges)
+
+
+# --- 7. exclusions and campus folds are said, a fold that changes G4 flagged ----------------------------
+
+
+def test_exclusions_and_folds_are_counted_and_a_g4_change_flagged(inputs, qianjiang):
+    rows = clean_schools()
+    rows[0]["students_primary"] = 1980  # 城南小学: within 2,000 alone
+    no_junior = dict.fromkeys(("students_junior", "classes_junior", "oversize_junior", "qualified_junior",
+                               "key_junior", "pe_junior", "music_junior", "art_junior"), 0)
+    rows[4].update(no_junior)  # 民族初级中学: no students
+    rows[5].update(no_junior)  # 正阳九年制学校: no junior students
+    rows.append(school("0500114011", "城南小学（东校区）", "小学", counted="否", parent_id="0500114001",
+                       students_primary=40, classes_primary=2, qualified_primary=2, teaching_area=200,
+                       sports_area=300, equipment_value=5, multimedia_rooms=1))
+    write_template(inputs / "黔江区2022年统计报表.xlsx", qianjiang, year=2022, schools=rows, recorded=clean_recorded())
+    result = CliRunner().invoke(cli, ["run"])
+    assert result.exit_code == 0, result.output
+    flag = ("  注意：城南小学（0500114001）并入分校区城南小学（东校区）：义务教育在校生1980人 → 2020人，超过2000人，"
+            "G4（学校规模）因并入由达标变为不达标：请核对分校区的所属学校标识码")
+    lines = result.output.splitlines()
+    assert lines[-2:] == [
+        "  2022年：不参加资源配置及G3—G5测算 4 项（学校或学段），分校区并入所属学校 2 个（逐项见报告“数据说明”）", flag]
+    notes = [[c.value for c in r] for r in openpyxl.load_workbook(
+        Path("outputs") / "黔江区义务教育优质均衡推进情况_2022.xlsx")["数据说明"].iter_rows()]
+    assert ["2022年", "城南小学（0500114001）：城南小学（东校区）", "G4变化", flag.removeprefix("  注意：")] in notes
+    assert ["2022年", "正阳九年制学校（0500114006）：正阳九年制学校（东校区）", "",
+            "正阳九年制学校（0500114006）并入分校区正阳九年制学校（东校区）：义务教育在校生166人 → 206人"] in notes
+    excluded = [r for r in notes if r[0] in ("2022年 初中", "2022年 小学", "2022年 特殊教育")]
+    assert [r[:2] for r in excluded] == [["2022年 小学", "水田教学点（0500114003）"],
+                                         ["2022年 初中", "民族初级中学（0500114005）"],
+                                         ["2022年 初中", "正阳九年制学校（0500114006）"],
+                                         ["2022年 特殊教育", "特殊教育学校（0500114009）"]]

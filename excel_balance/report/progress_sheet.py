@@ -39,6 +39,14 @@ def report_title(evaluation: Evaluation) -> str:
             f"（{latest.year}年统计，{latest.year}—{latest.year + 1}学年）")
 
 
+def sample_files(evaluation: Evaluation) -> list[str]:
+    """The fictitious sample files evaluated beside real ones (none when all are samples: a demo)."""
+    censuses = [r.census for r in evaluation.years.values()]
+    if all(c.sample for c in censuses):
+        return []
+    return sorted({c.file for c in censuses if c.sample})
+
+
 def verdict_text(evaluation: Evaluation) -> str:
     verdict = evaluation.verdict
     if verdict.certified:
@@ -66,6 +74,10 @@ def write_progress_sheet(sheet, evaluation: Evaluation, formats: Formats, title:
         row += 1
 
     banner(title or report_title(evaluation), formats.title)
+    samples = sample_files(evaluation)
+    if samples:
+        banner(f"注意：{'、'.join(samples)} 是示例数据（虚构），与真实数据一起测算——本报告不能作为正式依据："
+               "请把示例文件移出 inputs/ 后重新生成", formats.banner)
     for veto in plan.vetoes:
         if evaluation.latest.vetoes.get(veto.id):
             banner(f"否决情形：{veto.text}（{evaluation.latest.year}年填报为“存在”）——有此情形的区县不予认定", formats.banner)
