@@ -173,7 +173,10 @@ def test_run_and_check_with_exports(exports, tmp_path, monkeypatch, qianjiang):
     for path in exports:
         path.rename(inputs / path.name)
     runner = CliRunner()
-    result = runner.invoke(cli, ["check", str(inputs / "2022小学基层表.xlsx")])
+    # Issue 16: check judges the exports together, as run does (one alone lacks its 中学导出).
+    alone = runner.invoke(cli, ["check", str(inputs / "2022小学基层表.xlsx")])
+    assert alone.exit_code == 1 and "黔江区2022年缺少中学导出（基层表），请把中学导出也放进来" in alone.output
+    result = runner.invoke(cli, ["check", str(inputs)])
     assert result.exit_code == 0, result.output
     assert "  基层表：小学导出，2022年，7行" in result.output
     assert "    小学在校生数 ← 在校生数/合计" in result.output

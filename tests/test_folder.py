@@ -259,3 +259,18 @@ def test_exclusions_and_folds_are_counted_and_a_g4_change_flagged(inputs, qianji
                                          ["2022年 初中", "民族初级中学（0500114005）"],
                                          ["2022年 初中", "正阳九年制学校（0500114006）"],
                                          ["2022年 特殊教育", "特殊教育学校（0500114009）"]]
+
+
+# --- 8. sections far from the plan's: a note under the title --------------------------------------------
+
+
+def test_a_note_when_the_sections_are_far_from_the_plans(inputs, qianjiang):
+    write_clean(inputs / "黔江区2022年统计报表.xlsx", qianjiang)  # 5 primary and 3 junior sections
+    assert CliRunner().invoke(cli, ["run"]).exit_code == 0
+    sheet = openpyxl.load_workbook(Path("outputs") / "黔江区义务教育优质均衡推进情况_2022.xlsx")["推进规划"]
+    rule = ("规划说明3.达标学校所数是根据2019—2020学年度教育事业统计报表学校所数测算，后续可能出现学校撤并和新增的情况，"
+            "推进工作以实际发生的学校所数为准。")
+    assert [sheet["A2"].value, sheet["A3"].value] == [
+        f"注：2022年小学参加测算的学段为5个，规划的达标目标按71个制定（目标“a/71”，实际“x/5”），按比例判断；{rule}",
+        f"注：2022年初中参加测算的学段为3个，规划的达标目标按23个制定（目标“a/23”，实际“x/3”），按比例判断；{rule}"]
+    assert sheet["A4"].value.startswith("总体判断（2022年，对照国家标准）")
