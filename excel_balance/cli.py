@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
 
 import click
 
 from excel_balance import __version__
-from excel_balance.names import child, console_text, file_name
+from excel_balance.names import LongPath, child, console_text, file_name
 from excel_balance.plan import Plan, check_plan
 from excel_balance.problems import Problem, ProblemsError
 from excel_balance.resources import default_plan_path
@@ -19,6 +20,11 @@ PLAN_OPTION = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     help="规划文件（YAML）；默认使用随程序提供的黔江区规划，或 templates/plans/ 中的同名文件。",
 )
+
+
+GENERATED_AT = click.option(
+    "--generated-at", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+    help="写入报告的生成时间（默认取 SOURCE_DATE_EPOCH，否则为当前时间），给定后重复生成得到相同文件。")
 
 
 def say(text: str = "", err: bool = False) -> None:
@@ -91,6 +97,18 @@ def cli() -> None:
 
     把当年的教育事业统计报表放进 inputs/，运行 excel-balance run，在 outputs/ 得到推进情况报告。
     """
+    warnings.showwarning = _show_warning
+
+
+_default_show_warning = warnings.showwarning
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Our own warnings are said to staff in Chinese, without Python's file and line."""
+    if issubclass(category, LongPath):
+        say(f"警告：{message}", err=True)
+    else:
+        _default_show_warning(message, category, filename, lineno, file, line)
 
 
 @cli.command("plan")
@@ -131,9 +149,12 @@ def plan_command(plan_file: Path | None, check: bool, output: Path | None) -> No
 @click.option("--year", type=click.IntRange(2000, 2100), help="统计年度，例如 2022（2022—2023学年）。")
 @click.option("--district", help="区县名称，默认取规划文件中的区县。")
 @click.option("--corrections", is_flag=True, help="改为生成空白的修正表 inputs/修正.xlsx。")
-@click.option("--campuses", is_flag=True, help="改为生成空白的校点归属表 inputs/校点归属.xlsx（统计导出的校点归并用）。")
+@click.option("--campuses", is_flag=True, help="改为生成校点归属表 inputs/校点归属.xlsx（统计导出的校点归并用），"
+              "列出上次运行无法归入学校的校点。")
+@click.option("--outputs", type=click.Path(file_okay=False, path_type=Path), default=Path("outputs"), show_default=True,
+              help="上次运行的输出文件夹（--campuses 从中读取无法归入的校点）。")
 def template_command(plan_file: Path | None, output: Path | None, year: int | None, district: str | None,
-                     corrections: bool, campuses: bool) -> None:
+                     corrections: bool, campuses: bool, outputs: Path) -> None:
     """生成空白的统计报表填报模板（学校、区级指标、填报说明三张表），或修正表、校点归属表。
 
     \b
@@ -145,9 +166,16 @@ def template_command(plan_file: Path | None, output: Path | None, year: int | No
     from excel_balance.census.template import write_template
 
     if campuses:
-        from excel_balance.census.exports import write_campus_template
+        from excel_balance.census.campuses import write_campus_template
+        from excel_balance.workflow import unplaced_campuses
 
-        say(f"已生成校点归属表：{write_campus_template(output or Path('inputs') / '校点归属.xlsx')}")
+        unplaced = unplaced_campuses(outputs)
+        target = write_campus_template(output or Path("inputs") / "校点归属.xlsx", unplaced)
+        if unplaced:
+            say(f"已生成校点归属表：{target}（列出上次运行无法归入学校的 {len(unplaced)} 个校点，"
+                "请在“所属学校标识码”列从下拉列表选择所属学校）")
+        else:
+            say(f"已生成校点归属表：{target}（{outputs} 中上次运行没有无法归入学校的校点，表中无预填）")
         return
     if corrections:
         from excel_balance.census.corrections import write_corrections_template
@@ -227,8 +255,7 @@ _REPORT_KINDS = {"refused": "无法使用", "duplicate": "未使用（重复）"
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="输出的报告，默认当前文件夹中的 <区县>义务教育优质均衡推进情况_<最新年度>.xlsx（不改动 outputs/）。")
 @click.option("--year", type=click.IntRange(2000, 2100), help="文件中没有写明统计年度时使用的年度。")
-@click.option("--generated-at", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
-              help="写入报告的生成时间（默认取 SOURCE_DATE_EPOCH 或统计年度），便于重复生成得到相同文件。")
+@GENERATED_AT
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def report_command(plan_file, output, year, generated_at, files) -> None:
     """测算一个区县各年度的统计报表，生成推进情况报告工作簿。给出文件夹时使用其中的全部工作簿。
@@ -240,6 +267,8 @@ def report_command(plan_file, output, year, generated_at, files) -> None:
     """
     from excel_balance.census.folder import read_inputs
     from excel_balance.evaluate import evaluate
+    from excel_balance.evaluate.figures import gaps_count, gaps_text, off_plan_cells, off_plan_text
+    from excel_balance.report.notes_sheet import CorrectionNotes
     from excel_balance.report.workbook import report_name, write_report
     from excel_balance.workflow import correction_notes, sample_warning
 
@@ -270,12 +299,14 @@ def report_command(plan_file, output, year, generated_at, files) -> None:
     # The current folder, not outputs/: that is `run`'s, with its unit workbooks and manifest.
     target = output or Path(report_name(evaluation))
     try:
-        write_report(evaluation, target, generated_at, corrections=correction_notes(reading.applied, by_year))
+        write_report(evaluation, target, generated_at, CorrectionNotes(tuple(correction_notes(reading.applied, by_year))))
     except OSError as exc:
         raise Failure(f"无法写入 {target}：{exc.strerror or exc}（文件是否正在 Excel 中打开？）")
     verdict = evaluation.verdict
     say(f"已生成报告：{target}")
-    say(f"{verdict.year}年总体判断：" + ("已达到优质均衡标准" if verdict.certified else f"尚有{len(verdict.obstacles)}项差距"))
+    say(f"{verdict.year}年对照年度目标：{off_plan_text(len(off_plan_cells(evaluation)))}")
+    say(f"{verdict.year}年总体判断（对照国家标准）："
+        + ("已达到优质均衡标准" if verdict.certified else gaps_text(gaps_count(evaluation))))
 
 
 @cli.command("run")
@@ -291,8 +322,9 @@ def report_command(plan_file, output, year, generated_at, files) -> None:
 @click.option("--wait", type=click.FloatRange(0), default=10.0, show_default=True,
               help="另一次运行正在写同一输出文件夹时，最多等待的秒数。")
 @click.option("--open", "open_outputs", is_flag=True, help="本次生成了报告时，完成后打开输出文件夹。")
+@GENERATED_AT
 def run_command(inputs: Path, outputs: Path, plan_files, force: bool, year, district, wait: float,
-                open_outputs: bool) -> None:
+                open_outputs: bool, generated_at) -> None:
     """读取 inputs/ 中的统计报表，按区县生成推进情况报告到 outputs/。
 
     无法使用的文件会列出原因，其余文件照常处理；有文件无法使用时退出码为 1。
@@ -311,7 +343,7 @@ def run_command(inputs: Path, outputs: Path, plan_files, force: bool, year, dist
         raise Failure(f"找不到输入文件夹 {inputs}：请新建该文件夹并放入统计报表，或用 --inputs 指定")
     try:
         report = run(inputs, outputs, plan_files, force=force, year=year, lock_wait=wait, progress=_progress,
-                     district=district)
+                     district=district, generated_at=generated_at)
     except RunBusy:
         raise Failure(f"另一个 excel-balance 正在处理 {outputs}，请等它完成后再运行")
     except OutputsUnwritable as exc:

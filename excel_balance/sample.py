@@ -12,6 +12,8 @@ status appears.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import math
 import random
 import sys
@@ -485,7 +487,8 @@ def write_samples(folder: str | Path) -> list[Path]:
             current.append(_new_school())
         rows = [s.row() for s in current + left_out] + [campus.row()]
         paths.append(write_template(folder / sample_name(year), plan, year=year, schools=rows,
-                                    recorded=district_values(year), filled_by="示例（程序生成）", sample=True))
+                                    recorded=district_values(year), filled_by="示例（程序生成）", sample=True,
+                                    created=dt.datetime(year, 1, 1)))  # fixed: the bundled files are these bytes
     return paths
 
 

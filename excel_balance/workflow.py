@@ -8,6 +8,7 @@ same folder at once. A bad file is reported and the others are still processed.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import gc
 import hashlib
 import json
@@ -22,12 +23,14 @@ from filelock import FileLock, Timeout
 
 from excel_balance import __version__, incident
 from excel_balance.atomic import remove_stale, write_failure
+from excel_balance.census.campuses import UnplacedCampus
 from excel_balance.census.corrections import Correction
 from excel_balance.census.folder import FileOutcome, Reading, read_inputs
 from excel_balance.census.model import Census
 from excel_balance.census.schema import COLUMNS_BY_KEY
 from excel_balance.census.sniff import workbooks_in
 from excel_balance.evaluate import evaluate
+from excel_balance.evaluate.figures import gaps_text, off_plan_text
 from excel_balance.evaluate.model import Evaluation
 from excel_balance.evaluate.rules import Status
 from excel_balance.evaluate.school_conditions import campus_folds
@@ -37,15 +40,18 @@ from excel_balance.names import child, district_key, safe_name
 from excel_balance.plan import Plan, load_plan
 from excel_balance.problems import Problem, ProblemsError
 from excel_balance.report.summary_workbook import DistrictSummary, summarise_district, write_summary_workbook
+from excel_balance.report.notes_sheet import CorrectionNotes
 from excel_balance.report.unit_workbook import write_unit_workbooks
 from excel_balance.report.workbook import report_file_name
 from excel_balance.resources import default_plan_path, shipped_plan_paths, template_path
+from excel_balance.xlsx.book import document_time
 
 NATIONAL_PLAN = "national.yaml"
 # The national-standard plan's one "unit": its workbook would repeat the district's report.
 NATIONAL_UNITS = ("县级人民政府",)
 
 MANIFEST = ".excel-balance-manifest.json"
+UNPLACED_KEY = "unplaced_campuses"  # a key of its own in the manifest: what `template --campuses` lists
 LOCK = ".excel-balance.lock"
 
 
@@ -119,16 +125,17 @@ class PlanChooser:
         return plan if plan is not None else dataclasses.replace(self.national, district=district)
 
 
-def _fingerprint(plan: Plan, censuses: list[Census], corrections: list[Correction]) -> dict:
+def _fingerprint(plan: Plan, censuses: list[Census], corrections: list[Correction], refused: list[Problem]) -> dict:
     """What a report depends on: the tool, the plan's content, the inputs' content, names and
     modification times (which decide between two copies of a school, so a rename is a change),
-    corrections."""
+    corrections (the refused rows too: the notes list them)."""
     return {
         "version": __version__,
         "plan": plan_digest(plan),
         "inputs": sorted(c.sha256 for c in censuses),
         "files": sorted([name, mtime] for c in censuses for name, mtime in c.stamps),
         "corrections": sorted(repr(c) for c in corrections),
+        "refused": sorted(str(p) for p in refused),
     }
 
 
@@ -171,6 +178,7 @@ def run(
     lock_wait: float = 10.0,
     progress: Callable[[list, str], Iterable] | None = None,
     district: str | None = None,
+    generated_at: dt.datetime | None = None,
 ) -> RunReport:
     """Process every file in `inputs` into `outputs`; raises RunBusy if another run holds it."""
     inputs, outputs = Path(inputs), Path(outputs)
@@ -186,12 +194,13 @@ def run(
                                 "或用 --outputs 指定其他文件夹") from None
     try:
         remove_stale(outputs)  # left by a run that was killed; we hold the lock, so none is in use
-        return _run_locked(inputs, outputs, given, force, year, progress, district)
+        return _run_locked(inputs, outputs, given, force, year, progress, district, document_time(generated_at))
     finally:
         lock.release()
 
 
-def _run_locked(inputs, outputs, given: list[Plan], force, year, progress, only_district=None) -> RunReport:
+def _run_locked(inputs, outputs, given: list[Plan], force, year, progress, only_district=None,
+                created: dt.datetime | None = None) -> RunReport:
     report = RunReport(inputs)
     reading_plan = given[0] if given else load_plan(default_plan_path())
     candidates, skipped = discover(inputs)
@@ -209,7 +218,8 @@ def _run_locked(inputs, outputs, given: list[Plan], force, year, progress, only_
     for district, by_year in sorted(groups.items()):
         plan = choose_plan(district)
         censuses = [by_year[y].census for y in sorted(by_year)]
-        notes = correction_notes(report.applied, by_year)
+        # Refused rows go into every district's notes: a row that cannot be read names no district.
+        notes = CorrectionNotes(tuple(correction_notes(report.applied, by_year)), tuple(report.refused_corrections))
         target = child(outputs, report_file_name(district, max(by_year)))
         if target in taken:  # `甲/乙` and `甲_乙` are two districts but one safe file name
             report.districts.append(DistrictOutcome(district, sorted(by_year), plan, problems=[Problem(
@@ -217,10 +227,11 @@ def _run_locked(inputs, outputs, given: list[Plan], force, year, progress, only_
             continue
         taken[target] = district
         units = unit_folder(outputs, district, len(groups))
-        fingerprint = _fingerprint(plan, censuses, [c for _, c in corrections])
+        fingerprint = _fingerprint(plan, censuses, [c for _, c in corrections], report.refused_corrections)
         unit_files = [units / unit_workbook_name(u, max(by_year)) for u in plan.units if plan.units != NATIONAL_UNITS]
         unchanged = target.exists() and manifest.get(target.name) == fingerprint and all(p.exists() for p in unit_files)
-        tasks.append(DistrictTask(district, plan, censuses, target, units, notes, force or not unchanged, fingerprint))
+        tasks.append(DistrictTask(district, plan, censuses, target, units, notes, force or not unchanged, fingerprint,
+                                  created))
     for task, result in zip(tasks, _process(tasks, progress)):
         if result.trace:
             result.problems = [incident.record(outputs, task.target.name, result.trace)]
@@ -231,8 +242,9 @@ def _run_locked(inputs, outputs, given: list[Plan], force, year, progress, only_
         if result.written:
             manifest[task.target.name] = task.fingerprint
     try:
-        if any(d.written for d in report.districts):
-            _save_manifest(outputs, manifest)
+        unplaced = _unplaced_records(report)
+        if any(d.written for d in report.districts) or manifest.get(UNPLACED_KEY, []) != unplaced:
+            _save_manifest(outputs, {**manifest, UNPLACED_KEY: unplaced})
         summaries = [d for d in report.districts if d.summary is not None]
         if len(summaries) > 1:
             report.summary_workbook = write_summary_workbook(summaries, outputs, _region(report))
@@ -252,9 +264,10 @@ class DistrictTask:
     censuses: list[Census]
     target: Path
     units: Path
-    notes: list
+    notes: CorrectionNotes
     write: bool
     fingerprint: dict
+    created: dt.datetime | None = None
 
 
 @dataclass
@@ -323,9 +336,9 @@ def _process_district(task: DistrictTask, keep: bool) -> DistrictResult:
         result.note = "输入未变化，未重写（需要重写请加 --force）"
         return result
     try:
-        result.output, result.note = _write(evaluation, task.target, task.notes)
+        result.output, result.note = _write(evaluation, task.target, task.notes, task.created)
         if task.plan.units != NATIONAL_UNITS:
-            write_unit_workbooks(evaluation, task.units, task.notes)
+            write_unit_workbooks(evaluation, task.units, task.notes, task.created)
     except Exception as exc:
         failure = write_failure(exc)
         if failure is None:
@@ -334,6 +347,33 @@ def _process_district(task: DistrictTask, keep: bool) -> DistrictResult:
         return result
     result.written = True
     return result
+
+
+def _unplaced_records(report: RunReport) -> list[dict]:
+    """The campuses this run could not place, once each, as the manifest keeps them."""
+    records = []
+    for problem in (p for f in report.files for p in f.problems if isinstance(p, UnplacedCampus)):
+        record = {"district": problem.district, "year": problem.year, "id": problem.campus_id,
+                  "name": problem.campus_name, "file": problem.file, "where": problem.where,
+                  "candidates": [list(c) for c in problem.candidates]}
+        if not any((r["district"], r["year"], r["id"], r["name"]) ==
+                   (problem.district, problem.year, problem.campus_id, problem.campus_name) for r in records):
+            records.append(record)
+    return records
+
+
+def unplaced_campuses(outputs: Path) -> list[UnplacedCampus]:
+    """The campuses the last run in `outputs` could not place (none when it has not run)."""
+    manifest = _load_manifest(Path(outputs))
+    campuses = []
+    for r in manifest.get(UNPLACED_KEY, []) if isinstance(manifest, dict) else []:
+        try:
+            campuses.append(UnplacedCampus(str(r["file"]), str(r["where"]), "", campus_id=str(r["id"]),
+                                           campus_name=str(r["name"]), district=str(r["district"]), year=int(r["year"]),
+                                           candidates=tuple((str(i), str(n)) for i, n in r["candidates"])))
+        except (KeyError, TypeError, ValueError):
+            continue  # an edited or older manifest: that campus is simply not pre-filled
+    return campuses
 
 
 def _region(report: RunReport) -> str:
@@ -357,16 +397,16 @@ def _correction_note(correction: Correction) -> tuple[str, ...]:
             f"{correction.old:g} → {correction.new:g}", correction.reason)
 
 
-def _write(evaluation: Evaluation, target: Path, corrections) -> tuple[Path, str]:
+def _write(evaluation: Evaluation, target: Path, corrections: CorrectionNotes, created) -> tuple[Path, str]:
     """Write the report; if the old one cannot be replaced (open in Excel on Windows), beside it."""
     from excel_balance.report.workbook import write_report
 
     try:
-        write_report(evaluation, target, corrections=corrections)
+        write_report(evaluation, target, created, corrections)
         return target, "已生成"
     except PermissionError:
         fallback = target.with_name(f"{target.stem}（新）{target.suffix}")
-        write_report(evaluation, fallback, corrections=corrections)
+        write_report(evaluation, fallback, created, corrections)
         return fallback, f"原报告 {target.name} 正被占用（可能在 Excel 中打开），已另存为 {fallback.name}"
 
 
@@ -413,10 +453,11 @@ def summary_lines(report: RunReport) -> list[str]:
         summary = district.summary
         counts = summary.counts
         lines.append(
-            f"  {summary.year}年：按规划推进 {counts[Status.MET] + counts[Status.TARGET_MET]} 项，"
-            f"接近目标 {counts[Status.NEAR]} 项，落后 {counts[Status.BEHIND] + counts[Status.NOT_MET]} 项，"
-            f"无数据 {counts[Status.NO_DATA]} 项（按指标和学段计）")
-        lines.append("  总体判断：" + ("已达到优质均衡标准" if summary.certified else f"尚有 {summary.obstacles} 项差距，详见报告"))
+            f"  {summary.year}年对照年度目标：{off_plan_text(summary.off_plan)}——接近目标 {counts[Status.NEAR]} 项，"
+            f"未达年度目标或未达标 {counts[Status.BEHIND] + counts[Status.NOT_MET]} 项；"
+            f"按规划推进 {counts[Status.MET] + counts[Status.TARGET_MET]} 项，无数据 {counts[Status.NO_DATA]} 项")
+        lines.append("  总体判断（对照国家标准）：" + (
+            "已达到优质均衡标准" if summary.certified else f"{gaps_text(summary.obstacles)}，详见报告“推进规划”表"))
         lines += exclusion_lines(district.censuses[-1], district.plan)
     if report.summary_workbook:
         lines.append(f"各区县汇总：{report.summary_workbook}")

@@ -17,7 +17,7 @@ from excel_balance.problems import errors
 
 def section_counts(census: Census, settings: Settings) -> dict[str, int]:
     """The primary and junior sections the resource indicators are judged on."""
-    sections, _, _ = build_sections(census.schools, settings)
+    sections, _, _ = build_sections(census.schools, settings, facilities=False)
     return {level: sum(1 for s in sections if s.level == level) for level in ("小学", "初中")}
 
 

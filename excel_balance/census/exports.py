@@ -22,7 +22,9 @@ from pathlib import Path
 
 import yaml
 
+from excel_balance import yamltext
 from excel_balance.atomic import atomic_path
+from excel_balance.census.campuses import UnplacedCampus, candidates
 from excel_balance.census.conflicts import Copy, decide
 from excel_balance.census.grid import cell_ref
 from excel_balance.census.model import Census, SchoolRow
@@ -39,7 +41,6 @@ from excel_balance.census.schema import (
     COLUMNS_BY_KEY,
     DISTRICT_SHEET,
     TYPE_ALIASES,
-    Kind,
     normalise_header,
     normalise_plain,
 )
@@ -51,10 +52,9 @@ from excel_balance.resources import template_path
 
 OPTIONAL = {"indoor_sports_area", "students_senior"}  # an export may rightly lack these (and the supplement's)
 SUPPLEMENT_SHEET = "补充数据"
-CAMPUS_SHEET = "校点归属"
-CAMPUS_HEADERS = ("校点名称", "校点标识码", "所属学校标识码")
 HEADER_SCAN = 20
 _ID = re.compile(r"^\d{10}$")
+_LEADING_ID = re.compile(r"\s*(\d{6,})")
 # A level in brackets tells columns apart (骨干教师(小学), 骨干教师(初中)); other brackets hold units.
 _LEVEL_BRACKET = re.compile(r"\(\s*(小学|初中|中学|高中)\s*\)")
 
@@ -99,7 +99,14 @@ def normalise_path(path: str) -> str:
 
 def load_mapping(path: Path | None = None) -> ExportMapping:
     path = path or template_path("exports", "教育统计导出.yaml")
-    doc = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    try:  # templates/ in the working folder overrides the shipped mapping: edited by hand
+        doc = yamltext.load(path.read_text(encoding="utf-8-sig"))
+        if not isinstance(doc, dict) or not all(isinstance(doc.get(k), dict) for k in ("identity", "levels", "school")):
+            raise ValueError("应包含 identity、levels、school 三部分")
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+        where = yamltext.place(exc) if isinstance(exc, yaml.YAMLError) else ""
+        raise ProblemsError([Problem(str(path), where, f"统计导出的列名映射无法使用（{exc}）：请改正，"
+                                                       "或删除工作文件夹中的这个文件以使用随程序提供的映射")]) from None
     return ExportMapping(
         identity={k: normalise_path(v) for k, v in doc["identity"].items()},
         levels={level: {k: _candidates(v) for k, v in fields.items()} for level, fields in doc["levels"].items()},
@@ -350,12 +357,15 @@ def read_supplement(path: Path) -> Supplement:
 
 
 def read_campus_table(path: Path) -> dict[str, str]:
-    """Campus name or own ID → its school's 学校标识码."""
+    """Campus name or own ID → its school's 学校标识码 (a dropdown's "0500114002 石会小学" gives
+    its leading code)."""
     _, grid, _, _ = _first_sheet(path, "所属学校标识码", "校点归属表")
     cols = {normalise_plain(v): c for c, v in enumerate(grid[0])}
     table = {}
     for row in grid[1:]:
         parent = str(_cell(row, cols["所属学校标识码"])).strip()
+        if match := _LEADING_ID.match(parent):
+            parent = match[1]
         for key in ("校点名称", "校点标识码"):
             value = str(_cell(row, cols[key])).strip() if key in cols else ""
             if value and parent:
@@ -363,26 +373,10 @@ def read_campus_table(path: Path) -> dict[str, str]:
     return table
 
 
-def write_campus_template(target: Path) -> Path:
-    from excel_balance.xlsx.book import document_time, new_workbook
-    from excel_balance.xlsx.formats import Formats
-
-    with atomic_path(target) as tmp:
-        workbook = new_workbook(tmp, "校点归属表", document_time(2020))
-        formats = Formats(workbook)
-        sheet = workbook.add_worksheet(CAMPUS_SHEET)
-        for col, title in enumerate(CAMPUS_HEADERS):
-            sheet.write_string(0, col, title, formats.header)
-            sheet.set_column(col, col, 26)
-        sheet.write_comment(0, 2, "导出中“是否计校数”为0的校点，所属学校的10位标识码")
-        sheet.repeat_rows(0)
-        workbook.close()
-    return target
-
-
 def write_supplement(target: Path, sheets: list[ExportSheet], plan: Plan, mapping: ExportMapping | None = None) -> Path:
     """A supplement pre-filled with the exports' schools and only the figures they lack."""
-    from excel_balance.census.template import write_district_sheet, write_info_sheet
+    from excel_balance.census.supplement_info import write_supplement_info
+    from excel_balance.census.template import write_district_sheet
     from excel_balance.xlsx.book import document_time, new_workbook
     from excel_balance.xlsx.formats import Formats
 
@@ -397,7 +391,7 @@ def write_supplement(target: Path, sheets: list[ExportSheet], plan: Plan, mappin
     year = sheets[0].year
     district = next((r["district"] for s in sheets for r in s.rows if r["district"]), plan.district)
     with atomic_path(target) as tmp:
-        workbook = new_workbook(tmp, "统计数据补充表", document_time(year))
+        workbook = new_workbook(tmp, "统计数据补充表", document_time())
         formats = Formats(workbook)
         sheet = workbook.add_worksheet(SUPPLEMENT_SHEET)
         titles = ["学校标识码", "学校名称", *[COLUMNS_BY_KEY[k].title for k in wanted]]
@@ -413,7 +407,7 @@ def write_supplement(target: Path, sheets: list[ExportSheet], plan: Plan, mappin
         sheet.freeze_panes(1, 2)
         sheet.repeat_rows(0)
         write_district_sheet(workbook, formats, plan, {})
-        write_info_sheet(workbook, formats, district, year, "", False)
+        write_supplement_info(workbook, formats, district, year, wanted)
         workbook.close()
     return target
 
@@ -491,9 +485,12 @@ def _combine_group(district, year, parts, supplements, campuses, mapping):
         parent = row["parent_id"] or (row["school_id"] if row["school_id"] in schools else "") or campuses.get(
             row["name"]) or campuses.get(row["school_id"], "")
         if parent not in schools:
-            problems.append(Problem(part.file, f"{part.sheet}!第{row['_row']}行",
-                                    f"校点“{row['name']}”（是否计校数为0）无法归入学校：请在 inputs/校点归属.xlsx 中"
-                                    "填写它的所属学校标识码（excel-balance template --campuses 可生成该表）"))
+            problems.append(UnplacedCampus(
+                part.file, f"{part.sheet}!第{row['_row']}行",
+                f"校点“{row['name']}”（是否计校数为0）无法归入学校：请在 inputs/校点归属.xlsx 中填写它的所属学校标识码"
+                "（excel-balance template --campuses 生成该表，已列出这些校点）",
+                campus_id=row["school_id"], campus_name=row["name"], district=district, year=year,
+                candidates=candidates(row["name"], {sid: s["row"]["name"] for sid, s in schools.items()})))
             continue
         values = {k: v for k, v in row.items() if k in COLUMNS_BY_KEY and COLUMNS_BY_KEY[k].numeric}
         rows.append(SchoolRow(row["school_id"], row["name"], row["school_type"], _complete(values, mapping),

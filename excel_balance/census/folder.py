@@ -22,8 +22,8 @@ from excel_balance.census.corrections import (
     read_corrections,
     unmatched,
 )
+from excel_balance.census.campuses import CAMPUS_SHEET
 from excel_balance.census.exports import (
-    CAMPUS_SHEET,
     SUPPLEMENT_SHEET,
     NotAnExport,
     combine,
@@ -93,7 +93,7 @@ def read_inputs(paths: Iterable[Path], plan: Plan, year: int | None = None, *, d
         for outcome in reading.files:
             if outcome.kind in ("export", "supplement", "campuses"):
                 outcome.kind, outcome.problems = "refused", [on_bug(outcome.path)]
-    reading.corrections = _read_corrections(reading.files, on_bug)
+    reading.corrections = _read_corrections(reading.files, reading.refused_corrections, on_bug)
     reading.groups = group_by_district(reading.files, plan.district)
     if district:
         reading.groups = {d: g for d, g in reading.groups.items() if d == district_key(district)}
@@ -159,19 +159,24 @@ def combine_exports(files: list[FileOutcome]) -> None:
         files.append(FileOutcome(Path(problem.file), "refused", "", [problem], combined=True))
 
 
-def _read_corrections(files: list[FileOutcome], on_bug: OnBug | None) -> list[tuple[Path, Correction]]:
+def _read_corrections(files: list[FileOutcome], refused_rows: list[Problem],
+                      on_bug: OnBug | None) -> list[tuple[Path, Correction]]:
     corrections = []
     for outcome in files:
         if outcome.kind != "corrections":
             continue
         try:
-            corrections += [(outcome.path, c) for c in read_corrections(outcome.path)]
+            readable, refused = read_corrections(outcome.path)
         except ProblemsError as exc:
             outcome.kind, outcome.problems = "refused", exc.problems
+            continue
         except Exception:
             if on_bug is None:
                 raise
             outcome.kind, outcome.problems = "refused", [on_bug(outcome.path)]
+            continue
+        corrections += [(outcome.path, c) for c in readable]
+        refused_rows += refused  # the other rows still apply
     return corrections
 
 
@@ -242,4 +247,5 @@ def _apply_corrections(reading: Reading) -> None:
                 reading.applied += applied
                 reading.refused_corrections += [problem for _, problem in refused]
                 settled |= {id(c) for c in applied} | {id(c) for c, _ in refused}
-    reading.refused_corrections += [unmatched(c, p.name) for p, c in corrections if id(c) not in settled]
+    years = {y for by_year in reading.groups.values() for y in by_year}
+    reading.refused_corrections += [unmatched(c, p.name, years) for p, c in corrections if id(c) not in settled]

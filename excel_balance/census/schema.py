@@ -30,15 +30,22 @@ class SchoolType(Enum):
 
     @property
     def has_primary(self) -> bool:
-        return self in (SchoolType.PRIMARY, SchoolType.TEACHING_POINT, SchoolType.NINE_YEAR, SchoolType.TWELVE_YEAR)
+        return self in _WITH_PRIMARY
 
     @property
     def has_junior(self) -> bool:
-        return self in (SchoolType.JUNIOR, SchoolType.NINE_YEAR, SchoolType.COMPLETE, SchoolType.TWELVE_YEAR)
+        return self in _WITH_JUNIOR
 
     @property
     def has_senior(self) -> bool:
-        return self in (SchoolType.COMPLETE, SchoolType.TWELVE_YEAR)
+        return self in _WITH_SENIOR
+
+
+# Sets built once: asked for every row of a province file, a tuple of members built per call
+# was a noticeable part of reading one.
+_WITH_PRIMARY = frozenset({SchoolType.PRIMARY, SchoolType.TEACHING_POINT, SchoolType.NINE_YEAR, SchoolType.TWELVE_YEAR})
+_WITH_JUNIOR = frozenset({SchoolType.JUNIOR, SchoolType.NINE_YEAR, SchoolType.COMPLETE, SchoolType.TWELVE_YEAR})
+_WITH_SENIOR = frozenset({SchoolType.COMPLETE, SchoolType.TWELVE_YEAR})
 
 
 TYPE_NAMES = {
