@@ -281,7 +281,8 @@ def test_data_notes_tell_the_run_time_settings_in_chinese_and_units_no_hashes(wo
     unit = openpyxl.load_workbook(workdir / "outputs" / "责任单位" / "区教委_优质均衡推进情况_2022.xlsx")["数据说明"]
     unit_rows = [[c for c in r if c] for r in unit.iter_rows(values_only=True)]
     assert [r[0] for r in unit_rows if len(r) == 1] == [
-        "生成信息", "输入文件", "未参加资源配置及G3—G5测算的学校（学段）", "人工修正（已应用）", "无"]
+        "生成信息", "输入文件", "未参加资源配置及G3—G5测算的学校（学段）", "分校区并入所属学校",  # issue 16
+        "人工修正（已应用）", "无"]
     assert ["统计年度", "区县", "文件名"] in unit_rows
     assert ["2019", "黔江区", SAMPLES[0].name] in unit_rows
     assert ["2022年 小学", "中塘教学点（5001140090）", "教学点在校生18人（不足50人），不参加测算"] in unit_rows
