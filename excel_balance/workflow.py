@@ -50,7 +50,7 @@ from excel_balance.evaluate.rules import Status
 from excel_balance.evaluate.units import UNITS_FOLDER, unit_workbook_name
 from excel_balance.names import child, district_key, safe_name
 from excel_balance.plan import Plan, load_plan
-from excel_balance.problems import Problem, ProblemsError
+from excel_balance.problems import Problem, ProblemsError, Severity
 from excel_balance.report.summary_workbook import DistrictSummary, summarise_district, write_summary_workbook
 from excel_balance.report.unit_workbook import write_unit_workbooks
 from excel_balance.report.workbook import report_file_name
@@ -155,20 +155,21 @@ def _combine_exports(report: RunReport) -> None:
     sheets = [s for f in report.files if f.kind == "export" for s in f.exports]
     if not sheets:
         return
-    supplements, campuses = [], {}
+    supplements, campuses = [], []
     for outcome in report.files:
         try:
             if outcome.kind == "supplement":
                 supplements.append(read_supplement(outcome.path))
             elif outcome.kind == "campuses":
-                campuses.update(read_campus_table(outcome.path))
+                campuses += read_campus_table(outcome.path)
         except ProblemsError as exc:
             outcome.kind, outcome.problems = "refused", exc.problems
     censuses, problems = combine(sheets, supplements, campuses, load_mapping())
     for census in censuses:
         report.files.append(FileOutcome(Path(census.file), "census", census=census, combined=True))
-    for problem in problems:
-        report.files.append(FileOutcome(Path(problem.file), "refused", "", [problem], combined=True))
+    for problem in problems:  # a warning: a supplement of a year no export has, left unused
+        kind = "skipped" if problem.severity is Severity.WARNING else "refused"
+        report.files.append(FileOutcome(Path(problem.file), kind, problem.message, [problem], combined=True))
 
 
 class PlanChooser:
