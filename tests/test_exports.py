@@ -17,9 +17,8 @@ from excel_balance.evaluate.rules import Status
 from excel_balance.problems import ProblemsError
 from excel_balance.resources import template_path
 from tests.census_data import clean_recorded, school
-from tests.export_data import export_schools, write_export
+from tests.export_data import SUPPLEMENT_KEYS, export_schools, fill_supplement, write_export
 
-SUPPLEMENT_KEYS = ("key_primary", "key_junior", "oversize_primary", "oversize_junior", "music_rooms", "art_rooms")
 
 
 @pytest.fixture
@@ -27,32 +26,6 @@ def exports(tmp_path):
     rows = export_schools()
     return [write_export(tmp_path / "2022小学基层表.xlsx", "小学", rows),
             write_export(tmp_path / "2022中学基层表.xlsx", "初中", rows)]
-
-
-def fill_supplement(path: Path, rows: list[dict], recorded: dict) -> Path:
-    book = openpyxl.load_workbook(path)
-    sheet = book["补充数据"]
-    header = [c.value for c in sheet[1]]
-    by_id = {r["school_id"]: r for r in rows if r.get("counted", "是") == "是"}
-    for cells in sheet.iter_rows(min_row=2):
-        source = by_id[cells[0].value]
-        for cell, title in zip(cells[2:], header[2:]):
-            key = next(k for k in SUPPLEMENT_KEYS if title.startswith(_header(k)))
-            cell.value = source.get(key, 0)
-    district = book["区级指标"]
-    for cells in district.iter_rows(min_row=2):  # 编号, 指标内容, 学段, 填报项目, 单位, 数值
-        item = cells[3].value
-        value = recorded.get((cells[0].value, cells[2].value, item) if item else (cells[0].value, cells[2].value))
-        if value is not None:
-            cells[5].value = value
-    book.save(path)
-    return path
-
-
-def _header(key: str) -> str:
-    from excel_balance.census.schema import COLUMNS_BY_KEY
-
-    return COLUMNS_BY_KEY[key].header
 
 
 def combined(exports, tmp_path, qianjiang, mapping=None, supplement=True):
