@@ -212,6 +212,28 @@ def test_city_exports_with_supplements_equal_each_district_alone(city_exports, a
         assert [k for k, c in cells.items() if k[0] in ("R2", "G3", "G5") and c.status is Status.NO_DATA] == []
         for sheet in FILLED:
             assert sheet_values(outcome.output, sheet) == sheet_values(alone_reports[district], sheet), (district, sheet)
+    # The summary: each district's supplement, and no R2, G3 or G5 among what is still 无数据.
+    rows = sheet_values(report.summary_workbook, "各区县汇总")
+    columns = rows[0].index("补充表"), rows[0].index("仍无数据的项目")
+    given = {r[0]: tuple(r[c] for c in columns) for r in rows[1:] if r[0]}
+    for district in DISTRICTS:
+        supplement, no_data = given[district]
+        assert supplement == ("补充数据.xlsx" if one_file else f"补充数据_{district}2022.xlsx")
+        assert no_data == "无"
+
+
+def test_the_summary_shows_which_district_lacks_its_supplement(city_exports, tmp_path, qianjiang):
+    [path] = write_supplements(Path("inputs"), read_export(Path("inputs/2022小学基层表（全市）.xlsx")) +
+                               read_export(Path("inputs/2022中学基层表（全市）.xlsx")), lambda d: qianjiang, "武隆区")
+    fill_supplement(path, city_exports, {})
+    report = workflow.run(tmp_path / "inputs", tmp_path / "outputs")
+    rows = sheet_values(report.summary_workbook, "各区县汇总")
+    at = rows[0].index("补充表")
+    given = {r[0]: tuple(r[at:at + 2]) for r in rows[1:] if r[0]}
+    assert given["黔江区"][0] == given["彭水县"][0] == "未提供"
+    lacking = "初中超50人班数、初中骨干教师数、小学超45人班数、小学骨干教师数、达标美术专用教室数、达标音乐专用教室数"
+    assert given["黔江区"][1] == given["彭水县"][1] == lacking
+    assert given["武隆区"] == ("补充数据_武隆区2022.xlsx", "无")
 
 
 def city_sheets(folder: Path, years=(2022,), campus=None) -> list:
