@@ -464,6 +464,7 @@ def write_supplement(target: Path, sheets: list[ExportSheet], plan: Plan, mappin
         for col, text in enumerate(titles):
             sheet.write_string(0, col, text, formats.header)
             sheet.set_column(col, col, 14 if col != 1 else 28)
+        sheet.set_row(0, 30)  # the figures' titles take two lines
         for r, (school_id, school) in enumerate(sorted(schools.items()), start=1):
             sheet.write_string(r, 0, school_id, formats.centre)
             sheet.write_string(r, 1, school["name"], formats.text)

@@ -20,6 +20,7 @@ from excel_balance.xlsx.book import document_time, new_workbook
 from excel_balance.xlsx.formats import Formats
 
 SHEET_NAME = "各区县汇总"
+NO_DATA_CHARS = 18  # CJK characters a line of the 仍无数据的项目 column holds
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,9 @@ def write_summary_workbook(outcomes, outputs: Path, region: str) -> Path:
                                    formats.status(Status.NO_DATA) if lacking_supplement else formats.text)
                 sheet.write_string(row, col + 6, summary.no_data,
                                    formats.text if summary.no_data == "无" else formats.status(Status.NO_DATA))
+                lines = -(-len(summary.no_data) // NO_DATA_CHARS)  # the cell wraps: rows are not grown by Excel
+                if lines > 1:
+                    sheet.set_row(row, 14 * lines)
                 link = Path(outcome.output).relative_to(outputs).as_posix() if outcome.output else summary.report
                 sheet.write_url(row, col + 7, f"external:{link}", formats.centre, string="打开报告")
         last_col = len(headers) - 1
@@ -150,7 +154,8 @@ def write_summary_workbook(outcomes, outputs: Path, region: str) -> Path:
         sheet.set_column(3, 2 + 2 * n, 9)
         sheet.set_column(3 + 2 * n, last_col - 4, 12)
         sheet.set_column(last_col - 3, last_col - 3, 14)
-        sheet.set_column(last_col - 2, last_col - 1, 30)
+        sheet.set_column(last_col - 2, last_col - 2, 24)
+        sheet.set_column(last_col - 1, last_col - 1, 2 * NO_DATA_CHARS + 2)
         sheet.set_column(last_col, last_col, 14)
         _chart(workbook, sheet, row, 3 + 2 * n + 2, last_col)
         sheet.repeat_rows(0)
