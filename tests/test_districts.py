@@ -279,6 +279,15 @@ def test_a_supplement_row_in_no_export_of_its_year(tmp_path, qianjiang):
     _, problems = combine(sheets, [read_supplement(path)], [], load_mapping())
     rows = openpyxl.load_workbook(path)["补充数据"].max_row
     assert [str(p) for p in problems] == [f"补充数据_彭水县2022.xlsx 补充数据!A{rows}：学校标识码2500114023不在2022年的导出中"]
+    # A mistyped ID: that row is refused, and its school (row 20: 5 header rows, 7 rows each of 黔江区 and
+    # 武隆区 before it), left without the figures, too (not a silent 0).
+    filled(tmp_path, sheets, qianjiang, "彭水县", change=lambda book: book["补充数据"].cell(2, 1, "2500114023"))
+    censuses, problems = combine(sheets, [read_supplement(path)], [], load_mapping())
+    assert [str(p) for p in problems] == [
+        "补充数据_彭水县2022.xlsx 补充数据!A2：学校标识码2500114023不在2022年的导出中",
+        "2022小学基层表.xlsx 基层表!第20行：学校“彭水城南小学”（0500113001）在补充表（补充数据_彭水县2022.xlsx）中没有一行，"
+        "缺少小学骨干教师数、初中骨干教师数、小学超45人班数、初中超50人班数、达标音乐专用教室数、达标美术专用教室数：请在补充表中补上这所学校"]
+    assert sorted(c.district for c in censuses) == ["武隆区", "黔江区"]
 
 
 def test_the_district_sheet_belongs_to_the_district_its_workbook_states(tmp_path, qianjiang):

@@ -631,7 +631,7 @@ def _combine_group(district, year, parts, given: _Given, campuses: list[CampusEn
             if not row["counted"]:
                 campus_rows.append((part, row))
                 continue
-            school = schools.setdefault(row["school_id"], {"row": row, "values": {}})
+            school = schools.setdefault(row["school_id"], {"row": row, "values": {}, "part": part})
             for key in mapping.levels[part.level]:
                 if key in row:
                     school["values"][key] = row[key]
@@ -640,6 +640,7 @@ def _combine_group(district, year, parts, given: _Given, campuses: list[CampusEn
                     school["values"][key] = row[key]
     for school_id, figures in given.values.items():
         schools[school_id]["values"].update(figures)
+    problems += _lacking_rows(schools, given)
     for key, names in given.sources.items():
         sources[key] = f"{'、'.join(sorted(names))} {SUPPLEMENT_SHEET}"
     rows: list[SchoolRow] = []
@@ -671,6 +672,21 @@ def _combine_group(district, year, parts, given: _Given, campuses: list[CampusEn
                   missing=missing, sources=tuple(sorted(sources.items())), region="、".join(regions),
                   stamps=tuple(sorted(stamps)), inputs=given.inputs,
                   supplements=tuple(s.file for s in used)), []
+
+
+def _lacking_rows(schools: dict, given: _Given) -> list[Problem]:
+    """A school the exports lack a figure of and no supplement row gives it (a mistyped ID, a
+    row left out): an error, not a silent 0."""
+    problems = []
+    for school_id, school in schools.items():
+        lacking = [k for k in given.sources if k not in school["values"]]
+        if lacking:
+            row, part = school["row"], school["part"]
+            names = "、".join(COLUMNS_BY_KEY[k].header for k in lacking)
+            problems.append(Problem(part.file, f"{part.sheet}!第{row['_row']}行",
+                                    f"学校“{row['name']}”（{school_id}）在补充表（{'、'.join(sorted(given.files))}）中"
+                                    f"没有一行，缺少{names}：请在补充表中补上这所学校"))
+    return problems
 
 
 def _parent(row: dict, campuses: list[CampusEntry], schools: dict) -> str:
