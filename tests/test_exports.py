@@ -319,3 +319,14 @@ def test_another_spelling_of_the_key_teacher_columns(tmp_path):
     sheet = read_export(path)[0]
     assert sheet.found["key_primary"] == "教基1102/县级及以上骨干教师(小学)"
     assert [r["key_primary"] for r in sheet.rows if r["school_id"] in ("0500114001", "0500114006")] == [9, 3, 0]
+
+
+def test_exports_naming_no_district_take_the_district_sheet_of_their_supplement(tmp_path, qianjiang):
+    rows = export_schools()
+    sheets = [s for level in ("小学", "初中")
+              for s in read_export(write_export(tmp_path / f"2022{level}基层表.xlsx", level, rows, district=""))]
+    path = fill_supplement(write_supplement(tmp_path / "补充数据_黔江区2022.xlsx", sheets, qianjiang), rows,
+                           clean_recorded())
+    [census], problems = combine(sheets, [read_supplement(path)], [], load_mapping())
+    assert problems == [] and census.district == "" and census.missing == frozenset()
+    assert census.inputs[("G12", "小学", "专任教师数")].number == 120

@@ -500,25 +500,24 @@ class _Duplicates:
     (conflicts.decide); identical values told once per pair of files."""
 
     def __init__(self):
-        self.copies: dict[tuple, Copy] = {}
+        self.copies: dict[tuple, tuple[Copy, object]] = {}  # key → the copy used and its value
         self.identical: dict[tuple, list[Problem]] = defaultdict(list)
 
-    def take(self, key: tuple, what: str, mine: Copy, same_as, given: _Given) -> bool:
-        """Whether `mine` is used for `key` (its district and year first); same_as(other copy)
-        tells whether the two values are equal."""
-        theirs = self.copies.get(key)
-        if theirs is None:
-            self.copies[key] = mine
+    def take(self, key: tuple, what: str, mine: Copy, value, given: _Given) -> bool:
+        """Whether `mine` (giving `value`) is used for `key` (its district and year first)."""
+        if key not in self.copies:
+            self.copies[key] = (mine, value)
             return True
-        decision = decide(what, theirs, mine, same_as(theirs))
+        theirs, their_value = self.copies[key]
+        decision = decide(what, theirs, mine, value == their_value)
         if decision.problem.severity is Severity.NOTE:
             self.identical[(key[0], *sorted((theirs.file, mine.file)))].append(decision.problem)
         elif decision.kept is None:
             given.problems.append(decision.problem)
         else:
             given.notes.append(decision.problem)
-        if decision.kept is not None:
-            self.copies[key] = decision.kept
+        if decision.kept is mine:
+            self.copies[key] = (mine, value)
         return decision.kept is mine
 
     def told(self, given: dict) -> None:
@@ -559,8 +558,7 @@ def _apply_supplements(supplements: list[Supplement], groups) -> tuple[dict[tupl
             for field_, value in figures.items():
                 copy = Copy(supplement.file, supplement.cells[school_id][field_], supplement.mtime)
                 what = f"学校标识码{school_id}的{COLUMNS_BY_KEY[field_].header}（{supplement.year}年）"
-                if duplicates.take((key, school_id, field_), what, copy,
-                                   lambda other, v=value: mine.values[school_id][field_] == v, mine):
+                if duplicates.take((key, school_id, field_), what, copy, value, mine):
                     mine.values.setdefault(school_id, {})[field_] = value
                 mine.sources[field_].add(supplement.file)
                 mine.files[supplement.file] = supplement
@@ -572,11 +570,12 @@ def _apply_supplements(supplements: list[Supplement], groups) -> tuple[dict[tupl
 def _district_values(supplement: Supplement, groups, matched: set, given, duplicates: _Duplicates,
                      problems: list[Problem]) -> None:
     """The 区级指标 sheet's values to the district and year the workbook states (else, when its
-    rows all belong to one district, that one)."""
+    rows all belong to one district and the workbook or the export names none, that one)."""
     if not supplement.recorded and not supplement.inputs:
         return
     stated = [k for k in groups if k[1] == supplement.year and district_key(k[0]) == district_key(supplement.district)]
-    key = stated[0] if stated else (next(iter(matched)) if len(matched) == 1 and not supplement.district else None)
+    only = next(iter(matched)) if len(matched) == 1 else None
+    key = stated[0] if stated else (only if only and not (supplement.district and only[0]) else None)
     if key is None:
         problems.append(Problem(supplement.file, supplement.stated,
                                 f"补充表的区级指标属于{supplement.district or '（未填区县）'}{supplement.year}年，"
@@ -588,8 +587,7 @@ def _district_values(supplement: Supplement, groups, matched: set, given, duplic
         for name, value in values.items():
             copy = Copy(supplement.file, value.cell, supplement.mtime)
             what = f"区级指标{'、'.join(name)}（{key[0]}{key[1]}年）"
-            if duplicates.take((key, "区级指标") + name, what, copy, lambda other, v=value, n=name, s=store: s[n] == v,
-                               mine):
+            if duplicates.take((key, "区级指标") + name, what, copy, value, mine):
                 store[name] = value
 
 
