@@ -349,3 +349,18 @@ def test_the_campus_table_across_districts(tmp_path):
     for census in censuses:
         [row] = [s for s in census.schools if s.name == "中心校村小"]
         assert (row.counted, row.parent_id) == (False, parents[census.district])
+
+
+def test_supplement_for_one_district_of_a_city_export(city_exports, tmp_path):
+    exports = ["inputs/2022小学基层表（全市）.xlsx", "inputs/2022中学基层表（全市）.xlsx"]
+    result = CliRunner().invoke(cli, ["supplement", "--district", "武隆区", "-o", "表格", *exports])
+    assert result.exit_code == 0, result.output
+    assert result.output == "已生成补充表：表格/补充数据_武隆区2022.xlsx（请填写后放进 inputs/）\n"
+    book = openpyxl.load_workbook(tmp_path / "表格" / "补充数据_武隆区2022.xlsx")
+    assert book.properties.title == "武隆区2022年统计数据补充表"
+    assert [r[0] for r in book["补充数据"].iter_rows(min_row=2, values_only=True)] == sorted(
+        r["school_id"] for r in export_rows("武隆区", 2) if r.get("counted", "是") == "是")
+    result = CliRunner().invoke(cli, ["supplement", "--district", "石柱县", *exports])
+    assert result.exit_code == 1
+    assert "导出中没有石柱县（导出中的区县：彭水县、武隆区、黔江区）" in result.output
+    assert sorted(p.name for p in (tmp_path / "inputs").iterdir()) == sorted(Path(p).name for p in exports)
