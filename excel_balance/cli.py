@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
 
 import click
 
 from excel_balance import __version__
-from excel_balance.names import child, console_text, file_name
+from excel_balance.names import LongPath, child, console_text, file_name
 from excel_balance.plan import Plan, check_plan
 from excel_balance.problems import Problem, ProblemsError
 from excel_balance.resources import default_plan_path
@@ -91,6 +92,18 @@ def cli() -> None:
 
     把当年的教育事业统计报表放进 inputs/，运行 excel-balance run，在 outputs/ 得到推进情况报告。
     """
+    warnings.showwarning = _show_warning
+
+
+_default_show_warning = warnings.showwarning
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Our own warnings are said to staff in Chinese, without Python's file and line."""
+    if issubclass(category, LongPath):
+        say(f"警告：{message}", err=True)
+    else:
+        _default_show_warning(message, category, filename, lineno, file, line)
 
 
 @cli.command("plan")

@@ -16,6 +16,10 @@ from pathlib import Path
 MAX_COMPONENT = 60  # characters of one file or folder name made from data
 MAX_PATH = 259  # Windows' MAX_PATH without the terminating NUL
 
+
+class LongPath(UserWarning):
+    """A path longer than Windows opens without long-path support; the CLI shows it in Chinese."""
+
 # Zero-width characters and the bidi controls that make two names look the same.
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -74,5 +78,6 @@ def inside(folder: Path, path: Path) -> Path:
     if resolved != base and base not in resolved.parents:
         raise OutsideFolder(f"拒绝写入 {path}：不在文件夹 {folder} 之内")
     if len(str(resolved)) > MAX_PATH:
-        warnings.warn(f"路径长度 {len(str(resolved))} 超过 Windows 的上限 {MAX_PATH}：{resolved}", stacklevel=2)
+        warnings.warn(f"路径长度 {len(str(resolved))} 个字符，超过 Windows 的上限 {MAX_PATH}，在 Windows 上可能无法打开："
+                      f"{resolved}（请把工作文件夹放在较短的路径下，例如 D:\\优质均衡）", LongPath, stacklevel=2)
     return path

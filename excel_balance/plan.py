@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from excel_balance import yamltext
 from excel_balance.measures import Measure, number_or_none, read_measures
 from excel_balance.problems import Problem, ProblemsError
 from excel_balance.resources import template_path
@@ -610,17 +611,18 @@ def _cross_references(doc: dict, out: _Collector) -> Plan | None:
     )
 
 
-# libyaml's loader when PyYAML has it: ten times faster than the pure-Python one.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 NATIONAL_MEASURES = ("measures", "national.yaml")
 
 
 def national_measures(out: _Collector) -> dict[str, Measure]:
     """The national method's measures, which every plan inherits."""
     path = template_path(*NATIONAL_MEASURES)
-    doc = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    try:
+        doc = yamltext.load(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:  # a working folder's copy, edited by hand
+        where = yamltext.place(exc) if isinstance(exc, yaml.YAMLError) else ""
+        out.add(f"{path}{where}", f"测算方法文件无法读取（{exc}）")
+        return {}
     return read_measures(doc, "templates/measures/national.yaml", out.add)
 
 
@@ -665,13 +667,10 @@ def check_plan(path: str | Path) -> tuple[Plan | None, list[Problem]]:
     path = Path(path)
     out = _Collector(path.name)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-        # A plan has no use for aliases; nested ones expand a small file into gigabytes.
-        alias = next((e for e in yaml.parse(text, Loader=_LOADER) if isinstance(e, yaml.AliasEvent)), None)
-        if alias is not None:
-            out.add(f"第{alias.start_mark.line + 1}行", f"使用了 YAML 别名（*{alias.anchor}），规划文件中不允许：请直接写出内容")
-            return None, out.problems
-        doc = yaml.load(text, Loader=_LOADER)
+        doc = yamltext.load(path.read_text(encoding="utf-8-sig"))
+    except yamltext.AliasRefused as exc:
+        out.add(yamltext.place(exc), f"使用了 YAML 别名（*{exc.anchor}），规划文件中不允许：请直接写出内容")
+        return None, out.problems
     except FileNotFoundError:
         out.add("", "找不到规划文件")
         return None, out.problems
@@ -679,8 +678,7 @@ def check_plan(path: str | Path) -> tuple[Plan | None, list[Problem]]:
         out.add("", f"无法读取规划文件（{exc.strerror or exc}）")
         return None, out.problems
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"第{mark.line + 1}行第{mark.column + 1}列" if mark else ""
+        where = yamltext.place(exc) if isinstance(exc, yaml.YAMLError) else ""
         out.add(where, f"不是有效的 YAML 文件（{getattr(exc, 'problem', exc)}）")
         return None, out.problems
     if not _structure(doc, out):

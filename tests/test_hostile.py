@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from excel_balance.cli import cli
 from excel_balance.names import console_text, district_key, file_name, safe_name
+from excel_balance.problems import ProblemsError
 from tests.census_data import clean_schools, write_clean
 from tests.export_data import export_schools, write_export
 from tests.messy import write_xls
@@ -476,3 +477,43 @@ def test_an_unexpected_error_outside_a_run_is_one_line_and_a_log(ws, monkeypatch
     assert exit_code.value.code == 2
     assert capsys.readouterr().err == ("错误：run：程序内部错误，未能处理（详情已写入 outputs/excel-balance-错误日志.txt）："
                                        "请把该文件和错误日志发给维护人员\n")
+
+
+def _laughs(head: str) -> str:
+    lines = [head, 'a0: &a0 ["哈哈哈哈哈哈哈哈"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)]
+    return "\n".join(lines) + "\nlast: [*a9]\n"
+
+
+def test_billion_laughs_mail_settings_are_refused(ws):
+    (ws / "excel-balance.yaml").write_text(_laughs("smtp: {host: smtp.qq.com}"), encoding="utf-8")
+    result = guarded(ws, "email", "--dry-run", "预览")
+    assert "  错误：excel-balance.yaml 第3行：使用了 YAML 别名（*a0），邮件设置中不允许：请直接写出内容" in result.output
+
+
+def test_a_working_folders_export_mapping_with_aliases_is_refused(ws):
+    (ws / "templates" / "exports").mkdir(parents=True)
+    mapping = ws / "templates" / "exports" / "教育统计导出.yaml"
+    mapping.write_text(_laughs("identity: {}"), encoding="utf-8")
+    from excel_balance.census.exports import load_mapping
+
+    with pytest.raises(ProblemsError) as refused:
+        load_mapping()
+    assert [str(p) for p in refused.value.problems] == [
+        f"{mapping} 第3行：统计导出的列名映射无法使用（第3行使用了 YAML 别名（*a0））：请改正，"
+        "或删除工作文件夹中的这个文件以使用随程序提供的映射"]
+
+
+def test_a_working_folders_broken_measures_file_is_a_plan_problem(ws):
+    (ws / "templates" / "measures").mkdir(parents=True)
+    (ws / "templates" / "measures" / "national.yaml").write_text(_laughs("G1: {}"), encoding="utf-8")
+    result = guarded(ws, "plan", "--check", code=1)
+    assert "测算方法文件无法读取（第3行使用了 YAML 别名（*a0））" in result.output
+
+
+def test_a_path_too_long_for_windows_is_said_in_chinese(ws):
+    deep = ws / ("很长的文件夹名称" * 8) / ("很长的文件夹名称" * 8) / ("很长的文件夹名称" * 8)
+    result = guarded(ws, "run", "--outputs", str(deep), code=0, allowed=str(deep.relative_to(ws).parts[0]))
+    lines = [line for line in result.output.splitlines() if line.startswith("警告：路径长度")]
+    assert lines and all("超过 Windows 的上限 259，在 Windows 上可能无法打开" in line for line in lines)
+    assert "UserWarning" not in result.output and "names.py" not in result.output

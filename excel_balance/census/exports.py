@@ -22,6 +22,7 @@ from pathlib import Path
 
 import yaml
 
+from excel_balance import yamltext
 from excel_balance.atomic import atomic_path
 from excel_balance.census.conflicts import Copy, decide
 from excel_balance.census.grid import cell_ref
@@ -39,7 +40,6 @@ from excel_balance.census.schema import (
     COLUMNS_BY_KEY,
     DISTRICT_SHEET,
     TYPE_ALIASES,
-    Kind,
     normalise_header,
     normalise_plain,
 )
@@ -100,7 +100,14 @@ def normalise_path(path: str) -> str:
 
 def load_mapping(path: Path | None = None) -> ExportMapping:
     path = path or template_path("exports", "教育统计导出.yaml")
-    doc = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    try:  # templates/ in the working folder overrides the shipped mapping: edited by hand
+        doc = yamltext.load(path.read_text(encoding="utf-8-sig"))
+        if not isinstance(doc, dict) or not all(isinstance(doc.get(k), dict) for k in ("identity", "levels", "school")):
+            raise ValueError("应包含 identity、levels、school 三部分")
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+        where = yamltext.place(exc) if isinstance(exc, yaml.YAMLError) else ""
+        raise ProblemsError([Problem(str(path), where, f"统计导出的列名映射无法使用（{exc}）：请改正，"
+                                                       "或删除工作文件夹中的这个文件以使用随程序提供的映射")]) from None
     return ExportMapping(
         identity={k: normalise_path(v) for k, v in doc["identity"].items()},
         levels={level: {k: _candidates(v) for k, v in fields.items()} for level, fields in doc["levels"].items()},
