@@ -12,7 +12,7 @@ from excel_balance import __version__
 from excel_balance.names import LongPath, child, console_text, file_name
 from excel_balance.plan import Plan, check_plan
 from excel_balance.problems import Problem, ProblemsError
-from excel_balance.resources import default_plan_path
+from excel_balance.resources import default_plan_path, working_plan_paths
 
 PLAN_OPTION = click.option(
     "--plan",
@@ -20,6 +20,11 @@ PLAN_OPTION = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     help="规划文件（YAML）；默认使用随程序提供的黔江区规划，或 templates/plans/ 中的同名文件。",
 )
+
+
+GENERATED_AT = click.option(
+    "--generated-at", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+    help="写入报告的生成时间（默认取 SOURCE_DATE_EPOCH，否则为当前时间），给定后重复生成得到相同文件。")
 
 
 def say(text: str = "", err: bool = False) -> None:
@@ -85,6 +90,16 @@ def load_plan_or_fail(plan_file: Path | None) -> Plan:
     return plan
 
 
+def own_plan_or_fail(plan_file: Path | None) -> Plan:
+    """For the commands without a census: --plan, else the working folder's one plan
+    (templates/plans/), else the bundled default; several plans there must be chosen by name."""
+    own = working_plan_paths()
+    if plan_file is None and len(own) > 1:
+        raise Failure("templates/plans/ 中有多个规划文件，请用 --plan 指定其中一个："
+                      + "、".join(str(path.relative_to(Path.cwd())) for path in own))
+    return load_plan_or_fail(plan_file or (own[0] if own else None))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="excel-balance")
 def cli() -> None:
@@ -115,15 +130,24 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
     type=click.Path(dir_okay=False, path_type=Path),
     help="输出的工作簿，默认 outputs/<区县>推进规划.xlsx。",
 )
-def plan_command(plan_file: Path | None, check: bool, output: Path | None) -> None:
-    """检查规划文件，或把规划表输出为可打印的工作簿。
+@click.option("--import", "source", type=click.Path(dir_okay=False, path_type=Path),
+              help="从本区县规划文档（Word .docx 或 Excel .xlsx 中的规划表）生成规划文件。")
+@click.option("--baseline-year", type=click.IntRange(2000, 2100), help="现状年度（规划表中没有写明时必填）。")
+@click.option("--force", is_flag=True, help="导入时覆盖已有的规划文件。")
+def plan_command(plan_file: Path | None, check: bool, output: Path | None, source: Path | None,
+                 baseline_year: int | None, force: bool) -> None:
+    """检查规划文件，把规划表输出为可打印的工作簿，或从规划文档导入规划文件。
 
     \b
     示例：
       excel-balance plan --check --plan templates/plans/qianjiang.yaml
       excel-balance plan -o outputs/推进规划.xlsx
+      excel-balance plan --import 推进规划.docx
     """
-    plan = load_plan_or_fail(plan_file)
+    if source is not None:
+        import_plan_file(source, output, baseline_year, force)
+        return
+    plan = own_plan_or_fail(plan_file)
     if check:
         years = f"规划年度 {plan.plan_years[0]}—{plan.plan_years[-1]}" if plan.plan_years else "只有标准、没有年度目标"
         say(f"规划文件无问题：{plan.district}，{len(plan.indicators)} 项指标，{years}。")
@@ -138,15 +162,49 @@ def plan_command(plan_file: Path | None, check: bool, output: Path | None) -> No
     say(f"已生成规划表：{target}")
 
 
+def import_plan_file(source: Path, output: Path | None, baseline_year: int | None, force: bool) -> None:
+    from excel_balance.plan_import import DocumentError, import_plan, write_plan
+
+    try:
+        result = import_plan(source, baseline_year)
+    except DocumentError as exc:
+        raise Failure(str(exc))
+    say(f"已读取 {source.name}：")
+    for line in result.recognised:
+        say(f"  {line}")
+    for line in result.differences:
+        say(f"  与国家标准不同：{line}")
+    if result.problems:
+        say(f"{source.name} 有 {len(result.problems)} 处无法识别，未生成规划文件：", err=True)
+        echo_problems([Problem(source.name, where, message) for where, message in result.problems])
+        raise SystemExit(1)
+    # the district comes from the document: a file name made safe, inside templates/plans/
+    target = output or Path("templates") / "plans" / file_name(result.doc["district"], ".yaml")
+    if target.exists() and not force:
+        raise Failure(f"{target} 已存在，未覆盖：如需替换请加 --force，或用 -o 指定另一个文件")
+    try:
+        write_plan(result, source.name, target)
+    except ProblemsError as exc:
+        say(f"导入的规划未通过检查，未生成 {target}：", err=True)
+        echo_problems(exc.problems)
+        raise SystemExit(1)
+    except OSError as exc:
+        raise Failure(f"无法写入 {target}：{exc.strerror or exc}")
+    say(f"已生成规划文件：{target}（可用 excel-balance plan --check --plan {target} 检查）")
+
+
 @cli.command("template")
 @PLAN_OPTION
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="输出文件，默认 inputs/<区县><年度>年统计报表（填报模板）.xlsx。")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="输出文件，默认当前文件夹中的 <区县><年度>年统计报表（填报模板）.xlsx（填好后再放进 inputs/）。")
 @click.option("--year", type=click.IntRange(2000, 2100), help="统计年度，例如 2022（2022—2023学年）。")
 @click.option("--district", help="区县名称，默认取规划文件中的区县。")
 @click.option("--corrections", is_flag=True, help="改为生成空白的修正表 inputs/修正.xlsx。")
-@click.option("--campuses", is_flag=True, help="改为生成空白的校点归属表 inputs/校点归属.xlsx（统计导出的校点归并用）。")
+@click.option("--campuses", is_flag=True, help="改为生成校点归属表 inputs/校点归属.xlsx（统计导出的校点归并用），"
+              "列出上次运行无法归入学校的校点。")
+@click.option("--outputs", type=click.Path(file_okay=False, path_type=Path), default=Path("outputs"), show_default=True,
+              help="上次运行的输出文件夹（--campuses 从中读取无法归入的校点）。")
 def template_command(plan_file: Path | None, output: Path | None, year: int | None, district: str | None,
-                     corrections: bool, campuses: bool) -> None:
+                     corrections: bool, campuses: bool, outputs: Path) -> None:
     """生成空白的统计报表填报模板（学校、区级指标、填报说明三张表），或修正表、校点归属表。
 
     \b
@@ -158,9 +216,16 @@ def template_command(plan_file: Path | None, output: Path | None, year: int | No
     from excel_balance.census.template import write_template
 
     if campuses:
-        from excel_balance.census.exports import write_campus_template
+        from excel_balance.census.campuses import write_campus_template
+        from excel_balance.workflow import unplaced_campuses
 
-        say(f"已生成校点归属表：{write_campus_template(output or Path('inputs') / '校点归属.xlsx')}")
+        unplaced = unplaced_campuses(outputs)
+        target = write_campus_template(output or Path("inputs") / "校点归属.xlsx", unplaced)
+        if unplaced:
+            say(f"已生成校点归属表：{target}（列出上次运行无法归入学校的 {len(unplaced)} 个校点，"
+                "请在“所属学校标识码”列从下拉列表选择所属学校）")
+        else:
+            say(f"已生成校点归属表：{target}（{outputs} 中上次运行没有无法归入学校的校点，表中无预填）")
         return
     if corrections:
         from excel_balance.census.corrections import write_corrections_template
@@ -168,11 +233,12 @@ def template_command(plan_file: Path | None, output: Path | None, year: int | No
         target = write_corrections_template(output or Path("inputs") / "修正.xlsx")
         say(f"已生成修正表：{target}")
         return
-    plan = load_plan_or_fail(plan_file)
+    plan = own_plan_or_fail(plan_file)
     name = district or plan.district
-    target = output or child(Path("inputs"), file_name(name, f"{year or ''}{'年' if year else ''}统计报表（填报模板）.xlsx"))
+    # Not into inputs/: until filled in it is a blank template there (skipped with a note).
+    target = output or child(Path("."), file_name(name, f"{year or ''}{'年' if year else ''}统计报表（填报模板）.xlsx"))
     write_template(target, plan, year=year, district=name)
-    say(f"已生成填报模板：{target}")
+    say(f"已生成填报模板：{target.absolute()}（填好学校数据后放进 inputs/）")
 
 
 @cli.command("check")
@@ -236,13 +302,15 @@ def supplement_command(plan_file, folder, district, year, exports) -> None:
         say(f"已生成补充表：{target}（请填写后放进 inputs/）")
 
 
+_REPORT_KINDS = {"refused": "无法使用", "duplicate": "未使用（重复）", "skipped": "跳过"}
+
+
 @cli.command("report")
 @PLAN_OPTION
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="输出的报告，默认 outputs/<区县>义务教育优质均衡推进情况_<最新年度>.xlsx。")
+              help="输出的报告，默认当前文件夹中的 <区县>义务教育优质均衡推进情况_<最新年度>.xlsx（不改动 outputs/）。")
 @click.option("--year", type=click.IntRange(2000, 2100), help="文件中没有写明统计年度时使用的年度。")
-@click.option("--generated-at", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
-              help="写入报告的生成时间（默认取 SOURCE_DATE_EPOCH 或统计年度），便于重复生成得到相同文件。")
+@GENERATED_AT
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def report_command(plan_file, output, year, generated_at, files) -> None:
     """测算一个区县各年度的统计报表，生成推进情况报告工作簿。给出文件夹时使用其中的全部工作簿。
@@ -252,35 +320,48 @@ def report_command(plan_file, output, year, generated_at, files) -> None:
       excel-balance report inputs/2019年统计.xlsx inputs/2022年统计.xlsx
       excel-balance report inputs
     """
-    from excel_balance.census.reader import read_census
+    from excel_balance.census.folder import read_inputs
     from excel_balance.evaluate import evaluate
+    from excel_balance.evaluate.figures import gaps_count, gaps_text, off_plan_cells, off_plan_text
+    from excel_balance.report.notes_sheet import CorrectionNotes
     from excel_balance.report.workbook import report_name, write_report
+    from excel_balance.workflow import correction_notes, sample_warning
 
     plan = load_plan_or_fail(plan_file)
-    censuses, failed = [], False
-    for path in workbook_paths(files):
-        try:
-            censuses.append(read_census(path, year=year, settings=plan.settings, aliases=plan.census_aliases))
-        except ProblemsError as exc:
-            failed = True
-            say(f"{path.name}：无法使用", err=True)
-            echo_problems(exc.problems)
+    reading = read_inputs(workbook_paths(files), plan, year)
+    failed = False
+    for outcome in reading.files:
+        if outcome.kind in _REPORT_KINDS:
+            failed |= outcome.kind == "refused"
+            reason = f"（{outcome.reason}）" if outcome.reason else ""
+            say(f"{outcome.path.name}：{_REPORT_KINDS[outcome.kind]}{reason}", err=True)
+            echo_problems([] if outcome.kind == "skipped" else outcome.problems)
+    if reading.refused_corrections:
+        failed = True
+        say(f"修正表中有 {len(reading.refused_corrections)} 条修正无法应用：", err=True)
+        echo_problems(reading.refused_corrections)
     if failed:
         raise SystemExit(1)
-    from excel_balance.workflow import split_by_district
-
-    districts = sorted({part.district or plan.district for c in censuses for part in split_by_district(c)})
-    if len(districts) > 1:
-        raise Failure(f"这些文件属于多个区县（{'、'.join(districts)}）：请用 excel-balance run 按区县分别生成报告")
-    evaluation = evaluate(plan, censuses)
-    target = output or Path("outputs") / report_name(evaluation)
+    if len(reading.groups) > 1:
+        names = sorted({f.census.district or plan.district for g in reading.groups.values() for f in g.values()})
+        raise Failure(f"这些文件属于多个区县（{'、'.join(names)}）：请用 excel-balance run 按区县分别生成报告")
+    if not reading.groups:
+        raise Failure("给出的文件中没有可用的统计报表")
+    if reading.mixes_sample:
+        say(sample_warning(reading), err=True)
+    (by_year,) = reading.groups.values()
+    evaluation = evaluate(plan, [by_year[y].census for y in sorted(by_year)])
+    # The current folder, not outputs/: that is `run`'s, with its unit workbooks and manifest.
+    target = output or Path(report_name(evaluation))
     try:
-        write_report(evaluation, target, generated_at)
+        write_report(evaluation, target, generated_at, CorrectionNotes(tuple(correction_notes(reading.applied, by_year))))
     except OSError as exc:
         raise Failure(f"无法写入 {target}：{exc.strerror or exc}（文件是否正在 Excel 中打开？）")
     verdict = evaluation.verdict
     say(f"已生成报告：{target}")
-    say(f"{verdict.year}年总体判断：" + ("已达到优质均衡标准" if verdict.certified else f"尚有{len(verdict.obstacles)}项差距"))
+    say(f"{verdict.year}年对照年度目标：{off_plan_text(len(off_plan_cells(evaluation)))}")
+    say(f"{verdict.year}年总体判断（对照国家标准）："
+        + ("已达到优质均衡标准" if verdict.certified else gaps_text(gaps_count(evaluation))))
 
 
 @cli.command("run")
@@ -296,8 +377,9 @@ def report_command(plan_file, output, year, generated_at, files) -> None:
 @click.option("--wait", type=click.FloatRange(0), default=10.0, show_default=True,
               help="另一次运行正在写同一输出文件夹时，最多等待的秒数。")
 @click.option("--open", "open_outputs", is_flag=True, help="本次生成了报告时，完成后打开输出文件夹。")
+@GENERATED_AT
 def run_command(inputs: Path, outputs: Path, plan_files, force: bool, year, district, wait: float,
-                open_outputs: bool) -> None:
+                open_outputs: bool, generated_at) -> None:
     """读取 inputs/ 中的统计报表，按区县生成推进情况报告到 outputs/。
 
     无法使用的文件会列出原因，其余文件照常处理；有文件无法使用时退出码为 1。
@@ -316,7 +398,7 @@ def run_command(inputs: Path, outputs: Path, plan_files, force: bool, year, dist
         raise Failure(f"找不到输入文件夹 {inputs}：请新建该文件夹并放入统计报表，或用 --inputs 指定")
     try:
         report = run(inputs, outputs, plan_files, force=force, year=year, lock_wait=wait, progress=_progress,
-                     district=district)
+                     district=district, generated_at=generated_at)
     except RunBusy:
         raise Failure(f"另一个 excel-balance 正在处理 {outputs}，请等它完成后再运行")
     except OutputsUnwritable as exc:
@@ -416,7 +498,7 @@ def email_command(init, settings_file, year, district, units, dry_run, resend, a
     from excel_balance.workflow import RunBusy, email_evaluation
 
     if init:
-        plan = load_plan_or_fail(plan_file)
+        plan = own_plan_or_fail(plan_file)
         if settings_file.exists():
             raise Failure(f"{settings_file} 已存在，未覆盖：如需重新生成请先改名或删除")
         settings_file.write_text(example_settings(plan), encoding="utf-8")

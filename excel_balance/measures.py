@@ -13,7 +13,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
 PART_KINDS = ("ratio", "value", "compare", "yes_no")
-_INPUT_KEYS = {"name", "unit", "type", "met", "not_met"}
+_INPUT_KEYS = {"name", "unit", "type", "met", "not_met", "schools"}
+# What an input may be added up from in the 学校 sheet (census/school_inputs.py computes each).
+SCHOOL_SOURCES = ("teachers", "certified", "trained", "training_hours", "catchment_students", "catchment_local",
+                  "schools", "schools_charter_it", "schools_training_funds")
 _PART_KEYS = {"kind", "label", "of", "input", "at_least", "below", "decimals", "more", "less"}
 _MEASURE_KEYS = {"inputs", "parts"}
 LEVEL_KEYS = ("小学", "初中")
@@ -28,6 +31,7 @@ class Input:
     integer: bool = False
     yes: tuple[str, ...] = ()  # words meaning the condition holds
     no: tuple[str, ...] = ()
+    schools: str = ""  # a SCHOOL_SOURCES name: the figure as the 学校 sheet's columns give it
 
     @property
     def is_choice(self) -> bool:
@@ -68,10 +72,10 @@ class Part:
     def standard(self, level: str) -> Decimal | None:
         return self.at_least.get(level)
 
-    @property
-    def all_required(self) -> bool:
-        """A ratio whose standard is 100%: met only when numerator = denominator (domain.md §4)."""
-        return self.kind == "ratio" and bool(self.at_least) and all(v == 100 for v in self.at_least.values())
+    def requires_all(self, level: str) -> bool:
+        """A ratio whose standard at this level is 100%: met only when numerator = denominator
+        (domain.md §4; G13's 小学 at 100% as well as a single 100%)."""
+        return self.kind == "ratio" and self.standard(level) == 100
 
 
 @dataclass(frozen=True)
@@ -157,7 +161,11 @@ def _read_measure(ident: str, body: Any, where: str, add) -> Measure | None:
         name = str(item["name"]).strip()
         if name in inputs:
             add(here, f"填报项目“{name}”重复")
-        inputs[name] = Input(name, str(item.get("unit") or ""), kind == "integer", yes, no)
+        schools = str(item.get("schools") or "")
+        if schools and (schools not in SCHOOL_SOURCES or yes):
+            add(here, f"schools 应为数值项目的学校表来源（{'、'.join(SCHOOL_SOURCES)} 之一），现为“{schools}”")
+            schools = ""
+        inputs[name] = Input(name, str(item.get("unit") or ""), kind == "integer", yes, no, schools)
     parts = []
     for n, item in enumerate(body["parts"], start=1):
         part = _read_part(item, inputs, f"{where}.parts 第{n}项", add)

@@ -8,6 +8,7 @@ same folder at once. A bad file is reported and the others are still processed.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import gc
 import hashlib
 import json
@@ -22,45 +23,35 @@ from filelock import FileLock, Timeout
 
 from excel_balance import __version__, incident
 from excel_balance.atomic import remove_stale, write_failure
-from excel_balance.census.corrections import (
-    Correction,
-    apply_corrections,
-    is_corrections,
-    read_corrections,
-    unmatched,
-)
-from excel_balance.census.exports import (
-    CAMPUS_SHEET,
-    SUPPLEMENT_SHEET,
-    NotAnExport,
-    combine,
-    load_mapping,
-    read_campus_table,
-    read_export,
-    read_supplement,
-    sheet_names,
-)
+from excel_balance.census.campuses import UnplacedCampus
+from excel_balance.census.corrections import Correction
+from excel_balance.census.folder import FileOutcome, Reading, read_inputs
 from excel_balance.census.model import Census
-from excel_balance.census.reader import NotACensus, read_census
-from excel_balance.census.schema import COLUMNS_BY_KEY, SCHOOL_SHEET
+from excel_balance.census.schema import COLUMNS_BY_KEY
 from excel_balance.census.sniff import workbooks_in
 from excel_balance.evaluate import evaluate
+from excel_balance.evaluate.figures import gaps_text, off_plan_text
 from excel_balance.evaluate.model import Evaluation
 from excel_balance.evaluate.rules import Status
+from excel_balance.evaluate.school_conditions import campus_folds
+from excel_balance.evaluate.sections import build_sections
 from excel_balance.evaluate.units import UNITS_FOLDER, unit_workbook_name
 from excel_balance.names import child, district_key, safe_name
 from excel_balance.plan import Plan, load_plan
-from excel_balance.problems import Problem, ProblemsError, Severity
+from excel_balance.problems import Problem, ProblemsError
 from excel_balance.report.summary_workbook import DistrictSummary, summarise_district, write_summary_workbook
+from excel_balance.report.notes_sheet import CorrectionNotes
 from excel_balance.report.unit_workbook import write_unit_workbooks
 from excel_balance.report.workbook import report_file_name
-from excel_balance.resources import default_plan_path, shipped_plan_paths, template_path
+from excel_balance.resources import default_plan_path, shipped_plan_paths, template_path, working_plan_paths
+from excel_balance.xlsx.book import document_time
 
 NATIONAL_PLAN = "national.yaml"
 # The national-standard plan's one "unit": its workbook would repeat the district's report.
 NATIONAL_UNITS = ("县级人民政府",)
 
 MANIFEST = ".excel-balance-manifest.json"
+UNPLACED_KEY = "unplaced_campuses"  # a key of its own in the manifest: what `template --campuses` lists
 LOCK = ".excel-balance.lock"
 
 
@@ -70,17 +61,6 @@ class RunBusy(Exception):
 
 class OutputsUnwritable(Exception):
     """The outputs folder cannot be created or locked; the message says why, in Chinese."""
-
-
-@dataclass
-class FileOutcome:
-    path: Path
-    kind: str  # census | corrections | skipped | refused
-    reason: str = ""
-    problems: list[Problem] = field(default_factory=list)
-    census: Census | None = None
-    exports: list = field(default_factory=list)  # ExportSheets of an export workbook
-    combined: bool = False  # made by combining exports, not a file of its own
 
 
 @dataclass
@@ -108,6 +88,7 @@ class RunReport:
     districts: list[DistrictOutcome] = field(default_factory=list)
     applied: list[Correction] = field(default_factory=list)
     refused_corrections: list[Problem] = field(default_factory=list)
+    reading: Reading = field(default_factory=Reading)
     summary_workbook: Path | None = None
     problems: list[Problem] = field(default_factory=list)  # of the run itself (summary, manifest)
 
@@ -124,84 +105,42 @@ def discover(inputs: Path) -> tuple[list[Path], list[FileOutcome]]:
     return found, [FileOutcome(path, "skipped", reason) for path, reason in passed]
 
 
-def recognise(path: Path, plan: Plan, year: int | None) -> FileOutcome:
-    """A census, an export of the census system, a supplement, a campus table, a corrections
-    table, a workbook that is none of these (skipped), or a refused one."""
-    names = sheet_names(path)
-    if is_corrections(path, names):
-        return FileOutcome(path, "corrections")
-    if names[:1] == [SUPPLEMENT_SHEET]:
-        return FileOutcome(path, "supplement")
-    if names[:1] == [CAMPUS_SHEET]:
-        return FileOutcome(path, "campuses")
-    if SCHOOL_SHEET not in names:  # not our template: first as an export (read once, not twice)
-        try:
-            return FileOutcome(path, "export", exports=read_export(path, year=year))
-        except NotAnExport:
-            pass  # a census whose one sheet has another name, or no census at all
-        except ProblemsError as export_problems:
-            return FileOutcome(path, "refused", "", export_problems.problems)
-    try:
-        census = read_census(path, year=year, settings=plan.settings, aliases=plan.census_aliases)
-    except NotACensus as exc:
-        return FileOutcome(path, "skipped", f"不是统计报表（{exc.problems[0].message}）")
-    except ProblemsError as exc:
-        return FileOutcome(path, "refused", "", exc.problems)
-    return FileOutcome(path, "census", census=census)
-
-
-def _combine_exports(report: RunReport) -> None:
-    """Exports, supplements and campus tables of the run → one census per district and year."""
-    sheets = [s for f in report.files if f.kind == "export" for s in f.exports]
-    if not sheets:
-        return
-    supplements, campuses = [], []
-    for outcome in report.files:
-        try:
-            if outcome.kind == "supplement":
-                supplements.append(read_supplement(outcome.path))
-            elif outcome.kind == "campuses":
-                campuses += read_campus_table(outcome.path)
-        except ProblemsError as exc:
-            outcome.kind, outcome.problems = "refused", exc.problems
-    censuses, problems = combine(sheets, supplements, campuses, load_mapping())
-    for census in censuses:
-        report.files.append(FileOutcome(Path(census.file), "census", census=census, combined=True))
-    for problem in problems:  # a warning: a supplement of a year no export has, left unused
-        kind = "skipped" if problem.severity is Severity.WARNING else "refused"
-        report.files.append(FileOutcome(Path(problem.file), kind, problem.message, [problem], combined=True))
-
-
 class PlanChooser:
-    """A district's plan: the --plan given for it, else a plan file in templates/plans/ whose
-    district matches, else the bundled national-standard plan (under the district's name)."""
+    """A district's plan: the --plan given for it, else a plan file of the working folder's
+    templates/plans/ whose district matches (an imported plan), else the default or a bundled
+    plan of that district, else the national-standard plan (under the district's name)."""
 
     def __init__(self, given: list[Plan], default: Plan):
         self.by_district = {district_key(p.district): p for p in given}
+        self._register(working_plan_paths())
         self.by_district.setdefault(district_key(default.district), default)
-        for path in shipped_plan_paths():
+        self._register(shipped_plan_paths())
+        self.national = load_plan(template_path("plans", NATIONAL_PLAN))
+
+    def _register(self, paths: list[Path]) -> None:
+        for path in paths:
             try:
                 plan = load_plan(path)
             except ProblemsError:
                 continue
             self.by_district.setdefault(district_key(plan.district), plan)
-        self.national = load_plan(template_path("plans", NATIONAL_PLAN))
 
     def __call__(self, district: str) -> Plan:
         plan = self.by_district.get(district_key(district))
         return plan if plan is not None else dataclasses.replace(self.national, district=district)
 
 
-def _fingerprint(plan: Plan, censuses: list[Census], corrections: list[Correction]) -> dict:
+def _fingerprint(plan: Plan, censuses: list[Census], corrections: list[Correction], refused: list[Problem]) -> dict:
     """What a report depends on: the tool, the plan's content, the inputs' content, names and
     modification times (which decide between two copies of a school, so a rename is a change),
-    corrections."""
+    corrections (the refused rows too: the notes list them)."""
     return {
         "version": __version__,
         "plan": plan_digest(plan),
         "inputs": sorted(c.sha256 for c in censuses),
         "files": sorted([name, mtime] for c in censuses for name, mtime in c.stamps),
         "corrections": sorted(repr(c) for c in corrections),
+        "refused": sorted(str(p) for p in refused),
     }
 
 
@@ -244,6 +183,7 @@ def run(
     lock_wait: float = 10.0,
     progress: Callable[[list, str], Iterable] | None = None,
     district: str | None = None,
+    generated_at: dt.datetime | None = None,
 ) -> RunReport:
     """Process every file in `inputs` into `outputs`; raises RunBusy if another run holds it."""
     inputs, outputs = Path(inputs), Path(outputs)
@@ -259,32 +199,23 @@ def run(
                                 "或用 --outputs 指定其他文件夹") from None
     try:
         remove_stale(outputs)  # left by a run that was killed; we hold the lock, so none is in use
-        return _run_locked(inputs, outputs, given, force, year, progress, district)
+        return _run_locked(inputs, outputs, given, force, year, progress, district, document_time(generated_at))
     finally:
         lock.release()
 
 
-def _run_locked(inputs, outputs, given: list[Plan], force, year, progress, only_district=None) -> RunReport:
+def _run_locked(inputs, outputs, given: list[Plan], force, year, progress, only_district=None,
+                created: dt.datetime | None = None) -> RunReport:
     report = RunReport(inputs)
     reading_plan = given[0] if given else load_plan(default_plan_path())
     candidates, skipped = discover(inputs)
     report.files += skipped
-    for path in progress(candidates, "读取统计报表") if progress else candidates:
-        try:
-            report.files.append(recognise(path, reading_plan, year))
-        except Exception:  # a bug met by this file: the others are still processed
-            report.files.append(FileOutcome(path, "refused", "", [incident.record(outputs, path.name)]))
-    try:
-        _combine_exports(report)
-    except Exception:
-        for outcome in report.files:
-            if outcome.kind in ("export", "supplement", "campuses"):
-                outcome.kind, outcome.problems = "refused", [incident.record(outputs, outcome.path.name)]
-    corrections = _read_corrections(report, outputs)
-    groups = _group_by_district(report, reading_plan.district)
-    if only_district:
-        groups = {d: g for d, g in groups.items() if d == district_key(only_district)}
-    _apply_corrections(report, groups, corrections)
+    reading = read_inputs(candidates, reading_plan, year, district=only_district, progress=progress,
+                          on_bug=lambda path: incident.record(outputs, path.name))
+    report.files += reading.files
+    report.reading = reading
+    report.applied, report.refused_corrections = reading.applied, reading.refused_corrections
+    groups, corrections = reading.groups, reading.corrections
     manifest = _load_manifest(outputs)
     tasks = []
     taken: dict[Path, str] = {}
@@ -292,8 +223,8 @@ def _run_locked(inputs, outputs, given: list[Plan], force, year, progress, only_
     for district, by_year in sorted(groups.items()):
         plan = choose_plan(district)
         censuses = [by_year[y].census for y in sorted(by_year)]
-        notes = [_correction_note(c) for c in report.applied if c.year in by_year and
-                 any(s.school_id == c.school_id for s in by_year[c.year].census.schools)]
+        # Refused rows go into every district's notes: a row that cannot be read names no district.
+        notes = CorrectionNotes(tuple(correction_notes(report.applied, by_year)), tuple(report.refused_corrections))
         target = child(outputs, report_file_name(district, max(by_year)))
         if target in taken:  # `甲/乙` and `甲_乙` are two districts but one safe file name
             report.districts.append(DistrictOutcome(district, sorted(by_year), plan, problems=[Problem(
@@ -301,10 +232,11 @@ def _run_locked(inputs, outputs, given: list[Plan], force, year, progress, only_
             continue
         taken[target] = district
         units = unit_folder(outputs, district, len(groups))
-        fingerprint = _fingerprint(plan, censuses, [c for _, c in corrections])
+        fingerprint = _fingerprint(plan, censuses, [c for _, c in corrections], report.refused_corrections)
         unit_files = [units / unit_workbook_name(u, max(by_year)) for u in plan.units if plan.units != NATIONAL_UNITS]
         unchanged = target.exists() and manifest.get(target.name) == fingerprint and all(p.exists() for p in unit_files)
-        tasks.append(DistrictTask(district, plan, censuses, target, units, notes, force or not unchanged, fingerprint))
+        tasks.append(DistrictTask(district, plan, censuses, target, units, notes, force or not unchanged, fingerprint,
+                                  created))
     for task, result in zip(tasks, _process(tasks, progress)):
         if result.trace:
             result.problems = [incident.record(outputs, task.target.name, result.trace)]
@@ -315,8 +247,9 @@ def _run_locked(inputs, outputs, given: list[Plan], force, year, progress, only_
         if result.written:
             manifest[task.target.name] = task.fingerprint
     try:
-        if any(d.written for d in report.districts):
-            _save_manifest(outputs, manifest)
+        unplaced = _unplaced_records(report)
+        if any(d.written for d in report.districts) or manifest.get(UNPLACED_KEY, []) != unplaced:
+            _save_manifest(outputs, {**manifest, UNPLACED_KEY: unplaced})
         summaries = [d for d in report.districts if d.summary is not None]
         if len(summaries) > 1:
             report.summary_workbook = write_summary_workbook(summaries, outputs, _region(report))
@@ -336,9 +269,10 @@ class DistrictTask:
     censuses: list[Census]
     target: Path
     units: Path
-    notes: list
+    notes: CorrectionNotes
     write: bool
     fingerprint: dict
+    created: dt.datetime | None = None
 
 
 @dataclass
@@ -407,9 +341,9 @@ def _process_district(task: DistrictTask, keep: bool) -> DistrictResult:
         result.note = "输入未变化，未重写（需要重写请加 --force）"
         return result
     try:
-        result.output, result.note = _write(evaluation, task.target, task.notes)
+        result.output, result.note = _write(evaluation, task.target, task.notes, task.created)
         if task.plan.units != NATIONAL_UNITS:
-            write_unit_workbooks(evaluation, task.units, task.notes)
+            write_unit_workbooks(evaluation, task.units, task.notes, task.created)
     except Exception as exc:
         failure = write_failure(exc)
         if failure is None:
@@ -420,72 +354,36 @@ def _process_district(task: DistrictTask, keep: bool) -> DistrictResult:
     return result
 
 
+def _unplaced_records(report: RunReport) -> list[dict]:
+    """The campuses this run could not place, once each, as the manifest keeps them."""
+    records = []
+    for problem in (p for f in report.files for p in f.problems if isinstance(p, UnplacedCampus)):
+        record = {"district": problem.district, "year": problem.year, "id": problem.campus_id,
+                  "name": problem.campus_name, "file": problem.file, "where": problem.where,
+                  "candidates": [list(c) for c in problem.candidates]}
+        if not any((r["district"], r["year"], r["id"], r["name"]) ==
+                   (problem.district, problem.year, problem.campus_id, problem.campus_name) for r in records):
+            records.append(record)
+    return records
+
+
+def unplaced_campuses(outputs: Path) -> list[UnplacedCampus]:
+    """The campuses the last run in `outputs` could not place (none when it has not run)."""
+    manifest = _load_manifest(Path(outputs))
+    campuses = []
+    for r in manifest.get(UNPLACED_KEY, []) if isinstance(manifest, dict) else []:
+        try:
+            campuses.append(UnplacedCampus(str(r["file"]), str(r["where"]), "", campus_id=str(r["id"]),
+                                           campus_name=str(r["name"]), district=str(r["district"]), year=int(r["year"]),
+                                           candidates=tuple((str(i), str(n)) for i, n in r["candidates"])))
+        except (KeyError, TypeError, ValueError):
+            continue  # an edited or older manifest: that campus is simply not pre-filled
+    return campuses
+
+
 def _region(report: RunReport) -> str:
     regions = {f.census.region for f in report.files if f.kind == "census" and f.census.region}
     return "、".join(sorted(regions)) or "全部区县"
-
-
-def _read_corrections(report: RunReport, outputs: Path) -> list[tuple[Path, Correction]]:
-    corrections = []
-    for outcome in report.files:
-        if outcome.kind == "corrections":
-            try:
-                corrections += [(outcome.path, c) for c in read_corrections(outcome.path)]
-            except ProblemsError as exc:
-                outcome.kind, outcome.problems = "refused", exc.problems
-            except Exception:
-                outcome.kind, outcome.problems = "refused", [incident.record(outputs, outcome.path.name)]
-    return corrections
-
-
-def split_by_district(census: Census) -> list[Census]:
-    """A census covering several districts (a 区县 column) as one census per district."""
-    named = {district_key(s.district) for s in census.schools if district_key(s.district)}
-    if not named or named == {district_key(census.district)}:
-        return [census]
-    parts = []
-    for district in sorted(named | ({""} if any(not district_key(s.district) for s in census.schools) else set())):
-        rows = tuple(s for s in census.schools if district_key(s.district) == district)
-        own = district or census.district
-        mine = own == census.district  # the district sheet is the file's own district's
-        parts.append(dataclasses.replace(census, district=own, schools=rows, recorded=census.recorded if mine else {},
-                                         inputs=census.inputs if mine else {}))
-    return parts
-
-
-def _group_by_district(report: RunReport, default_district: str) -> dict[str, dict[int, FileOutcome]]:
-    """Censuses by district and year; a second census of the same district and year is refused."""
-    groups: dict[str, dict[int, FileOutcome]] = {}
-    for outcome in list(report.files):
-        if outcome.kind == "census" and len(parts := split_by_district(outcome.census)) > 1:
-            outcome.kind = "split"
-            report.files += [FileOutcome(outcome.path, "census", census=p, combined=True) for p in parts]
-    for outcome in [f for f in report.files if f.kind == "census"]:
-        census = outcome.census
-        district = district_key(census.district) or district_key(default_district)
-        same_year = groups.setdefault(district, {}).get(census.year)
-        if same_year is not None:
-            outcome.kind = "refused"
-            outcome.problems = [Problem(outcome.path.name, "", f"与 {same_year.path.name} 同为{district}{census.year}年的统计报表，"
-                                                              "请只保留一个（本次使用前者）")]
-            continue
-        groups[district][census.year] = outcome
-    return groups
-
-
-def _apply_corrections(report: RunReport, groups, corrections: list[tuple[Path, Correction]]) -> None:
-    """Correct the censuses in place; a correction that matched no census is refused too."""
-    settled: set[int] = set()  # ids of corrections applied or refused somewhere
-    for _, by_year in sorted(groups.items()):
-        for census_year in sorted(by_year):
-            outcome = by_year[census_year]
-            for source in sorted({p for p, _ in corrections}):
-                mine = [c for p, c in corrections if p == source]
-                outcome.census, applied, refused = apply_corrections(outcome.census, mine, source.name)
-                report.applied += applied
-                report.refused_corrections += [problem for _, problem in refused]
-                settled |= {id(c) for c in applied} | {id(c) for c, _ in refused}
-    report.refused_corrections += [unmatched(c, p.name) for p, c in corrections if id(c) not in settled]
 
 
 def unit_folder(outputs: Path, district: str, districts: int) -> Path:
@@ -493,27 +391,33 @@ def unit_folder(outputs: Path, district: str, districts: int) -> Path:
     return child(outputs, UNITS_FOLDER) if districts == 1 else child(outputs, UNITS_FOLDER, safe_name(district))
 
 
+def correction_notes(applied: list[Correction], by_year: dict[int, FileOutcome]) -> list[tuple[str, ...]]:
+    """The corrections applied to one district's censuses, as the report's 数据说明 lists them."""
+    return [_correction_note(c) for c in applied if c.year in by_year and
+            any(s.school_id == c.school_id for s in by_year[c.year].census.schools)]
+
+
 def _correction_note(correction: Correction) -> tuple[str, ...]:
     return (f"{correction.year}年 {correction.cell}", f"{correction.school_id} {correction.label}",
             f"{correction.old:g} → {correction.new:g}", correction.reason)
 
 
-def _write(evaluation: Evaluation, target: Path, corrections) -> tuple[Path, str]:
+def _write(evaluation: Evaluation, target: Path, corrections: CorrectionNotes, created) -> tuple[Path, str]:
     """Write the report; if the old one cannot be replaced (open in Excel on Windows), beside it."""
     from excel_balance.report.workbook import write_report
 
     try:
-        write_report(evaluation, target, corrections=corrections)
+        write_report(evaluation, target, created, corrections)
         return target, "已生成"
     except PermissionError:
         fallback = target.with_name(f"{target.stem}（新）{target.suffix}")
-        write_report(evaluation, fallback, corrections=corrections)
+        write_report(evaluation, fallback, created, corrections)
         return fallback, f"原报告 {target.name} 正被占用（可能在 Excel 中打开），已另存为 {fallback.name}"
 
 
 def summary_lines(report: RunReport) -> list[str]:
     """The Chinese summary a run ends with."""
-    kinds = Counter("census" if f.kind == "split" else f.kind for f in report.files if not f.combined)
+    kinds = Counter("census" if f.kind in ("split", "duplicate") else f.kind for f in report.files if not f.combined)
     extra = "".join(f"，{label} {kinds[kind]} 个" for kind, label in
                     (("export", "统计导出"), ("supplement", "补充表"), ("campuses", "校点归属表")) if kinds[kind])
     lines = [f"读取 {report.inputs}：统计报表 {kinds['census']} 个{extra}，修正表 {kinds['corrections']} 个，"
@@ -521,6 +425,12 @@ def summary_lines(report: RunReport) -> list[str]:
     for outcome in report.files:
         if outcome.kind == "skipped":
             lines.append(f"  跳过：{outcome.path.name}（{outcome.reason}）")
+    for outcome in report.files:
+        if outcome.kind == "duplicate":
+            lines.append(f"  未使用（重复）：{outcome.path.name}")
+            lines += [f"    {p.severity.value}：{p}" for p in outcome.problems]
+    if report.reading.mixes_sample:
+        lines.append(sample_warning(report.reading))
     for outcome in report.files:
         if outcome.kind == "refused":
             lines.append(f"  无法{'合并' if outcome.combined else '使用'}：{outcome.path.name}")
@@ -548,10 +458,12 @@ def summary_lines(report: RunReport) -> list[str]:
         summary = district.summary
         counts = summary.counts
         lines.append(
-            f"  {summary.year}年：按规划推进 {counts[Status.MET] + counts[Status.TARGET_MET]} 项，"
-            f"接近目标 {counts[Status.NEAR]} 项，落后 {counts[Status.BEHIND] + counts[Status.NOT_MET]} 项，"
-            f"无数据 {counts[Status.NO_DATA]} 项（按指标和学段计）")
-        lines.append("  总体判断：" + ("已达到优质均衡标准" if summary.certified else f"尚有 {summary.obstacles} 项差距，详见报告"))
+            f"  {summary.year}年对照年度目标：{off_plan_text(summary.off_plan)}——接近目标 {counts[Status.NEAR]} 项，"
+            f"未达年度目标或未达标 {counts[Status.BEHIND] + counts[Status.NOT_MET]} 项；"
+            f"按规划推进 {counts[Status.MET] + counts[Status.TARGET_MET]} 项，无数据 {counts[Status.NO_DATA]} 项")
+        lines.append("  总体判断（对照国家标准）：" + (
+            "已达到优质均衡标准" if summary.certified else f"{gaps_text(summary.obstacles)}，详见报告“推进规划”表"))
+        lines += exclusion_lines(district.censuses[-1], district.plan)
     if report.summary_workbook:
         lines.append(f"各区县汇总：{report.summary_workbook}")
     lines += [f"错误：{p}" for p in report.problems]
@@ -560,11 +472,33 @@ def summary_lines(report: RunReport) -> list[str]:
     return lines
 
 
+def exclusion_lines(census: Census, plan: Plan) -> list[str]:
+    """How many schools (sections) the latest census leaves out and how many campuses it folds
+    in, listed in the report's 数据说明; a fold that changes its school's G4 result named here."""
+    _, excluded, schools = build_sections(census.schools, plan.settings)
+    folds = campus_folds(schools, census.schools, plan.settings)
+    if not excluded and not folds:
+        return []
+    lines = [f"  {census.year}年：不参加资源配置及G3—G5测算 {len(excluded)} 项（学校或学段），"
+             f"分校区并入所属学校 {sum(len(f.campuses) for f in folds)} 个（逐项见报告“数据说明”）"]
+    return lines + [f"  注意：{fold.describe()}" for fold in folds if fold.breaks_size]
+
+
+def sample_warning(reading: Reading) -> str:
+    return (f"警告：{'、'.join(reading.samples)} 是示例数据（虚构），与真实数据一起使用了："
+            "如不是有意为之，请把示例文件移出输入文件夹后再运行")
+
+
 def email_evaluation(inputs: Path, outputs: Path, plan_file: Path | None, district: str | None,
                      year: int | None, lock_wait: float = 10.0) -> tuple[Evaluation, Path]:
     """The evaluation whose unit workbooks are mailed, and their folder: a run of inputs/ (which
     rewrites nothing when nothing changed), cut at `year` when an earlier year is asked for."""
     report = run(inputs, outputs, [plan_file] if plan_file else [], lock_wait=lock_wait)
+    if report.failed:  # mail would go out from the other files, perhaps an older year, without a word
+        refused = sorted({f.path.name for f in report.files if f.kind == "refused"})
+        what = f"文件无法使用（{'、'.join(refused)}）" if refused else "修正或区县报告有问题"
+        raise LookupError(f"{inputs} 中有{what}：邮件会只按其余数据发出，可能不是最新年度或缺少修正，本次未发送。"
+                          "请先运行 excel-balance run 查看原因并处理后再发送")
     outcomes = [d for d in report.districts if d.summary is not None]
     if district:
         outcomes = [d for d in outcomes if d.district == district]

@@ -111,6 +111,25 @@ def test_a_missing_level_and_two_years(tmp_path, qianjiang):
     ]
 
 
+def test_the_supplement_explains_its_own_columns(exports, tmp_path, qianjiang):
+    """Its 填报说明 used to be the census template's: a 学校 sheet, building columns it lacks."""
+    sheets = [s for p in exports for s in read_export(p)]
+    book = openpyxl.load_workbook(write_supplement(tmp_path / "补充数据.xlsx", sheets, qianjiang))
+    titles = [c.value for c in book["补充数据"][1]]
+    info = [r[:2] for r in book["填报说明"].iter_rows(values_only=True)]
+    labels = [label for label, _ in info]
+    assert labels == ["区县", "统计年度", "用途", "“补充数据”表", *titles[2:], "“区级指标”表"]
+    assert titles[2:] == ["小学骨干教师数(人)", "初中骨干教师数(人)", "小学超45人班数(个)", "初中超50人班数(个)",
+                          "达标音乐专用教室数(间)", "达标美术专用教室数(间)"]
+    texts = dict(info)
+    assert (texts["区县"], texts["统计年度"]) == ("黔江区", "2022")
+    assert texts["小学超45人班数(个)"] == ("学生数超过45人的班数；只有小学部的学校填写，其他学校已预填0；"
+                                         "整数，单位个；没有请填0（空白会被拒绝）。")
+    assert texts["达标音乐专用教室数(间)"] == "面积不小于96平方米的音乐专用教室；整数，单位间；没有请填0（空白会被拒绝）。"
+    everything = "".join(f"{a}{b}" for a, b in info)
+    assert "“学校”表" not in everything and "校舍" not in everything and "选填列" not in everything
+
+
 def test_a_supplement_naming_a_school_not_in_the_export(exports, tmp_path, qianjiang):
     sheets = [s for p in exports for s in read_export(p)]
     path = write_supplement(tmp_path / "补充数据.xlsx", sheets, qianjiang)
@@ -146,7 +165,10 @@ def test_run_and_check_with_exports(exports, tmp_path, monkeypatch, qianjiang):
     for path in exports:
         path.rename(inputs / path.name)
     runner = CliRunner()
-    result = runner.invoke(cli, ["check", str(inputs / "2022小学基层表.xlsx")])
+    # Issue 16: check judges the exports together, as run does (one alone lacks its 中学导出).
+    alone = runner.invoke(cli, ["check", str(inputs / "2022小学基层表.xlsx")])
+    assert alone.exit_code == 1 and "黔江区2022年缺少中学导出（基层表），请把中学导出也放进来" in alone.output
+    result = runner.invoke(cli, ["check", str(inputs)])
     assert result.exit_code == 0, result.output
     assert "  基层表：小学导出，2022年，7行" in result.output
     assert "    小学在校生数 ← 在校生数/合计" in result.output
@@ -188,13 +210,30 @@ def test_the_campus_table_file_in_a_run(tmp_path, monkeypatch):
     runner = CliRunner()
     result = runner.invoke(cli, ["run"])
     assert result.exit_code == 1 and "  无法合并：2022小学基层表.xlsx" in result.output
-    assert runner.invoke(cli, ["template", "--campuses"]).output == "已生成校点归属表：inputs/校点归属.xlsx\n"
+    # The form used to come out empty although the run had just named the campus and its code.
+    assert runner.invoke(cli, ["template", "--campuses"]).output == (
+        "已生成校点归属表：inputs/校点归属.xlsx（列出上次运行无法归入学校的 1 个校点，"
+        "请在“所属学校标识码”列从下拉列表选择所属学校）\n")
     book = openpyxl.load_workbook(inputs / "校点归属.xlsx")
-    book.active.append(["石会小学（村小校点）", "", "0500114002"])
+    assert book.sheetnames == ["校点归属", "候选学校"] and book["候选学校"].sheet_state == "hidden"
+    form = book["校点归属"]
+    assert [c.value for c in form[1]] == ["校点名称", "校点标识码", "所属学校标识码", "来源"]
+    assert [c.value for c in form[2]] == ["石会小学（村小校点）", "0500114088", None,
+                                          "黔江区2022年 2022小学基层表.xlsx 基层表!第13行"]
+    counted = sorted((r["school_id"], r["name"]) for r in export_schools() if r["counted"] == "是")
+    listed = [r[0] for r in book["候选学校"].iter_rows(values_only=True)]
+    assert listed[0] == "0500114002 石会小学"  # the likeliest first
+    assert sorted(listed) == sorted(f"{i} {n}" for i, n in counted)
+    (validation,) = form.data_validations.dataValidation
+    assert (validation.type, validation.formula1, str(validation.sqref)) == (
+        "list", f"候选学校!$A$1:$A${len(counted)}", "C2")
+    form["C2"] = listed[0]  # as the dropdown fills it
     book.save(inputs / "校点归属.xlsx")
     result = runner.invoke(cli, ["run"])
     assert result.exit_code == 0, result.output
     assert "统计导出 2 个，校点归属表 1 个" in result.output
+    # Placed now: the next form lists nothing.
+    assert "没有无法归入学校的校点" in runner.invoke(cli, ["template", "--campuses", "-o", "空.xlsx"]).output
 
 
 def test_the_summary_shows_no_data_for_what_an_export_lacks(exports, tmp_path, qianjiang):
@@ -305,12 +344,13 @@ def test_the_supplement_and_check_for_an_export_with_key_teachers(public_exports
     header = [c.value for c in openpyxl.load_workbook(path)["补充数据"][1]]
     assert header == ["学校标识码", "学校名称", "小学超45人班数(个)", "初中超50人班数(个)", "达标音乐专用教室数(间)",
                       "达标美术专用教室数(间)"]
-    result = CliRunner().invoke(cli, ["check", str(public_exports[0])])
+    result = CliRunner().invoke(cli, ["check", *map(str, public_exports)])  # together, as run reads them
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert "    小学骨干教师数 ← 教基1102/县级以上骨干教师(小学)" in lines
     assert "    小学体育艺术专任教师数 ← 专任教师/#按授课课程分/体育与健康 + 专任教师/#按授课课程分/艺术/计" in lines
-    assert lines[-1] == "  导出中没有、需用补充表填写：小学超45人班数、达标音乐专用教室数、达标美术专用教室数（excel-balance supplement 生成补充表）"
+    primary = lines[:lines.index("2022中学基层表.xlsx：统计系统导出（按 templates/exports/教育统计导出.yaml 识别，该映射未经真实导出核对）")]
+    assert primary[-1] == "  导出中没有、需用补充表填写：小学超45人班数、达标音乐专用教室数、达标美术专用教室数（excel-balance supplement 生成补充表）"
 
 
 def test_another_spelling_of_the_key_teacher_columns(tmp_path):

@@ -229,7 +229,7 @@ def test_an_old_form_value_is_judged_as_before_and_labelled(qianjiang):
     assert cell_text(g7) == "√ 达标（填报判断）"
     q4 = cell(qianjiang, ("Q4", "小学"), recorded={("Q4", "小学"): (5, "%")})  # a typed rate, judged as typed
     assert (q4.status, q4.basis, q4.actual_text) == (Status.BEHIND, REPORTED, "5%")
-    assert q4.note.endswith("学校数（所）、教师培训经费不低于公用经费预算5%的学校数（所）")
+    assert q4.note.endswith("学校数（所）、教师培训经费不低于公用经费预算5%的学校数（所）（或在“学校”表填写各校数据）")
 
 
 def test_an_old_form_value_the_measure_cannot_read_is_no_data(qianjiang):
@@ -522,3 +522,12 @@ def test_the_sample_2019_census_reproduces_the_plans_baseline(qianjiang):
     assert actual[("Q3", "小学")] == ("97.4%", "测算") and actual[("Q1", "初中")] == ("95.5%", "测算")
     assert cells[("Q9", "初中")].status is Status.NOT_MET  # 语文未达标
     assert not [key for key, c in cells.items() if c.basis == REPORTED]
+    # From the 学校 sheet (issue 20): G9 年均90学时以上 (92 and 91), G12 and Q4 100%, G13 100% and 95%
+    # (junior: each school's pupils less 5% rounded down, 25,660 in all); Q3 stays typed (74 / 76).
+    from_schools = {key: (c.actual_text, c.measured.school_count) for key, c in cells.items()
+                    if c.measured is not None and c.measured.school_count}
+    assert from_schools == {
+        ("G9", "小学"): ("92学时", 74), ("G9", "初中"): ("91学时", 23), ("G12", "小学"): ("100%", 74),
+        ("G12", "初中"): ("100%", 23), ("G13", "小学"): ("100%", 26), ("G13", "初中"): ("95.0%", 18),
+        ("Q4", "小学"): ("100%", 74), ("Q4", "初中"): ("100%", 23)}
+    assert all(c.status is Status.MET for key, c in cells.items() if key in from_schools)

@@ -24,6 +24,7 @@ import yaml
 
 from excel_balance import yamltext
 from excel_balance.atomic import atomic_path
+from excel_balance.census.campuses import UnplacedCampus, candidates
 from excel_balance.census.conflicts import Copy, decide
 from excel_balance.census.grid import cell_ref
 from excel_balance.census.model import Census, SchoolRow
@@ -52,10 +53,9 @@ from excel_balance.resources import template_path
 
 OPTIONAL = {"indoor_sports_area", "students_senior"}  # an export may rightly lack these (and the supplement's)
 SUPPLEMENT_SHEET = "补充数据"
-CAMPUS_SHEET = "校点归属"
-CAMPUS_HEADERS = ("校点名称", "校点标识码", "所属学校标识码")
 HEADER_SCAN = 20
 _ID = re.compile(r"^\d{10}$")
+_LEADING_ID = re.compile(r"\s*(\d{6,})")
 # A level in brackets tells columns apart (骨干教师(小学), 骨干教师(初中)); other brackets hold units.
 _LEVEL_BRACKET = re.compile(r"\(\s*(小学|初中|中学|高中)\s*\)")
 
@@ -222,15 +222,15 @@ def _read_sheet(path: Path, name: str, level: str, sha: str, year: int, grid, st
         if identity[key] is None:
             ctx.error(name, "", f"缺少“{mapping.identity[key]}”列")
     columns: dict[str, tuple[int, ...]] = {}
-    for key, candidates in mapping.fields(level).items():
-        wanted = next((c for c in candidates if all(p in by_path for p in c)), None)
+    for key, choices in mapping.fields(level).items():
+        wanted = next((c for c in choices if all(p in by_path for p in c)), None)
         if wanted is not None:
             columns[key] = tuple(by_path[p] for p in wanted)
             result.found[key] = " + ".join(wanted)
         else:
             result.missing.append(key)
             if key not in OPTIONAL and key not in mapping.supplement:
-                absent = "”或“".join("、".join(p for p in c if p not in by_path) for c in candidates)
+                absent = "”或“".join("、".join(p for p in c if p not in by_path) for c in choices)
                 ctx.error(name, "", f"{level}导出缺少“{absent}”列（{COLUMNS_BY_KEY[key].header}）："
                                     f"请核对表头，或在 templates/exports/{mapping.source} 中改为导出实际的列名")
     if ctx.problems:
@@ -383,36 +383,21 @@ class CampusEntry:
 
 
 def read_campus_table(path: Path) -> list[CampusEntry]:
-    """Every campus of the table, by name and by own ID. A table may cover several districts: a
-    name two districts share is told apart by the parent, which must be a school of the campus's
-    own export."""
+    """Every campus of the table, by name and by own ID (a dropdown's "0500114002 石会小学" gives
+    its leading code). A table may cover several districts: a name two districts share is told
+    apart by the parent, which must be a school of the campus's own export."""
     _, grid, _, _, _ = _first_sheet(path, "所属学校标识码", "校点归属表")
     cols = {normalise_plain(v): c for c, v in enumerate(grid[0])}
     table = []
     for row in grid[1:]:
         parent = _id_text(_cell(row, cols["所属学校标识码"]))
+        if match := _LEADING_ID.match(parent):
+            parent = match[1]
         for key in ("校点名称", "校点标识码"):
             value = _id_text(_cell(row, cols[key])) if key in cols else ""
             if value and parent:
                 table.append(CampusEntry(value, parent))
     return table
-
-
-def write_campus_template(target: Path) -> Path:
-    from excel_balance.xlsx.book import document_time, new_workbook
-    from excel_balance.xlsx.formats import Formats
-
-    with atomic_path(target) as tmp:
-        workbook = new_workbook(tmp, "校点归属表", document_time(2020))
-        formats = Formats(workbook)
-        sheet = workbook.add_worksheet(CAMPUS_SHEET)
-        for col, title in enumerate(CAMPUS_HEADERS):
-            sheet.write_string(0, col, title, formats.header)
-            sheet.set_column(col, col, 26)
-        sheet.write_comment(0, 2, "导出中“是否计校数”为0的校点，所属学校的10位标识码")
-        sheet.repeat_rows(0)
-        workbook.close()
-    return target
 
 
 def by_district(sheets: list[ExportSheet]) -> dict[tuple[str, int], list[ExportSheet]]:
@@ -447,7 +432,8 @@ def write_supplements(folder: Path, sheets: list[ExportSheet], plan_of, district
 def write_supplement(target: Path, sheets: list[ExportSheet], plan: Plan, mapping: ExportMapping | None = None) -> Path:
     """A supplement pre-filled with the exports' schools and only the figures they lack; its
     title and 填报说明 state the district and year (the first the sheets name)."""
-    from excel_balance.census.template import write_district_sheet, write_info_sheet
+    from excel_balance.census.supplement_info import write_supplement_info
+    from excel_balance.census.template import write_district_sheet
     from excel_balance.xlsx.book import document_time, new_workbook
     from excel_balance.xlsx.formats import Formats
 
@@ -463,7 +449,7 @@ def write_supplement(target: Path, sheets: list[ExportSheet], plan: Plan, mappin
     district = next((r["district"] for s in sheets for r in s.rows if r["district"]), plan.district)
     title = f"{district}{year}年统计数据补充表"
     with atomic_path(target) as tmp:
-        workbook = new_workbook(tmp, title, document_time(year))
+        workbook = new_workbook(tmp, title, document_time())
         formats = Formats(workbook)
         sheet = workbook.add_worksheet(SUPPLEMENT_SHEET)
         sheet.set_header(f"&C{title}")
@@ -481,7 +467,7 @@ def write_supplement(target: Path, sheets: list[ExportSheet], plan: Plan, mappin
         sheet.freeze_panes(1, 2)
         sheet.repeat_rows(0)
         write_district_sheet(workbook, formats, plan, {})
-        write_info_sheet(workbook, formats, district, year, "", False)
+        write_supplement_info(workbook, formats, district, year, wanted)
         workbook.close()
     return target
 
@@ -657,9 +643,12 @@ def _combine_group(district, year, parts, given: _Given, campuses: list[CampusEn
         parent = row["parent_id"] or (row["school_id"] if row["school_id"] in schools else "") or _parent(
             row, campuses, schools)
         if parent not in schools:
-            problems.append(Problem(part.file, f"{part.sheet}!第{row['_row']}行",
-                                    f"校点“{row['name']}”（是否计校数为0）无法归入学校：请在 inputs/校点归属.xlsx 中"
-                                    "填写它的所属学校标识码（excel-balance template --campuses 可生成该表）"))
+            problems.append(UnplacedCampus(
+                part.file, f"{part.sheet}!第{row['_row']}行",
+                f"校点“{row['name']}”（是否计校数为0）无法归入学校：请在 inputs/校点归属.xlsx 中填写它的所属学校标识码"
+                "（excel-balance template --campuses 生成该表，已列出这些校点）",
+                campus_id=row["school_id"], campus_name=row["name"], district=district, year=year,
+                candidates=candidates(row["name"], {sid: s["row"]["name"] for sid, s in schools.items()})))
             continue
         values = {k: v for k, v in row.items() if k in COLUMNS_BY_KEY and COLUMNS_BY_KEY[k].numeric}
         rows.append(SchoolRow(row["school_id"], row["name"], row["school_type"], _complete(values, mapping),

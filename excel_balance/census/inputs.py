@@ -7,6 +7,7 @@ run with its place instead of turning into a status.
 from __future__ import annotations
 
 from excel_balance.census.model import Census, RecordedValue
+from excel_balance.census.school_inputs import check_school_inputs, conflicts
 from excel_balance.census.schema import normalise_plain
 from excel_balance.plan import Plan
 from excel_balance.problems import Problem, Severity
@@ -25,7 +26,8 @@ def inputs_by_name(census: Census) -> dict[tuple[str, str, str], RecordedValue]:
 def check_inputs(plan: Plan, census: Census) -> list[Problem]:
     """Every input that cannot be used as given, with its cell: a word the input does not take, a
     number in another unit, not whole, or a part larger than its whole (errors); an item the plan's
-    measure does not have (a warning: it is left unused)."""
+    measure does not have (a warning: it is left unused); a school the 学校 sheet's columns leave
+    out (an error) and a typed value they contradict (a warning: the schools decide)."""
     problems = []
 
     def bad(value: RecordedValue, message: str, severity: Severity = Severity.ERROR) -> None:
@@ -63,4 +65,4 @@ def check_inputs(plan: Plan, census: Census) -> list[Problem]:
                 elif numerator.number > denominator.number:
                     bad(numerator, f"{measure.indicator_id}“{part.inputs[0]}”（{numerator.text}）不能大于"
                                    f"“{part.inputs[1]}”（{denominator.text}，{denominator.cell}）")
-    return problems
+    return problems + check_school_inputs(plan.measures, census) + conflicts(plan.measures, census, typed)

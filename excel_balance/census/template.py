@@ -6,6 +6,7 @@ tests' census files, so the template and the reader are checked against each oth
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import Counter
 from pathlib import Path
@@ -85,13 +86,15 @@ def write_template(
     filled_by: str = "",
     sample: bool = False,
     legacy: bool = False,
+    created: dt.datetime | None = None,
 ) -> Path:
     """Write a census workbook; `schools` rows are dicts by column key, `recorded` by (code, level,
     item) for inputs and (code, level) for one-value rows; `legacy` writes the 区级指标 sheet in its
-    old one-value form (as files filled before the measures were introduced)."""
+    old one-value form (as files filled before the measures were introduced); made `created` (the
+    bundled sample's fixed date), else as document_time says."""
     target = Path(target)
     with atomic_path(target) as tmp:
-        workbook = new_workbook(tmp, "教育事业统计报表（优质均衡测算用）", document_time(year or (plan.plan_years or (plan.baseline_year,))[0]))
+        workbook = new_workbook(tmp, "教育事业统计报表（优质均衡测算用）", document_time(created))
         formats = Formats(workbook)
         _school_sheet(workbook, formats, list(schools))
         write_district_sheet(workbook, formats, plan, recorded or {}, legacy)

@@ -6,7 +6,9 @@ from __future__ import annotations
 import base64
 import email.policy
 import hashlib
+import io
 import json
+import zipfile
 from dataclasses import dataclass
 from email import encoders
 from email.message import EmailMessage
@@ -83,9 +85,19 @@ def prepare(settings: MailSettings, evaluation: Evaluation, unit: str, recipient
     # The workbook and the figures, not the wording: a template edited later resends nothing
     # (--resend does), while changed data is sent again, as an update.
     figures = json.dumps([values["rows"], values["summary"]], ensure_ascii=False, sort_keys=True)
-    digest = hashlib.sha256(data + figures.encode()).hexdigest()
+    digest = hashlib.sha256(workbook_content(data) + figures.encode()).hexdigest()
     return Prepared(unit, recipients.to + recipients.cc, recipients.to, recipients.cc, values, attachment.name, data,
                     statuses, digest)
+
+
+def workbook_content(data: bytes) -> bytes:
+    """The workbook's parts but its properties, whose creation time changes whenever the same
+    figures are written again (a run with --force, an earlier --year)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return b"".join(archive.read(name) for name in sorted(archive.namelist()) if name != "docProps/core.xml")
+    except zipfile.BadZipFile:
+        return data
 
 
 def changes_line(before: dict[str, str], after: dict[str, str], sent_at: str) -> str:

@@ -10,9 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from math import ceil
 
 from excel_balance.census.inputs import given_unit, inputs_by_name
-from excel_balance.census.model import Census, RecordedValue
+from excel_balance.census.model import Census, RecordedValue, SchoolRow
+from excel_balance.census.school_inputs import (
+    as_recorded,
+    district_inputs,
+    lack_text,
+    own_text,
+    school_figures,
+    uses_schools,
+)
 from excel_balance.census.schema import normalise_plain
 from excel_balance.evaluate.judge import Column, judge_recorded
 from excel_balance.evaluate.model import Cell
@@ -50,8 +59,24 @@ class Measured:
     inputs: tuple[tuple[Input, RecordedValue], ...]
     parts: tuple[PartResult, ...]
 
+    below: tuple[SchoolShort, ...] = ()  # from the 学校 sheet: the schools below the standard
+    school_count: int = 0  # the schools the 学校 sheet's figures came from (0: typed in 区级指标)
+
     def value_of(self, name: str) -> RecordedValue:
         return next(v for i, v in self.inputs if i.name == name)
+
+
+@dataclass(frozen=True)
+class SchoolShort:
+    """A school that holds the district back: its own figure and what it lacks."""
+
+    school_id: str
+    name: str
+    row: int
+    text: str  # its figure, as the district's is shown (95.0%)
+    lacks: str  # 2名教师待取得教师资格证, 教师培训经费4.9万元，应不低于5万元 …
+    need: Decimal  # how much it lacks, in `unit` (teachers, pupils, 万元, 学时; Q3: 1 所)
+    unit: str
 
 
 def number_text(number: Decimal, unit: str) -> str:
@@ -66,7 +91,7 @@ def _part(part: Part, level: str, values: dict[str, RecordedValue], measure: Mea
     if part.kind == "ratio":
         numerator, denominator = (values[n].number for n in part.inputs)
         share = numerator * 100 / denominator
-        if part.all_required:
+        if part.requires_all(level):
             met = numerator == denominator
         else:
             met = percent_met(share, standard, decimals_of(standard))
@@ -98,7 +123,8 @@ def actual_text(measure: Measure, results: tuple[PartResult, ...]) -> str:
 
 def inputs_note(measure: Measure) -> str:
     names = "、".join(f"{i.name}（{'/'.join(i.choices) if i.is_choice else i.unit or '数值'}）" for i in measure.inputs)
-    return f"按测算方法请在“区级指标”表填写：{names}"
+    schools = "（或在“学校”表填写各校数据）" if any(i.schools for i in measure.inputs) else ""
+    return f"按测算方法请在“区级指标”表填写：{names}{schools}"
 
 
 def judge_measured(plan: Plan, indicator: Indicator, level: str, year: int, census: Census) -> Cell:
@@ -108,6 +134,12 @@ def judge_measured(plan: Plan, indicator: Indicator, level: str, year: int, cens
         return blank
     typed = inputs_by_name(census)
     given = {i.name: typed.get((indicator.id, level, normalise_plain(i.name))) for i in measure.inputs}
+    if uses_schools(measure, level, census):  # the schools decide (a typed value that differs is warned of)
+        given.update(district_inputs(measure, level, census))
+        if all(v is not None for v in given.values()) and all(_usable(measure, n, given) for n in given):
+            cell = _judge(plan, column, measure, level, given)
+            below, count = schools_below(measure, level, census)
+            return replace(cell, measured=replace(cell.measured, below=below, school_count=count))
     if any(v is not None for v in given.values()):
         missing = [name for name, v in given.items() if v is None]
         if missing:
@@ -130,6 +162,42 @@ def judge_measured(plan: Plan, indicator: Indicator, level: str, year: int, cens
     return column.cell("", Status.NO_DATA,
                        note=f"“{old.text}”（{f'{old.file} ' if old.file else ''}{old.cell}）无法按本指标的测算方法判断；"
                             f"{inputs_note(measure)}")
+
+
+def schools_below(measure: Measure, level: str, census: Census) -> tuple[tuple[SchoolShort, ...], int]:
+    """Each school whose own figures miss a condition of the final standard; how many schools."""
+    found = []
+    schools = school_figures(measure, level, census)
+    for figures in schools:
+        values = as_recorded(measure, level, census, figures.values)
+        parts = [p for p in measure.parts if all(n in values for n in p.inputs)]
+        if any(p.kind == "ratio" and values[p.inputs[1]].number == 0 for p in parts):
+            continue  # no teachers or students of the kind: nothing to hold back
+        results = [_part(p, level, values, measure, 1) for p in parts]
+        failing = [r for r in results if not r.met]
+        if failing:
+            need, unit, lacks = school_lack(measure, failing[0], values, figures.school)
+            counted = measure.input(failing[0].part.inputs[0]).schools
+            text = own_text(counted, figures.school) or actual_text(measure, tuple(results))
+            found.append(SchoolShort(figures.school.school_id, figures.school.name, figures.school.row, text, lacks,
+                                     need, unit))
+    return tuple(found), len(schools)
+
+
+def school_lack(measure: Measure, result: PartResult, values: dict[str, RecordedValue],
+                school: SchoolRow) -> tuple[Decimal, str, str]:
+    """(need, unit, words) of a school's first failing condition: how many more the numerator
+    needs to reach the standard (all of the denominator at 100%), or how far a value is under it."""
+    part = result.part
+    item = measure.input(part.inputs[0])
+    level = values[item.name].level
+    standard = part.standard(level) or Decimal(0)
+    if part.kind == "ratio":
+        numerator, denominator = (values[n].number for n in part.inputs)
+        short = denominator - numerator if part.requires_all(level) else ceil(standard * denominator / 100) - numerator
+    else:
+        short = standard - values[item.name].number
+    return lack_text(item.schools, school, Decimal(short), item.unit)
 
 
 def _usable(measure: Measure, name: str, given: dict[str, RecordedValue]) -> bool:
@@ -171,3 +239,14 @@ def _judge(plan: Plan, column: Column, measure: Measure, level: str, values: dic
         target_met = standard_met
     status = yearly_status(target_met, standard_met, near and not target_met)
     return column.cell(text, status, standard_met, basis=MEASURED, measured=measured)
+
+
+def measured_by_schools(plan: Plan, cells: dict) -> list[tuple[Indicator, str, Measured]]:
+    """The district-level cells of a year the 学校 sheet decided, in plan order (学校明细, 缺口, 攻坚清单)."""
+    found = []
+    for indicator in plan.indicators:
+        for level in indicator.levels:
+            cell = cells.get((indicator.id, level))
+            if cell is not None and isinstance(cell.measured, Measured) and cell.measured.school_count:
+                found.append((indicator, level, cell.measured))
+    return found

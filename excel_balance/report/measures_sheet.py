@@ -124,7 +124,7 @@ def _part_row(sheet, row: int, result: PartResult, measure: Measure, level: str,
         formula, unit = f"={numerator}/{denominator}*100", "%"
         value_format = formats.make(**_CELL, num_format="0." + "0" * part.decimals if part.decimals else "0")
         words = f"{part.inputs[0]} ÷ {part.inputs[1]} × 100"
-        if part.all_required:
+        if part.requires_all(level):
             standard_text, check = "100%（全部：分子等于分母）", f"{numerator}={denominator}"
         else:
             standard_text, check = f"≥{standard}%", f"ROUND({here},{decimals_of(standard)})>={standard}"
