@@ -1,7 +1,8 @@
 """A province-scale run against its floor, in one run, with the job's peak resident memory.
 
 Generates a census in the export form (a 小学 and a 中学 基层表, about 40,000 school rows over both
-levels, 150 districts, one year), then times `excel-balance run --force` on it, and the floor:
+levels, 150 districts, one year) with each district's supplement (`excel-balance supplement`'s
+workbooks, filled), then times `excel-balance run --force` on it, and the floor:
 python-calamine reading the same two files plus XlsxWriter in constant-memory mode writing,
 without formats, as many cells as the reports' 学校明细 sheets hold. Prints the ratio of the job
 to the floor (target ≤ 2.0) and the job's peak resident memory, summed over its processes
@@ -24,7 +25,10 @@ import xlsxwriter
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.export_data import write_export  # noqa: E402  (the exports the tests build, at scale)
+from excel_balance.census.exports import read_export, write_supplements  # noqa: E402
+from excel_balance.plan import load_plan  # noqa: E402
+from excel_balance.resources import template_path  # noqa: E402
+from tests.export_data import fill_supplement, write_export  # noqa: E402  (the exports the tests build, at scale)
 
 DISTRICTS = 150
 PER_DISTRICT = {"小学": 170, "初级中学": 50, "九年一贯制学校": 25}
@@ -55,10 +59,17 @@ def generate(folder: Path) -> int:
                     "teaching_area": round(total * rng.uniform(3.5, 7), 1), "sports_area": round(total * rng.uniform(4, 12), 1),
                     "equipment_value": round(total * rng.uniform(1200, 3200) / 10000, 2),
                     "multimedia_rooms": max(1, int(total * rng.uniform(0.02, 0.035))),
+                    "key_primary": int(sp * rng.uniform(0.005, 0.02)), "key_junior": int(sj * rng.uniform(0.005, 0.02)),
+                    "oversize_primary": rng.randint(0, 3) if sp else 0, "oversize_junior": rng.randint(0, 3) if sj else 0,
+                    "music_rooms": rng.randint(0, 2), "art_rooms": rng.randint(0, 2),
                 })
                 sections += primary + junior
-    write_export(folder / "2022小学基层表（全省）.xlsx", "小学", rows, constant_memory=True)
-    write_export(folder / "2022中学基层表（全省）.xlsx", "初中", rows, constant_memory=True)
+    exports = [write_export(folder / "2022小学基层表（全省）.xlsx", "小学", rows, constant_memory=True),
+               write_export(folder / "2022中学基层表（全省）.xlsx", "初中", rows, constant_memory=True)]
+    national = load_plan(template_path("plans", "national.yaml"))
+    sheets = [s for path in exports for s in read_export(path)]
+    for path in write_supplements(folder, sheets, lambda district: national):
+        fill_supplement(path, rows, {})
     return sections
 
 
@@ -126,7 +137,8 @@ def main() -> None:
         inputs.mkdir()
         sections = generate(inputs)
         print(f"generated: {DISTRICTS} districts, {sections} school sections, "
-              f"{sum(p.stat().st_size for p in inputs.iterdir()) / 1e6:.1f} MB of exports")
+              f"{sum(p.stat().st_size for p in inputs.iterdir()) / 1e6:.1f} MB of exports and "
+              f"{len(list(inputs.glob('补充数据_*.xlsx')))} filled supplements")
         jobs = [job(folder)]
         cells = detail_cells(folder / "outputs")
         floors = []

@@ -268,19 +268,22 @@ def check_command(plan_file: Path | None, year: int | None, files: tuple[Path, .
 
 @cli.command("supplement")
 @PLAN_OPTION
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="输出的补充表，默认 inputs/补充数据_<区县><年度>.xlsx。")
+@click.option("-o", "--folder", type=click.Path(file_okay=False, path_type=Path), default=Path("inputs"),
+              show_default=True, help="补充表写入的文件夹，每个区县、每个年度一个 补充数据_<区县><年度>.xlsx。")
+@click.option("--district", help="只为这个区县生成补充表（导出含多个区县时）。")
 @click.option("--year", type=click.IntRange(2000, 2100), help="导出中没有写明统计年度时使用的年度。")
 @click.argument("exports", nargs=-1, required=True, type=click.Path(path_type=Path))
-def supplement_command(plan_file, output, year, exports) -> None:
-    """为统计系统导出的基层表生成补充表：列出导出中的学校，只含导出缺少的数据（骨干教师、大班额、
-    达标音乐美术教室）和区级指标。填好后与导出一起放进 inputs/。
+def supplement_command(plan_file, folder, district, year, exports) -> None:
+    """为统计系统导出的基层表生成补充表：每个区县、每个年度一个，列出该区县导出中的学校，只含导出缺少的
+    数据（骨干教师、大班额、达标音乐美术教室）和该区县的区级指标。填好后与导出一起放进 inputs/。
 
     \b
     示例：
       excel-balance supplement inputs/2022小学基层表.xlsx inputs/2022中学基层表.xlsx
+      excel-balance supplement --district 武隆区 inputs/2022全市小学基层表.xlsx inputs/2022全市中学基层表.xlsx
     """
-    from excel_balance.census.exports import NotAnExport, read_export, write_supplement
+    from excel_balance.census.exports import NotAnExport, by_district, read_export, write_supplements
+    from excel_balance.workflow import PlanChooser
 
     plan = load_plan_or_fail(plan_file)
     sheets = []
@@ -291,10 +294,12 @@ def supplement_command(plan_file, output, year, exports) -> None:
             say(f"{path.name}：{'不是统计系统导出' if isinstance(exc, NotAnExport) else '无法使用'}", err=True)
             echo_problems(exc.problems)
             raise SystemExit(1)
-    district = next((r["district"] for s in sheets for r in s.rows if r["district"]), plan.district)
-    target = output or child(Path("inputs"), "补充数据_" + file_name(district, f"{sheets[0].year}.xlsx"))
-    write_supplement(target, sheets, plan)
-    say(f"已生成补充表：{target}（请填写后放进 inputs/）")
+    written = write_supplements(folder, sheets, PlanChooser([plan] if plan_file else [], plan), district)
+    if not written:
+        named = "、".join(sorted({d or plan.district for d, _ in by_district(sheets)}))
+        raise Failure(f"导出中没有{district}（导出中的区县：{named}）")
+    for target in written:
+        say(f"已生成补充表：{target}（请填写后放进 inputs/）")
 
 
 _REPORT_KINDS = {"refused": "无法使用", "duplicate": "未使用（重复）", "skipped": "跳过"}

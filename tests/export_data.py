@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import openpyxl
 import xlsxwriter
 
+from excel_balance.census.schema import COLUMNS_BY_KEY
 from tests.census_data import clean_schools, school
 
 IDENTITY = [("学校名称",), ("学校标识码",), ("办学类型",), ("统计一级",), ("统计二级",), ("统计三级",), ("是否计校数",)]
@@ -24,6 +26,7 @@ JUNIOR = IDENTITY + [("在校生数", "合计"), ("在校生数", "初中"), ("�
 ARTS_TOTAL = ("专任教师", "#按授课课程分", "艺术", "计")
 KEY_TEACHERS = [("教基1102", "县级以上骨干教师(小学)"), ("教基1102", "县级以上骨干教师(初中)")]
 DEPTH = 4
+SUPPLEMENT_KEYS = ("key_primary", "key_junior", "oversize_primary", "oversize_junior", "music_rooms", "art_rooms")
 PRIMARY_TYPES = ("小学", "小学教学点", "九年一贯制学校", "十二年一贯制学校")
 JUNIOR_TYPES = ("初级中学", "九年一贯制学校", "完全中学", "十二年一贯制学校")
 
@@ -127,3 +130,29 @@ def write_export(path: Path, level: str, rows: list[dict], year: int = 2022, ren
         r += 1
     workbook.close()
     return path
+
+
+def fill_supplement(path: Path, rows: list[dict], recorded: dict) -> Path:
+    """The supplement filled in as staff would: each school's figures from `rows`, the 区级指标
+    values from `recorded` (by code, level and item)."""
+    book = openpyxl.load_workbook(path)
+    sheet = book["补充数据"]
+    header = [c.value for c in sheet[1]]
+    by_id = {r["school_id"]: r for r in rows if r.get("counted", "是") == "是"}
+    for cells in sheet.iter_rows(min_row=2):
+        source = by_id[cells[0].value]
+        for cell, title in zip(cells[2:], header[2:]):
+            key = next(k for k in SUPPLEMENT_KEYS if title.startswith(_header(k)))
+            cell.value = source.get(key, 0)
+    district = book["区级指标"]
+    for cells in district.iter_rows(min_row=2):  # 编号, 指标内容, 学段, 填报项目, 单位, 数值
+        item = cells[3].value
+        value = recorded.get((cells[0].value, cells[2].value, item) if item else (cells[0].value, cells[2].value))
+        if value is not None:
+            cells[5].value = value
+    book.save(path)
+    return path
+
+
+def _header(key: str) -> str:
+    return COLUMNS_BY_KEY[key].header

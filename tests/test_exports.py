@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from excel_balance.census.exports import combine, load_mapping, read_export, read_supplement, write_supplement
+from excel_balance.census.exports import CampusEntry, combine, load_mapping, read_export, read_supplement, write_supplement
 from excel_balance.census.reader import read_census
 from excel_balance.census.template import write_template
 from excel_balance.cli import cli
@@ -17,9 +17,8 @@ from excel_balance.evaluate.rules import Status
 from excel_balance.problems import ProblemsError
 from excel_balance.resources import template_path
 from tests.census_data import clean_recorded, school
-from tests.export_data import export_schools, write_export
+from tests.export_data import SUPPLEMENT_KEYS, export_schools, fill_supplement, write_export
 
-SUPPLEMENT_KEYS = ("key_primary", "key_junior", "oversize_primary", "oversize_junior", "music_rooms", "art_rooms")
 
 
 @pytest.fixture
@@ -29,39 +28,13 @@ def exports(tmp_path):
             write_export(tmp_path / "2022中学基层表.xlsx", "初中", rows)]
 
 
-def fill_supplement(path: Path, rows: list[dict], recorded: dict) -> Path:
-    book = openpyxl.load_workbook(path)
-    sheet = book["补充数据"]
-    header = [c.value for c in sheet[1]]
-    by_id = {r["school_id"]: r for r in rows if r.get("counted", "是") == "是"}
-    for cells in sheet.iter_rows(min_row=2):
-        source = by_id[cells[0].value]
-        for cell, title in zip(cells[2:], header[2:]):
-            key = next(k for k in SUPPLEMENT_KEYS if title.startswith(_header(k)))
-            cell.value = source.get(key, 0)
-    district = book["区级指标"]
-    for cells in district.iter_rows(min_row=2):  # 编号, 指标内容, 学段, 填报项目, 单位, 数值
-        item = cells[3].value
-        value = recorded.get((cells[0].value, cells[2].value, item) if item else (cells[0].value, cells[2].value))
-        if value is not None:
-            cells[5].value = value
-    book.save(path)
-    return path
-
-
-def _header(key: str) -> str:
-    from excel_balance.census.schema import COLUMNS_BY_KEY
-
-    return COLUMNS_BY_KEY[key].header
-
-
 def combined(exports, tmp_path, qianjiang, mapping=None, supplement=True):
     sheets = [s for p in exports for s in read_export(p, mapping)]
     supplements = []
     if supplement:
         path = write_supplement(tmp_path / "补充数据.xlsx", sheets, qianjiang)
         supplements.append(read_supplement(fill_supplement(path, export_schools(), clean_recorded())))
-    return combine(sheets, supplements, {}, mapping or load_mapping())
+    return combine(sheets, supplements, [], mapping or load_mapping())
 
 
 def test_exports_with_a_supplement_evaluate_like_the_template(exports, tmp_path, qianjiang):
@@ -131,7 +104,7 @@ def test_a_missing_level_and_two_years(tmp_path, qianjiang):
     primary = write_export(tmp_path / "2022小学基层表.xlsx", "小学", rows)
     junior = write_export(tmp_path / "2021中学基层表.xlsx", "初中", rows, year=2021)
     sheets = read_export(primary) + read_export(junior)
-    _, problems = combine(sheets, [], {}, load_mapping())
+    _, problems = combine(sheets, [], [], load_mapping())
     assert [str(p) for p in problems] == [
         "2021中学基层表.xlsx：黔江区2021年缺少小学导出（基层表），请把小学导出也放进来",
         "2022小学基层表.xlsx：黔江区2022年缺少中学导出（基层表），请把中学导出也放进来",
@@ -164,9 +137,9 @@ def test_a_supplement_naming_a_school_not_in_the_export(exports, tmp_path, qianj
     book = openpyxl.load_workbook(path)
     book["补充数据"].append(["0500119999", "不存在的学校", 1, 1, 0, 0, 1, 1])
     book.save(path)
-    _, problems = combine(sheets, [read_supplement(path)], {}, load_mapping())
+    _, problems = combine(sheets, [read_supplement(path)], [], load_mapping())
     last = book["补充数据"].max_row
-    assert [str(p) for p in problems] == [f"补充数据.xlsx 补充数据!A{last}：学校标识码0500119999不在黔江区2022年的导出中"]
+    assert [str(p) for p in problems] == [f"补充数据.xlsx 补充数据!A{last}：学校标识码0500119999不在2022年的导出中"]
 
 
 def test_a_campus_without_its_school_id_uses_the_campus_table(tmp_path, qianjiang):
@@ -176,10 +149,10 @@ def test_a_campus_without_its_school_id_uses_the_campus_table(tmp_path, qianjian
     exports = [write_export(tmp_path / "2022小学基层表.xlsx", "小学", rows),
                write_export(tmp_path / "2022中学基层表.xlsx", "初中", rows)]
     sheets = [s for p in exports for s in read_export(p)]
-    _, problems = combine(sheets, [], {}, load_mapping())
+    _, problems = combine(sheets, [], [], load_mapping())
     assert len(problems) == 1 and "校点“石会小学（村小校点）”（是否计校数为0）无法归入学校" in str(problems[0])
     assert str(problems[0]).startswith("2022小学基层表.xlsx 基层表!第")
-    censuses, problems = combine(sheets, [], {"石会小学（村小校点）": "0500114002"}, load_mapping())
+    censuses, problems = combine(sheets, [], [CampusEntry("石会小学（村小校点）", "0500114002")], load_mapping())
     assert problems == []
     campus = next(s for s in censuses[0].schools if s.name == "石会小学（村小校点）")
     assert campus.parent_id == "0500114002"
@@ -301,7 +274,7 @@ def by_section(result) -> dict:
 
 def test_key_teachers_and_all_art_teachers_from_the_export(public_exports, tmp_path, qianjiang):
     sheets = [s for p in public_exports for s in read_export(p)]
-    censuses, problems = combine(sheets, [], {}, load_mapping())
+    censuses, problems = combine(sheets, [], [], load_mapping())
     assert problems == []
     census = censuses[0]
     assert census.missing == frozenset({"oversize_primary", "oversize_junior", "music_rooms", "art_rooms"})
@@ -339,7 +312,7 @@ def test_indoor_sports_rooms_under_the_national_plan_and_qianjiangs(public_expor
     national = load_plan(template_path("plans", "national.yaml"))
     assert national.settings.refinements.net_indoor_sports and not qianjiang.settings.refinements.net_indoor_sports
     sheets = [s for p in public_exports for s in read_export(p)]
-    census = combine(sheets, [], {}, load_mapping())[0][0]
+    census = combine(sheets, [], [], load_mapping())[0][0]
     assert "indoor_sports_area" in census.columns
     netted, gross = evaluate(national, [census]), evaluate(qianjiang, [census])
     net, plain = by_section(netted.latest), by_section(gross.latest)
@@ -386,3 +359,14 @@ def test_another_spelling_of_the_key_teacher_columns(tmp_path):
     sheet = read_export(path)[0]
     assert sheet.found["key_primary"] == "教基1102/县级及以上骨干教师(小学)"
     assert [r["key_primary"] for r in sheet.rows if r["school_id"] in ("0500114001", "0500114006")] == [9, 3, 0]
+
+
+def test_exports_naming_no_district_take_the_district_sheet_of_their_supplement(tmp_path, qianjiang):
+    rows = export_schools()
+    sheets = [s for level in ("小学", "初中")
+              for s in read_export(write_export(tmp_path / f"2022{level}基层表.xlsx", level, rows, district=""))]
+    path = fill_supplement(write_supplement(tmp_path / "补充数据_黔江区2022.xlsx", sheets, qianjiang), rows,
+                           clean_recorded())
+    [census], problems = combine(sheets, [read_supplement(path)], [], load_mapping())
+    assert problems == [] and census.district == "" and census.missing == frozenset()
+    assert census.inputs[("G12", "小学", "专任教师数")].number == 120

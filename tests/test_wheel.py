@@ -172,8 +172,8 @@ def test_every_command_runs_from_the_wheel(environment, workdir, qianjiang):
                write_export(workdir / "导出" / "2022中学基层表.xlsx", "初中", rows)]
     out = _run([tool, "check", "导出"], workdir)  # the exports mapping is found in the installed package
     assert "统计系统导出（按 templates/exports/教育统计导出.yaml 识别" in out
-    out = _run([tool, "supplement", *[p.relative_to(workdir) for p in exports], "-o", "forms/补充数据.xlsx"], workdir)
-    assert "已生成补充表：forms/补充数据.xlsx" in out
+    out = _run([tool, "supplement", *[p.relative_to(workdir) for p in exports], "-o", "forms"], workdir)
+    assert "已生成补充表：forms/补充数据_黔江区2022.xlsx" in out
 
     out = _run([tool, "email", "--init"], workdir)
     assert "已生成邮件设置示例：excel-balance.yaml" in out

@@ -46,6 +46,7 @@ from excel_balance.census.schema import (
 )
 from excel_balance.census import source
 from excel_balance.census.sniff import DEFAULT_SIZE_LIMIT, UnreadableFile
+from excel_balance.names import child, district_key, file_name
 from excel_balance.plan import Plan
 from excel_balance.problems import Problem, ProblemsError, Severity
 from excel_balance.resources import template_path
@@ -295,6 +296,10 @@ class Supplement:
     rows: dict[str, int]  # school ID → sheet row, for messages
     inputs: dict = field(default_factory=dict)  # the 区级指标 sheet's inputs by (code, level, item)
     mtime: float = 0.0
+    district: str = ""  # the district and year its 填报说明 states: its 区级指标 sheet's
+    year: int = 0
+    stated: str = ""  # the 填报说明 cell naming the district, for messages
+    cells: dict[str, dict[str, str]] = field(default_factory=dict)  # school ID → field → cell (补充数据!C5)
 
 
 def sheet_names(path: Path) -> list[str]:
@@ -303,8 +308,8 @@ def sheet_names(path: Path) -> list[str]:
 
 
 def _first_sheet(path: Path, wanted: str, what: str) -> tuple:
-    """(format, first sheet's grid, 区级指标 sheet name or None, its grid) of a supplement or a
-    campus table; ProblemsError when it cannot be read or its first row lacks `wanted`."""
+    """(format, first sheet's grid, 区级指标 sheet name or None, its grid, 填报说明 labels) of a
+    supplement or a campus table; ProblemsError when it cannot be read or its first row lacks `wanted`."""
     try:
         fmt, workbook = source.open_workbook(path)
     except UnreadableFile as exc:
@@ -314,29 +319,38 @@ def _first_sheet(path: Path, wanted: str, what: str) -> tuple:
         grid = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False) if first else []
         district_sheet = next((n for n in workbook.sheet_names if normalise_plain(n) == DISTRICT_SHEET), None)
         district_grid = workbook.get_sheet_by_name(district_sheet).to_python(skip_empty_area=False) if district_sheet else []
+        info = read_info(workbook, workbook.sheet_names)
     if not grid or wanted not in {normalise_header(v) for v in grid[0]}:
         raise ProblemsError([Problem(path.name, f"{first}!第1行" if first else "",
                                      f"{what}的第1行应为表头，且含“{wanted}”列：请用 excel-balance 生成的表填写")])
-    return fmt, grid, district_sheet, district_grid
+    return fmt, grid, district_sheet, district_grid, info
 
 
 def _cell(row: list, col: int):
     return row[col] if col < len(row) else ""
 
 
+def _id_text(raw) -> str:
+    return str(int(raw)) if isinstance(raw, float) and math.isfinite(raw) else str(raw).strip()
+
+
 def read_supplement(path: Path) -> Supplement:
+    """The supplement's figures by school ID, with the district and year its 填报说明 states
+    (the year also from its file name; a supplement without one is refused)."""
     path = Path(path)
     ctx = Context(path.name, [])
-    fmt, grid, district_sheet, district_grid = _first_sheet(path, "学校标识码", "补充表")
+    fmt, grid, district_sheet, district_grid, info = _first_sheet(path, "学校标识码", "补充表")
     header = {c: CANONICAL.get(normalise_header(v)) for c, v in enumerate(grid[0])}
     id_col = next(c for c, col in header.items() if col is not None and col.key == "school_id")
     columns = {c: col for c, col in header.items() if col is not None and col.numeric}
-    values, rows = {}, {}
+    values, rows, cells = {}, {}, {}
     for r in range(1, len(grid)):
         row = grid[r]
-        raw_id = _cell(row, id_col)
-        school_id = str(int(raw_id)) if isinstance(raw_id, float) and math.isfinite(raw_id) else str(raw_id).strip()
+        school_id = _id_text(_cell(row, id_col))
         if not school_id:
+            continue
+        if school_id in rows:
+            ctx.error(SUPPLEMENT_SHEET, cell_ref(r, id_col), f"学校标识码{school_id}与第{rows[school_id]}行重复：请只保留一行")
             continue
         figures = {}
         for c, col in columns.items():
@@ -349,32 +363,75 @@ def read_supplement(path: Path) -> Supplement:
                 figures[col.key] = value
         values[school_id] = figures
         rows[school_id] = r + 1
+        cells[school_id] = {col.key: f"{SUPPLEMENT_SHEET}!{cell_ref(r, c)}" for c, col in columns.items()}
+    year = resolve_year(path, info, [], SUPPLEMENT_SHEET, None, ctx)
+    district, stated = info.get("区县", ("", ""))
     recorded, inputs = read_district_values(path, fmt, district_sheet, district_grid, ctx)
     if ctx.problems:
         raise ProblemsError(ctx.problems)
     return Supplement(path.name, hashlib.sha256(path.read_bytes()).hexdigest(), values,
-                      tuple(col.key for col in columns.values()), recorded, rows, inputs, path.stat().st_mtime)
+                      tuple(col.key for col in columns.values()), recorded, rows, inputs, path.stat().st_mtime,
+                      district, year, stated, cells)
 
 
-def read_campus_table(path: Path) -> dict[str, str]:
-    """Campus name or own ID → its school's 学校标识码 (a dropdown's "0500114002 石会小学" gives
-    its leading code)."""
-    _, grid, _, _ = _first_sheet(path, "所属学校标识码", "校点归属表")
+@dataclass(frozen=True)
+class CampusEntry:
+    """A row of a campus table: a campus's name or own ID → its school's 学校标识码."""
+
+    key: str
+    parent: str
+
+
+def read_campus_table(path: Path) -> list[CampusEntry]:
+    """Every campus of the table, by name and by own ID (a dropdown's "0500114002 石会小学" gives
+    its leading code). A table may cover several districts: a name two districts share is told
+    apart by the parent, which must be a school of the campus's own export."""
+    _, grid, _, _, _ = _first_sheet(path, "所属学校标识码", "校点归属表")
     cols = {normalise_plain(v): c for c, v in enumerate(grid[0])}
-    table = {}
+    table = []
     for row in grid[1:]:
-        parent = str(_cell(row, cols["所属学校标识码"])).strip()
+        parent = _id_text(_cell(row, cols["所属学校标识码"]))
         if match := _LEADING_ID.match(parent):
             parent = match[1]
         for key in ("校点名称", "校点标识码"):
-            value = str(_cell(row, cols[key])).strip() if key in cols else ""
+            value = _id_text(_cell(row, cols[key])) if key in cols else ""
             if value and parent:
-                table[value] = parent
+                table.append(CampusEntry(value, parent))
     return table
 
 
+def by_district(sheets: list[ExportSheet]) -> dict[tuple[str, int], list[ExportSheet]]:
+    """The export sheets cut into one part per (统计三级, year): a city export is several districts."""
+    groups: dict[tuple[str, int], list[ExportSheet]] = defaultdict(list)
+    for sheet in sheets:
+        rows_of: dict[str, list[dict]] = defaultdict(list)
+        for row in sheet.rows:
+            rows_of[row["district"]].append(row)
+        for district, rows in rows_of.items():
+            groups[(district, sheet.year)].append(dataclasses.replace(sheet, rows=rows))
+    return groups
+
+
+def supplement_name(district: str, year: int) -> str:
+    return "补充数据_" + file_name(district, f"{year}.xlsx")
+
+
+def write_supplements(folder: Path, sheets: list[ExportSheet], plan_of, district: str | None = None,
+                      mapping: ExportMapping | None = None) -> list[Path]:
+    """One supplement per district and year of the exports (only `district`'s when given), each
+    with the 区级指标 sheet of its district's plan (`plan_of(district)`); [] when `district` has none."""
+    written = []
+    for (name, year), parts in sorted(by_district(sheets).items()):
+        plan = plan_of(name)
+        name = name or plan.district
+        if district is None or district_key(district) == district_key(name):
+            written.append(write_supplement(child(folder, supplement_name(name, year)), parts, plan, mapping))
+    return written
+
+
 def write_supplement(target: Path, sheets: list[ExportSheet], plan: Plan, mapping: ExportMapping | None = None) -> Path:
-    """A supplement pre-filled with the exports' schools and only the figures they lack."""
+    """A supplement pre-filled with the exports' schools and only the figures they lack; its
+    title and 填报说明 state the district and year (the first the sheets name)."""
     from excel_balance.census.supplement_info import write_supplement_info
     from excel_balance.census.template import write_district_sheet
     from excel_balance.xlsx.book import document_time, new_workbook
@@ -390,14 +447,17 @@ def write_supplement(target: Path, sheets: list[ExportSheet], plan: Plan, mappin
     wanted = [k for k in mapping.supplement if k not in found]
     year = sheets[0].year
     district = next((r["district"] for s in sheets for r in s.rows if r["district"]), plan.district)
+    title = f"{district}{year}年统计数据补充表"
     with atomic_path(target) as tmp:
-        workbook = new_workbook(tmp, "统计数据补充表", document_time())
+        workbook = new_workbook(tmp, title, document_time())
         formats = Formats(workbook)
         sheet = workbook.add_worksheet(SUPPLEMENT_SHEET)
+        sheet.set_header(f"&C{title}")
         titles = ["学校标识码", "学校名称", *[COLUMNS_BY_KEY[k].title for k in wanted]]
-        for col, title in enumerate(titles):
-            sheet.write_string(0, col, title, formats.header)
+        for col, text in enumerate(titles):
+            sheet.write_string(0, col, text, formats.header)
             sheet.set_column(col, col, 14 if col != 1 else 28)
+        sheet.set_row(0, 30)  # the figures' titles take two lines
         for r, (school_id, school) in enumerate(sorted(schools.items()), start=1):
             sheet.write_string(r, 0, school_id, formats.centre)
             sheet.write_string(r, 1, school["name"], formats.text)
@@ -415,21 +475,125 @@ def write_supplement(target: Path, sheets: list[ExportSheet], plan: Plan, mappin
 # --- combining ----------------------------------------------------------------------------------------------
 
 
-def combine(sheets: list[ExportSheet], supplements: list[Supplement], campuses: dict[str, str],
+@dataclass
+class _Given:
+    """What the supplements give one district and year."""
+
+    values: dict[str, dict[str, float]] = field(default_factory=dict)  # school ID → field → value
+    sources: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # field → supplement files
+    files: dict[str, Supplement] = field(default_factory=dict)
+    recorded: dict = field(default_factory=dict)
+    inputs: dict = field(default_factory=dict)
+    notes: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+class _Duplicates:
+    """Two supplements giving one figure (a school's, or a 区级指标 value): the one rule
+    (conflicts.decide); identical values told once per pair of files."""
+
+    def __init__(self):
+        self.copies: dict[tuple, tuple[Copy, object]] = {}  # key → the copy used and its value
+        self.identical: dict[tuple, list[Problem]] = defaultdict(list)
+
+    def take(self, key: tuple, what: str, mine: Copy, value, given: _Given) -> bool:
+        """Whether `mine` (giving `value`) is used for `key` (its district and year first)."""
+        if key not in self.copies:
+            self.copies[key] = (mine, value)
+            return True
+        theirs, their_value = self.copies[key]
+        decision = decide(what, theirs, mine, value == their_value)
+        if decision.problem.severity is Severity.NOTE:
+            self.identical[(key[0], *sorted((theirs.file, mine.file)))].append(decision.problem)
+        elif decision.kept is None:
+            given.problems.append(decision.problem)
+        else:
+            given.notes.append(decision.problem)
+        if decision.kept is mine:
+            self.copies[key] = (mine, value)
+        return decision.kept is mine
+
+    def told(self, given: dict) -> None:
+        """The identical values as one note per district, year and pair of files."""
+        for (key, *_), same in self.identical.items():
+            more = f"（另有 {len(same) - 1} 项也相同）" if len(same) > 1 else ""
+            given[key].notes.append(dataclasses.replace(same[0], message=same[0].message + more))
+
+
+def _apply_supplements(supplements: list[Supplement], groups) -> tuple[dict[tuple[str, int], _Given], list[Problem]]:
+    """Each supplement row to the district whose export of the row's year has the school ID (IDs
+    are unique nationally, so file names and how rows are spread over files do not matter); each
+    区级指标 sheet to the district and year its workbook states."""
+    home: dict[tuple[int, str], tuple[str, int]] = {}
+    for key, parts in groups.items():
+        for part in parts:
+            for row in part.rows:
+                if row["counted"]:
+                    home[(key[1], row["school_id"])] = key
+    given: dict[tuple[str, int], _Given] = defaultdict(_Given)
+    problems: list[Problem] = []
+    duplicates = _Duplicates()
+    years = {year for _, year in groups}
+    for supplement in sorted(supplements, key=lambda s: (s.mtime, s.file)):
+        if supplement.year not in years:  # last year's supplement left in inputs/: not applied
+            problems.append(Problem(supplement.file, "", f"补充表为{supplement.year}年，输入中没有{supplement.year}年的"
+                                    "统计导出，未使用", Severity.WARNING))
+            continue
+        matched = set()
+        for school_id, figures in supplement.values.items():
+            key = home.get((supplement.year, school_id))
+            if key is None:
+                problems.append(Problem(supplement.file, f"{SUPPLEMENT_SHEET}!A{supplement.rows[school_id]}",
+                                        f"学校标识码{school_id}不在{supplement.year}年的导出中"))
+                continue
+            matched.add(key)
+            mine = given[key]
+            for field_, value in figures.items():
+                copy = Copy(supplement.file, supplement.cells[school_id][field_], supplement.mtime)
+                what = f"学校标识码{school_id}的{COLUMNS_BY_KEY[field_].header}（{supplement.year}年）"
+                if duplicates.take((key, school_id, field_), what, copy, value, mine):
+                    mine.values.setdefault(school_id, {})[field_] = value
+                mine.sources[field_].add(supplement.file)
+                mine.files[supplement.file] = supplement
+        _district_values(supplement, groups, matched, given, duplicates, problems)
+    duplicates.told(given)
+    return given, problems
+
+
+def _district_values(supplement: Supplement, groups, matched: set, given, duplicates: _Duplicates,
+                     problems: list[Problem]) -> None:
+    """The 区级指标 sheet's values to the district and year the workbook states (else, when its
+    rows all belong to one district and the workbook or the export names none, that one)."""
+    if not supplement.recorded and not supplement.inputs:
+        return
+    stated = [k for k in groups if k[1] == supplement.year and district_key(k[0]) == district_key(supplement.district)]
+    only = next(iter(matched)) if len(matched) == 1 else None
+    key = stated[0] if stated else (only if only and not (supplement.district and only[0]) else None)
+    if key is None:
+        problems.append(Problem(supplement.file, supplement.stated,
+                                f"补充表的区级指标属于{supplement.district or '（未填区县）'}{supplement.year}年，"
+                                "但输入中没有该区县该年的统计导出：请核对“填报说明”中的区县和统计年度"))
+        return
+    mine = given[key]
+    mine.files[supplement.file] = supplement
+    for store, values in ((mine.recorded, supplement.recorded), (mine.inputs, supplement.inputs)):
+        for name, value in values.items():
+            copy = Copy(supplement.file, value.cell, supplement.mtime)
+            what = f"区级指标{'、'.join(name)}（{key[0]}{key[1]}年）"
+            if duplicates.take((key, "区级指标") + name, what, copy, value, mine):
+                store[name] = value
+
+
+def combine(sheets: list[ExportSheet], supplements: list[Supplement], campuses: list[CampusEntry],
             mapping: ExportMapping) -> tuple[list[Census], list[Problem]]:
-    """One Census per (district, year) of the export sheets; problems for what cannot be combined."""
-    groups: dict[tuple[str, int], list[ExportSheet]] = defaultdict(list)
-    for sheet in sheets:
-        by_district: dict[str, list[dict]] = defaultdict(list)
-        for row in sheet.rows:
-            by_district[row["district"]].append(row)
-        for district, rows in by_district.items():
-            part = ExportSheet(sheet.file, sheet.sheet, sheet.level, sheet.sha256, sheet.year, rows, sheet.found,
-                               sheet.missing, sheet.mtime)
-            groups[(district, sheet.year)].append(part)
-    censuses, problems = [], []
+    """One Census per (district, year) of the export sheets; problems for what cannot be combined
+    (a warning: a supplement of a year no export has, not used)."""
+    groups = by_district(sheets)
+    given, problems = _apply_supplements(supplements, groups)
+    censuses = []
     for (district, year), parts in sorted(groups.items()):
-        census, found = _combine_group(district, year, parts, supplements, campuses, mapping)
+        census, found = _combine_group(district, year, parts, given.get((district, year)) or _Given(), campuses,
+                                       mapping)
         if found:
             problems += found
         else:
@@ -437,8 +601,8 @@ def combine(sheets: list[ExportSheet], supplements: list[Supplement], campuses: 
     return censuses, problems
 
 
-def _combine_group(district, year, parts, supplements, campuses, mapping):
-    problems = []
+def _combine_group(district, year, parts, given: _Given, campuses: list[CampusEntry], mapping):
+    problems = list(given.problems)
     files = sorted({p.file for p in parts})
     levels = {p.level for p in parts}
     for level, export in (("小学", "小学"), ("初中", "中学")):
@@ -458,32 +622,26 @@ def _combine_group(district, year, parts, supplements, campuses, mapping):
             if not row["counted"]:
                 campus_rows.append((part, row))
                 continue
-            school = schools.setdefault(row["school_id"], {"row": row, "values": {}})
+            school = schools.setdefault(row["school_id"], {"row": row, "values": {}, "part": part})
             for key in mapping.levels[part.level]:
                 if key in row:
                     school["values"][key] = row[key]
             for key in mapping.school:  # whole-school figures: taken once
                 if key in row and key not in school["values"]:
                     school["values"][key] = row[key]
-    supplement = next((s for s in supplements if any(sid in schools for sid in s.values)), None)
-    provided = set(supplement.columns) if supplement else set()
-    if supplement:
-        for school_id, figures in supplement.values.items():
-            if school_id not in schools:
-                problems.append(Problem(supplement.file, f"{SUPPLEMENT_SHEET}!A{supplement.rows[school_id]}",
-                                        f"学校标识码{school_id}不在{district}{year}年的导出中"))
-                continue
-            schools[school_id]["values"].update(figures)
-        for key in provided:
-            sources[key] = f"{supplement.file} {SUPPLEMENT_SHEET}"
+    for school_id, figures in given.values.items():
+        schools[school_id]["values"].update(figures)
+    problems += _lacking_rows(schools, given)
+    for key, names in given.sources.items():
+        sources[key] = f"{'、'.join(sorted(names))} {SUPPLEMENT_SHEET}"
     rows: list[SchoolRow] = []
     for school_id, school in schools.items():
         row = school["row"]
         rows.append(SchoolRow(school_id, row["name"], row["school_type"], _complete(school["values"], mapping),
                               counted=True, row=row["_row"]))
     for part, row in campus_rows:
-        parent = row["parent_id"] or (row["school_id"] if row["school_id"] in schools else "") or campuses.get(
-            row["name"]) or campuses.get(row["school_id"], "")
+        parent = row["parent_id"] or (row["school_id"] if row["school_id"] in schools else "") or _parent(
+            row, campuses, schools)
         if parent not in schools:
             problems.append(UnplacedCampus(
                 part.file, f"{part.sheet}!第{row['_row']}行",
@@ -495,20 +653,44 @@ def _combine_group(district, year, parts, supplements, campuses, mapping):
         values = {k: v for k, v in row.items() if k in COLUMNS_BY_KEY and COLUMNS_BY_KEY[k].numeric}
         rows.append(SchoolRow(row["school_id"], row["name"], row["school_type"], _complete(values, mapping),
                               counted=False, parent_id=parent, row=row["_row"]))
-    missing = frozenset(k for k in mapping.supplement if k not in provided and k not in sources)
-    problems += [n for n in notes if n.severity is Severity.ERROR]
+    missing = frozenset(k for k in mapping.supplement if k not in sources)
+    problems += [n for n in notes + given.notes if n.severity is Severity.ERROR]
     if problems:
         return None, problems
-    sha = hashlib.sha256("".join(sorted({p.sha256 for p in parts}) + ([supplement.sha256] if supplement else []))
-                         .encode()).hexdigest()
-    names = "、".join(files + ([supplement.file] if supplement else []))
+    used = sorted(given.files.values(), key=lambda s: s.file)
+    sha = hashlib.sha256("".join(sorted({p.sha256 for p in parts}) + [s.sha256 for s in used]).encode()).hexdigest()
     regions = sorted({row["region"] for part in parts for row in part.rows if row.get("region")})
-    stamps = {(p.file, p.mtime) for p in parts} | ({(supplement.file, supplement.mtime)} if supplement else set())
-    return Census(names, sha, district, year, tuple(rows), supplement.recorded if supplement else {},
-                  warnings=tuple(notes), columns=frozenset(k for k in sources if not COLUMNS_BY_KEY[k].required),
+    stamps = {(p.file, p.mtime) for p in parts} | {(s.file, s.mtime) for s in used}
+    return Census("、".join(files + [s.file for s in used]), sha, district, year, tuple(rows), given.recorded,
+                  warnings=tuple(notes + given.notes), columns=frozenset(k for k in sources if not COLUMNS_BY_KEY[k].required),
                   missing=missing, sources=tuple(sorted(sources.items())), region="、".join(regions),
-                  stamps=tuple(sorted(stamps)),
-                  inputs=supplement.inputs if supplement else {}), []
+                  stamps=tuple(sorted(stamps)), inputs=given.inputs,
+                  supplements=tuple(s.file for s in used)), []
+
+
+def _lacking_rows(schools: dict, given: _Given) -> list[Problem]:
+    """A school the exports lack a figure of and no supplement row gives it (a mistyped ID, a
+    row left out): an error, not a silent 0."""
+    problems = []
+    for school_id, school in schools.items():
+        lacking = [k for k in given.sources if k not in school["values"]]
+        if lacking:
+            row, part = school["row"], school["part"]
+            names = "、".join(COLUMNS_BY_KEY[k].header for k in lacking)
+            problems.append(Problem(part.file, f"{part.sheet}!第{row['_row']}行",
+                                    f"学校“{row['name']}”（{school_id}）在补充表（{'、'.join(sorted(given.files))}）中"
+                                    f"没有一行，缺少{names}：请在补充表中补上这所学校"))
+    return problems
+
+
+def _parent(row: dict, campuses: list[CampusEntry], schools: dict) -> str:
+    """The campus's school from the campus table: by its own ID, else by its name; of the
+    entries, the one whose school is in this district's export."""
+    for key in (row["school_id"], row["name"]):
+        parent = next((e.parent for e in campuses if e.key == key and e.parent in schools), "")
+        if parent:
+            return parent
+    return ""
 
 
 def _identity(row: dict) -> tuple:

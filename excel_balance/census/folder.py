@@ -38,7 +38,7 @@ from excel_balance.census.reader import BlankTemplate, NotACensus, read_census
 from excel_balance.census.schema import SCHOOL_SHEET
 from excel_balance.names import district_key
 from excel_balance.plan import Plan
-from excel_balance.problems import Problem, ProblemsError
+from excel_balance.problems import Problem, ProblemsError, Severity
 
 # A bug met while reading one file: the Problem to show for it (the run logs it as an incident).
 OnBug = Callable[[Path], Problem]
@@ -143,20 +143,21 @@ def combine_exports(files: list[FileOutcome]) -> None:
     sheets = [s for f in files if f.kind == "export" for s in f.exports]
     if not sheets:
         return
-    supplements, campuses = [], {}
+    supplements, campuses = [], []
     for outcome in files:
         try:
             if outcome.kind == "supplement":
                 supplements.append(read_supplement(outcome.path))
             elif outcome.kind == "campuses":
-                campuses.update(read_campus_table(outcome.path))
+                campuses += read_campus_table(outcome.path)
         except ProblemsError as exc:
             outcome.kind, outcome.problems = "refused", exc.problems
     censuses, problems = combine(sheets, supplements, campuses, load_mapping())
     for census in censuses:
         files.append(FileOutcome(Path(census.file), "census", census=census, combined=True))
-    for problem in problems:
-        files.append(FileOutcome(Path(problem.file), "refused", "", [problem], combined=True))
+    for problem in problems:  # a warning: a supplement of a year no export has, left unused
+        kind = "skipped" if problem.severity is Severity.WARNING else "refused"
+        files.append(FileOutcome(Path(problem.file), kind, problem.message, [problem], combined=True))
 
 
 def _read_corrections(files: list[FileOutcome], refused_rows: list[Problem],

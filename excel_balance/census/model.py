@@ -59,3 +59,4 @@ class Census:
     region: str = ""  # the city or province of a file covering several districts (统计二级)
     inputs: dict[tuple[str, str, str], RecordedValue] = field(default_factory=dict)  # (code, level, item)
     stamps: tuple[tuple[str, float], ...] = ()  # (file name, modification time) of each input used
+    supplements: tuple[str, ...] = ()  # the supplement workbooks an export-made census used

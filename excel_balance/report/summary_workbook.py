@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from excel_balance.atomic import atomic_path
+from excel_balance.census.schema import COLUMNS_BY_KEY
 from excel_balance.evaluate import lacking
 from excel_balance.evaluate.figures import gaps_count, gaps_text, off_plan_cells
 from excel_balance.evaluate.model import Evaluation
@@ -20,6 +21,7 @@ from excel_balance.xlsx.book import document_time, new_workbook
 from excel_balance.xlsx.formats import Formats
 
 SHEET_NAME = "各区县汇总"
+NO_DATA_CHARS = 18  # CJK characters a line of the 仍无数据的项目 column holds
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ class DistrictSummary:
     levels: tuple[LevelSummary, ...]
     other_met: int  # G/Q/S indicator × level cells meeting the standard
     other_total: int  # … of those the plan fills
+    supplement: str = ""  # for a census made from exports: its supplements, or why there is none
+    no_data: str = ""  # the figures still lacking (无数据), by their headers
 
 
 def summarise_district(evaluation: Evaluation, report: str) -> DistrictSummary:
@@ -67,8 +71,23 @@ def summarise_district(evaluation: Evaluation, report: str) -> DistrictSummary:
               and c.status is not Status.NOT_APPLICABLE]
     return DistrictSummary(
         evaluation.plan.district, latest.year, report, Counter(c.status for c in latest.cells.values()),
-        evaluation.verdict.certified, gaps_count(evaluation), len(off_plan_cells(evaluation)), resource_ids, tuple(levels),
-        sum(bool(c.standard_met) for c in others), len(others))
+        evaluation.verdict.certified, gaps_count(evaluation), len(off_plan_cells(evaluation)), resource_ids,
+        tuple(levels), sum(bool(c.standard_met) for c in others), len(others), _supplement(latest.census),
+        _no_data(latest.census))
+
+
+def _supplement(census) -> str:
+    """The supplements a census made from exports used; "—" for a census in the template form."""
+    if census.supplements:
+        return "、".join(census.supplements)
+    if not census.sources:
+        return "—"
+    return "未提供" if census.missing else "不需要（导出已有全部数据）"
+
+
+def _no_data(census) -> str:
+    """The figures neither the exports nor a supplement gave: what keeps R2, G3, G5 … 无数据."""
+    return "、".join(sorted(COLUMNS_BY_KEY[k].header for k in census.missing)) or "无"
 
 
 def summary_name(region: str, year: int) -> str:
@@ -87,7 +106,7 @@ def write_summary_workbook(outcomes, outputs: Path, region: str) -> Path:
         sheet = workbook.add_worksheet(SHEET_NAME)
         headers = ["区县", "统计年度", "学段", *[f"{i} 全区值" for i in ids], *[f"{i} 差异系数" for i in ids],
                    "资源配置达标校数", "学校（学段）数", "资源配置达标率", "政府保障、教育质量、社会认可度达标项",
-                   "总体判断", "报告"]
+                   "总体判断", "补充表", "仍无数据的项目", "报告"]
         for col, text in enumerate(headers):
             sheet.write_string(0, col, text, formats.header)
         sheet.set_row(0, 48)
@@ -119,16 +138,25 @@ def write_summary_workbook(outcomes, outputs: Path, region: str) -> Path:
                                    ok if summary.other_met == summary.other_total else bad)
                 verdict = "已达到标准" if summary.certified else gaps_text(summary.obstacles)
                 sheet.write_string(row, col + 4, verdict, ok if summary.certified else bad)
+                lacking_supplement = summary.supplement == "未提供"
+                sheet.write_string(row, col + 5, summary.supplement,
+                                   formats.status(Status.NO_DATA) if lacking_supplement else formats.text)
+                sheet.write_string(row, col + 6, summary.no_data,
+                                   formats.text if summary.no_data == "无" else formats.status(Status.NO_DATA))
+                lines = -(-len(summary.no_data) // NO_DATA_CHARS)  # the cell wraps: rows are not grown by Excel
+                if lines > 1:
+                    sheet.set_row(row, 14 * lines)
                 link = Path(outcome.output).relative_to(outputs).as_posix() if outcome.output else summary.report
-                sheet.write_url(row, col + 5, f"external:{link}", formats.centre, string="打开报告")
+                sheet.write_url(row, col + 7, f"external:{link}", formats.centre, string="打开报告")
         last_col = len(headers) - 1
         sheet.autofilter(0, 0, max(row, 1), last_col)
         sheet.freeze_panes(1, 3)
         sheet.set_column(0, 0, 14)
         sheet.set_column(1, 2, 8)
         sheet.set_column(3, 2 + 2 * n, 9)
-        sheet.set_column(3 + 2 * n, last_col - 2, 12)
-        sheet.set_column(last_col - 1, last_col - 1, 24)
+        sheet.set_column(3 + 2 * n, last_col - 4, 12)
+        sheet.set_column(last_col - 3, last_col - 2, 24)  # 总体判断 (its gaps' text), 补充表
+        sheet.set_column(last_col - 1, last_col - 1, 2 * NO_DATA_CHARS + 2)
         sheet.set_column(last_col, last_col, 14)
         _chart(workbook, sheet, row, 3 + 2 * n + 2, last_col)
         sheet.repeat_rows(0)
