@@ -20,24 +20,20 @@ def test_version():
 
 # --- folders wherever files are; run --open --------------------------------------------------------------
 
-import shutil  # noqa: E402
 
 import pytest  # noqa: E402
 
 from excel_balance import cli as cli_module  # noqa: E402
-from tests.test_workflow import REPORT, SAMPLES  # noqa: E402
+from tests.test_workflow import REPORT, SAMPLES, workdir  # noqa: E402,F401 (workdir: the sample in inputs/)
 
 
 @pytest.fixture
-def folder(tmp_path, monkeypatch):
-    inputs = tmp_path / "inputs"
-    inputs.mkdir()
-    for path in SAMPLES:
-        shutil.copy(path, inputs / path.name)
+def folder(workdir):
+    """The sample in inputs/ of the current folder, beside files `run` passes over."""
+    inputs = workdir / "inputs"
     (inputs / "说明.txt").write_text("请勿删除", encoding="utf-8")
     (inputs / "~$黔江区2022年.xlsx").write_bytes(b"lock")
     (inputs / ".hidden.xlsx").write_bytes(b"hidden")
-    monkeypatch.chdir(tmp_path)
     return inputs
 
 
