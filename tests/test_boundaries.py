@@ -1,0 +1,288 @@
+"""Boundaries, vetoes and verdicts: the cases where a wrong rule would certify a district wrongly.
+
+Every expected figure and text below is worked out by hand in the comment beside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+
+from excel_balance.census.model import RecordedValue
+from excel_balance.evaluate import evaluate, evaluate_year
+from excel_balance.evaluate.judge import judge_percent, veto_present
+from excel_balance.evaluate.rules import Status
+from excel_balance.plan import load_plan
+from excel_balance.resources import template_path
+from tests.census_data import school
+from tests.test_evaluate import census_of
+
+
+def recorded(*values: tuple[str, str, str, str | None]) -> dict:
+    """(code, level, text, number) → what the reader gives for a 区级指标 row."""
+    return {(code, level): RecordedValue(code, level, text, Decimal(number) if number else None)
+            for code, level, text, number in values}
+
+
+def with_recorded(census, values: dict):
+    return replace(census, recorded={**census.recorded, **values})
+
+
+# --- a district that meets everything in 2024 ------------------------------------------------------
+
+# Two primary schools with the same figures per student (so every CV is 0) and one junior school.
+# Primary standards: R1 4.2, R2 1, R3 0.9 per 100; R4 4.5, R5 7.5 ㎡; R6 2000 元; R7 2.3 per 100.
+# 500 students: 25 qualified = 5.0, 5 key = 1.0, 5 PE = 1.0, 2500 ㎡ = 5.0, 4000 ㎡ = 8.0,
+# 125 万元 = 2500 元, 15 rooms = 3.0 — all met; 10 classes need 1 music and 1 art room.
+PRIMARY_500 = dict(students_primary=500, classes_primary=10, qualified_primary=25, key_primary=5, pe_primary=5,
+                   teaching_area=2500, sports_area=4000, equipment_value=125, multimedia_rooms=15,
+                   music_rooms=1, art_rooms=1)
+PRIMARY_1000 = {**{k: v * 2 for k, v in PRIMARY_500.items()}}  # 20 classes need 2 rooms of each
+# Junior standards: R1 5.3, R4 5.8, R5 10.2, R6 2500, R7 2.4. 800 students: 48 qualified = 6.0,
+# 8 key = 1.0, 8 PE = 1.0, 4800 ㎡ = 6.0, 8800 ㎡ = 11.0, 240 万元 = 3000 元, 24 rooms = 3.0.
+JUNIOR_800 = dict(students_junior=800, classes_junior=16, qualified_junior=48, key_junior=8, pe_junior=8,
+                  teaching_area=4800, sports_area=8800, equipment_value=240, multimedia_rooms=24,
+                  music_rooms=2, art_rooms=2)
+
+
+def model_rows(a: dict | None = None, b: dict | None = None) -> list[dict]:
+    return [school("0500100101", "甲小学", "小学", **{**PRIMARY_500, **(a or {})}),
+            school("0500100102", "乙小学", "小学", **{**PRIMARY_1000, **(b or {})}),
+            school("0500100103", "丙中学", "初级中学", **JUNIOR_800)]
+
+
+def final_values(plan) -> dict:
+    """Every district-level indicator at its final standard, every veto absent."""
+    words = {"G1": "达标", "G2": "达标", "G7": "达标", "G8": "达标", "G10": "达标", "G11": "达标", "S1": "达标"}
+    values = [(code, "全区", word, None) for code, word in words.items()]
+    values += [("G6", "小学", "达标", None)]
+    for level in ("小学", "初中"):
+        values += [("G9", level, "90学时", "90"), ("G12", level, "100%", "100"), ("Q3", level, "100%", "100"),
+                   ("Q4", level, "100%", "100"), ("Q8", level, "无", None)]
+        values += [(code, level, "达标", None) for code in ("Q5", "Q6", "Q7", "Q9")]
+    values += [("G13", "小学", "100%", "100"), ("G13", "初中", "95%", "95"), ("G14", "全区", "60%", "60"),
+               ("G15", "全区", "100%", "100"), ("Q1", "初中", "98%", "98"), ("Q2", "全区", "96.5%", "96.5")]
+    values += [(veto.id, "全区", "不存在", None) for veto in plan.vetoes]
+    return recorded(*values)
+
+
+def verdict_of(plan, rows, values=None, drop=()):
+    census = with_recorded(census_of(rows, 2024), final_values(plan) | (values or {}))
+    census = replace(census, recorded={k: v for k, v in census.recorded.items() if k[0] not in drop})
+    return evaluate(plan, [census]).verdict
+
+
+def test_a_district_meeting_every_standard_is_certified(qianjiang):
+    verdict = verdict_of(qianjiang, model_rows())
+    assert (verdict.year, verdict.certified, verdict.obstacles) == (2024, True, ())
+
+
+def test_one_section_short_of_resources_is_not_certified(qianjiang):
+    # 甲小学 with 3 key and 3 PE teachers: 0.6 per 100 against 1 and 0.9 — five of seven met.
+    verdict = verdict_of(qianjiang, model_rows(a={"key_primary": 3, "pe_primary": 3}))
+    assert (verdict.certified, verdict.obstacles) == (
+        False, ("资源配置：小学1/2所学校达标（要求每所学校至少6项达标、其余不低于85%）",))
+
+
+def test_one_indicator_below_the_85_percent_floor_is_not_certified(qianjiang):
+    # 甲小学 with 84 万元 of equipment: 1680 元 per student = 84% of 2000 — six met, the seventh
+    # below 85% of its standard.
+    verdict = verdict_of(qianjiang, model_rows(a={"equipment_value": 84}))
+    assert verdict.obstacles == ("资源配置：小学1/2所学校达标（要求每所学校至少6项达标、其余不低于85%）",)
+
+
+def test_a_cv_over_the_threshold_is_not_certified(qianjiang):
+    # 乙小学 with 30 ㎡ per student against 甲's 5: weights 1/3, 2/3, X̄ = (5 + 2·30)/3 = 21.667,
+    # σ = √(1/3·2/3)·25 = 11.785, CV = 0.5439 → 0.54 > 0.50.
+    verdict = verdict_of(qianjiang, model_rows(b={"teaching_area": 30000}))
+    assert (verdict.certified, verdict.obstacles) == (False, ("资源配置R4：小学差异系数0.54，超过0.50",))
+
+
+@pytest.mark.parametrize("word, obstacle", [
+    ("存在", "否决情形：有弄虚作假行为"), ("有", "否决情形：有弄虚作假行为"), ("未达标", "否决情形：有弄虚作假行为"),
+    (None, "否决情形未填报：有弄虚作假行为"),
+])
+def test_a_veto_stops_certification(qianjiang, word, obstacle):
+    if word is None:
+        verdict = verdict_of(qianjiang, model_rows(), drop=("V6",))
+    else:
+        verdict = verdict_of(qianjiang, model_rows(), recorded(("V6", "全区", word, None)))
+    assert (verdict.certified, verdict.obstacles) == (False, (obstacle,))
+
+
+@pytest.mark.parametrize("word, present", [
+    ("存在", True), ("有", True), ("未达标", True), ("不存在", False), ("无", False), ("达标", False),
+])
+def test_veto_words(word, present):
+    assert veto_present(RecordedValue("V1", "全区", word)) is present
+
+
+def test_an_unrecorded_veto_is_unknown_not_absent():
+    assert veto_present(None) is None
+
+
+def test_a_district_indicator_short_of_its_standard_is_named(qianjiang):
+    # G9 at 80 学时 against 90, S1 at a survey's 84.9% against 85%.
+    values = recorded(("G9", "初中", "80学时", "80"), ("S1", "全区", "84.9%", "84.9"))
+    verdict = verdict_of(qianjiang, model_rows(), values)
+    assert verdict.obstacles == (
+        "G9（9.教师5年450学时培训完成率达到100%）：初中未达到标准（现为80学时）",
+        "S1（区级人民政府及有关职能部门落实教育公平政策、推动…）：未达到标准（现为84.9%）",
+    )
+
+
+# --- CVs at the thresholds, after rounding to 2 decimals ---------------------------------------------
+
+def two_sections(level: str, area_a: float, area_b: float) -> list[dict]:
+    """Two sections of 100 students each: per-student areas x, y give CV = |x − y| / (x + y)."""
+    kind, key = ("小学", "students_primary") if level == "小学" else ("初级中学", "students_junior")
+    return [school("0500100201", "甲", kind, **{key: 100, "teaching_area": area_a}),
+            school("0500100202", "乙", kind, **{key: 100, "teaching_area": area_b})]
+
+
+@pytest.mark.parametrize("level, a, b, shown, ok", [
+    ("小学", 1500, 500, "0.50", True),  # |15 − 5| / 20 = 0.50
+    ("小学", 1504, 496, "0.50", True),  # 10.08 / 20 = 0.504, shown and judged as 0.50
+    ("小学", 1506, 494, "0.51", False),  # 10.12 / 20 = 0.506 → 0.51
+    ("小学", 1510, 490, "0.51", False),  # 10.2 / 20 = 0.51
+    ("初中", 2900, 1100, "0.45", True),  # 18 / 40 = 0.45
+    ("初中", 2904, 1096, "0.45", True),  # 18.08 / 40 = 0.452
+    ("初中", 2920, 1080, "0.46", False),  # 18.4 / 40 = 0.46
+])
+def test_cv_at_the_threshold(qianjiang, level, a, b, shown, ok):
+    result = evaluate_year(qianjiang, census_of(two_sections(level, a, b), 2024))
+    r4 = result.resources[(level, "R4")]
+    assert (r4.cv_shown, r4.cv_ok) == (Decimal(shown), ok)
+    verdict = evaluate(qianjiang, [census_of(two_sections(level, a, b), 2024)]).verdict
+    threshold = "0.50" if level == "小学" else "0.45"
+    assert (f"资源配置R4：{level}差异系数{shown}，超过{threshold}" in verdict.obstacles) is not ok
+
+
+# --- numbers and percentages staff record -----------------------------------------------------------
+
+@pytest.mark.parametrize("year, text, number, status, met", [
+    (2022, "90学时", "90", Status.MET, True),  # 年均90学时以上: exactly 90 meets target and standard
+    (2022, "89.99学时", "89.99", Status.BEHIND, False),
+    (2022, "80学时", "80", Status.BEHIND, False),
+    (2019, "90学时", "90", Status.MET, True),  # the baseline column: the standard only
+    (2019, "89.99学时", "89.99", Status.NOT_MET, False),
+])
+def test_g9_training_hours(qianjiang, year, text, number, status, met):
+    census = census_of([], year, columns=())
+    cells = evaluate_year(qianjiang, with_recorded(census, recorded(("G9", "小学", text, number)))).cells
+    cell = cells[("G9", "小学")]
+    assert (cell.actual_text, cell.status, cell.standard_met) == (text, status, met)
+
+
+@pytest.mark.parametrize("year, text, number, status, met", [
+    (2022, "85%", "85", Status.MET, True),  # 社会认可度达到85%以上: 85% exactly is enough
+    (2022, "84.9%", "84.9", Status.BEHIND, False),
+    (2019, "85%", "85", Status.MET, True),
+    (2019, "84.9%", "84.9", Status.NOT_MET, False),
+])
+def test_s1_with_a_survey_percentage(qianjiang, year, text, number, status, met):
+    census = with_recorded(census_of([], year), recorded(("S1", "全区", text, number)))
+    cell = evaluate_year(qianjiang, census).cells[("S1", "全区")]
+    assert (cell.actual_text, cell.status, cell.standard_met) == (text, status, met)
+
+
+def test_recorded_words_are_shown_as_recorded(qianjiang):
+    values = recorded(("G1", "全区", "达标", None), ("G2", "全区", "未达标", None), ("Q8", "小学", "无", None),
+                      ("G7", "全区", "不存在", None))
+    values[("Q8", "初中")] = RecordedValue("Q8", "初中", "有", None, "部分学校作业量偏大")
+    cells = evaluate_year(qianjiang, with_recorded(census_of([], 2022), values)).cells
+    shown = {key: (cells[key].actual_text, cells[key].status, cells[key].standard_met) for key in values}
+    assert shown == {
+        ("G1", "全区"): ("达标", Status.MET, True),
+        ("G2", "全区"): ("未达标", Status.BEHIND, False),
+        ("Q8", "小学"): ("无", Status.MET, True),  # 无过重课业负担: 无 is the goal
+        ("G7", "全区"): ("不存在", Status.MET, True),
+        ("Q8", "初中"): ("有（部分学校作业量偏大）", Status.BEHIND, False),
+    }
+    assert cells[("Q8", "初中")].note == "部分学校作业量偏大"
+
+
+@pytest.fixture(scope="module")
+def national():
+    return load_plan(template_path("plans", "national.yaml"))
+
+
+def test_q8_under_the_national_plan(national):
+    # The national plan has no yearly targets: its standard text 无 says 无 is the goal.
+    values = recorded(("Q8", "小学", "无", None), ("Q8", "初中", "有", None), ("G1", "全区", "达标", None))
+    cells = evaluate_year(national, with_recorded(census_of([], 2022), values)).cells
+    shown = {key: (cells[key].actual_text, cells[key].status, cells[key].standard_met) for key in values}
+    assert shown == {("Q8", "小学"): ("无", Status.MET, True), ("Q8", "初中"): ("有", Status.NOT_MET, False),
+                     ("G1", "全区"): ("达标", Status.MET, True)}
+
+
+# --- counts: one section, G3's pair ---------------------------------------------------------------------
+
+def test_a_level_of_one_section_is_judged(qianjiang):
+    # The junior level of the model district has one section: 1/1 meets 23/23 (1·23 ≥ 23·1).
+    cells = evaluate_year(qianjiang, census_of(model_rows(), 2024)).cells
+    shown = {key: (cells[key].actual_text, cells[key].status) for key in (("R1", "初中"), ("G3", "初中"))}
+    assert shown == {("R1", "初中"): ("1/1", Status.MET), ("G3", "初中"): ("音乐1/1，美术1/1", Status.MET)}
+
+
+@pytest.mark.parametrize("year, status", [(2019, Status.NOT_MET), (2024, Status.NEAR)])
+def test_g3_needs_both_music_and_art(qianjiang, year, status):
+    # One primary school of 10 classes with its music room and no art room. 2024's target is
+    # 71/71 for both: music 1/1 meets it; art 0/1 is one school short of ⌈71·1/71⌉ = 1 → 接近目标.
+    rows = [school("0500100301", "甲", "小学", students_primary=300, classes_primary=10, music_rooms=1, art_rooms=0)]
+    cell = evaluate_year(qianjiang, census_of(rows, year)).cells[("G3", "小学")]
+    assert (cell.actual_text, cell.status, cell.standard_met) == ("音乐1/1，美术0/1", status, False)
+
+
+# --- shares rounded to the target's printed decimals ---------------------------------------------------
+
+@pytest.mark.parametrize("share, text, status", [
+    ("90.99", "91%", Status.NEAR),  # printed 91%: 93 − 91 = 2 points, within the margin (unrounded: 2.01)
+    ("90.49", "90%", Status.BEHIND),  # 90%: 3 points short
+    ("92.5", "93%", Status.TARGET_MET),  # 93% meets 93%, the 100% standard is not met
+    ("92.49", "92%", Status.NEAR),
+])
+def test_a_share_is_judged_as_printed(qianjiang, share, text, status):
+    cell = judge_percent(qianjiang, qianjiang.indicator("G4"), "小学", 2020, Decimal(share))
+    assert (cell.target_text, cell.actual_text, cell.status) == ("93%", text, status)
+
+
+# --- schools at the size and teaching-point limits -------------------------------------------------------
+
+@pytest.mark.parametrize("students, counted", [(49, False), (50, True), (51, True)])
+def test_teaching_points_at_50_students(qianjiang, students, counted):
+    rows = [school("0500100401", "教学点", "小学教学点", students_primary=students, classes_primary=3)]
+    result = evaluate_year(qianjiang, census_of(rows))
+    assert [(s.section.name, s.section.level, s.section.students) for s in result.sections_of("小学")] == (
+        [("教学点", "小学", students)] if counted else [])
+    reasons = [e.reason for e in result.excluded]
+    assert reasons == ([] if counted else ["教学点在校生49人（不足50人），不参加测算"])
+
+
+@pytest.mark.parametrize("kind, primary, junior, within", [
+    ("小学", 2000, 0, True), ("小学", 2001, 0, False),
+    ("初级中学", 0, 2000, True), ("初级中学", 0, 2001, False),
+    ("九年一贯制学校", 1500, 1000, True), ("九年一贯制学校", 1500, 1001, False),
+])
+def test_schools_at_the_size_limits(qianjiang, kind, primary, junior, within):
+    rows = [school("0500100501", "学校", kind, students_primary=primary, students_junior=junior,
+                   classes_primary=primary // 40, classes_junior=junior // 40)]
+    result = evaluate_year(qianjiang, census_of(rows, 2022))
+    levels = [level for level, n in (("小学", primary), ("初中", junior)) if n]
+    share = "100%" if within else "0%"
+    assert {level: result.cells[("G4", level)].actual_text for level in levels} == dict.fromkeys(levels, share)
+
+
+# --- the indoor-sports refinement --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("netting, r4, r5", [(False, 5.0, 6.0), (True, 4.0, 7.0)])
+def test_indoor_sports_netted_only_when_switched_on(qianjiang, netting, r4, r5):
+    # 100 students, 500 ㎡ teaching rooms of which 100 ㎡ indoor sports, 600 ㎡ sports grounds.
+    refinements = replace(qianjiang.settings.refinements, net_indoor_sports=netting)
+    plan = replace(qianjiang, settings=replace(qianjiang.settings, refinements=refinements))
+    rows = [school("0500100601", "小学", "小学", students_primary=100, teaching_area=500, sports_area=600,
+                   indoor_sports_area=100)]
+    values = evaluate(plan, [census_of(rows, columns={"indoor_sports_area"})]).latest.sections[0].values
+    assert (values["R4"].value, values["R5"].value) == (r4, r5)
