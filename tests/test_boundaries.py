@@ -13,8 +13,10 @@ import pytest
 from excel_balance.census.model import RecordedValue
 from excel_balance.evaluate import evaluate, evaluate_year
 from excel_balance.evaluate.judge import judge_percent, veto_present
-from excel_balance.evaluate.rules import Status
+from excel_balance.evaluate.resources import MEASURES, gap
+from excel_balance.evaluate.rules import Status, decimals_of, worse
 from excel_balance.plan import load_plan
+from excel_balance.problems import ProblemsError
 from excel_balance.resources import template_path
 from tests.census_data import school
 from tests.test_evaluate import census_of
@@ -286,3 +288,118 @@ def test_indoor_sports_netted_only_when_switched_on(qianjiang, netting, r4, r5):
                    indoor_sports_area=100)]
     values = evaluate(plan, [census_of(rows, columns={"indoor_sports_area"})]).latest.sections[0].values
     assert (values["R4"].value, values["R5"].value) == (r4, r5)
+
+
+# --- what else the verdict names ------------------------------------------------------------------------
+
+def with_indicator(plan, indicator_id: str, **changes):
+    return replace(plan, indicators=tuple(replace(i, **changes) if i.id == indicator_id else i for i in plan.indicators))
+
+
+def test_figures_an_export_lacks_are_named(qianjiang):
+    # Without 小学骨干教师数 R2 cannot be judged per school; without the room counts G3 has no data.
+    census = with_recorded(census_of(model_rows(), 2024), final_values(qianjiang))
+    census = replace(census, missing=frozenset({"key_primary", "music_rooms", "art_rooms"}))
+    verdict = evaluate(qianjiang, [census]).verdict
+    assert verdict.obstacles == (
+        "资源配置R2：缺少数据，无法判断各校是否达到资源配置要求（请用补充表填写）",
+        "G3（3.所有小学、初中每12个班级配备音乐、美术专用…）：小学无数据",
+        "G3（3.所有小学、初中每12个班级配备音乐、美术专用…）：初中无数据",
+    )
+
+
+def test_a_cv_that_cannot_be_computed_is_named(qianjiang):
+    # No key teachers anywhere in primary: R2 is 0 in both sections (below 85% of 1), the CV undefined.
+    verdict = verdict_of(qianjiang, model_rows(a={"key_primary": 0}, b={"key_primary": 0}))
+    assert verdict.obstacles == ("资源配置：小学0/2所学校达标（要求每所学校至少6项达标、其余不低于85%）",
+                                 "资源配置R2：小学差异系数无法计算（无数据）")
+
+
+def test_a_junior_cv_is_judged_beside_the_primary_ones(qianjiang):
+    # A second junior school of 800 with 20 ㎡ each against 丙's 6: CV = 14 / 26 = 0.538 → 0.54 > 0.45.
+    rows = model_rows() + [school("0500100104", "丁中学", "初级中学", **{**JUNIOR_800, "teaching_area": 16000})]
+    verdict = verdict_of(qianjiang, rows)
+    assert verdict.obstacles == ("资源配置R4：初中差异系数0.54，超过0.45",)
+
+
+def test_each_level_of_an_indicator_is_judged(qianjiang):
+    # Q1 is blank for 小学 (不适用), so its 初中 cell must still be judged: 94% < 95%.
+    verdict = verdict_of(qianjiang, model_rows(), recorded(("Q1", "初中", "94%", "94")))
+    assert verdict.obstacles == ("Q1（1.全区初中三年巩固率达到95%以上）：初中未达到标准（现为94%）",)
+
+
+@pytest.mark.parametrize("length, name", [
+    (25, "Q6（6.所有学校德育工作、校园文化建设水平达到良好以…）"),  # the plan's own 25 characters
+    (24, "Q6（6.所有学校德育工作、校园文化建设水平达到良好以）"),  # 24 are shown whole
+])
+def test_long_indicator_texts_are_cut_at_24_characters(qianjiang, length, name):
+    plan = with_indicator(qianjiang, "Q6", text=qianjiang.indicator("Q6").text[:length])
+    verdict = verdict_of(plan, model_rows(), recorded(("Q6", "小学", "未达标", None)))
+    assert verdict.obstacles == (f"{name}：小学未达到标准（现为未达标）",)
+
+
+def test_the_plans_goal_word_wins_over_its_baseline(qianjiang):
+    # A district whose 现状 was 有 (heavy burdens) and whose targets are 无: 无 meets the goal.
+    plan = with_indicator(qianjiang, "Q8", baseline={"小学": "有", "初中": "有"})
+    values = recorded(("Q8", "小学", "无", None), ("Q8", "初中", "有", None))
+    for year, met_status, short_status in ((2022, Status.MET, Status.BEHIND), (2019, Status.MET, Status.NOT_MET)):
+        cells = evaluate_year(plan, with_recorded(census_of([], year), values)).cells
+        assert (cells[("Q8", "小学")].status, cells[("Q8", "初中")].status) == (met_status, short_status)
+
+
+def test_no_census_no_verdict(qianjiang):
+    evaluation = evaluate(qianjiang, [])
+    assert (evaluation.plan, evaluation.years, evaluation.verdict) == (qianjiang, {}, None)
+
+
+def test_two_censuses_of_one_year_name_the_file(qianjiang):
+    with pytest.raises(ProblemsError) as caught:
+        evaluate(qianjiang, [census_of([]), census_of([])])
+    problem = caught.value.problems[0]
+    assert (problem.file, problem.where, problem.message) == ("测试.xlsx", "", "与 测试.xlsx 是同一统计年度（2022），请只保留一个")
+
+
+def test_a_refinement_lists_every_missing_column(qianjiang):
+    refinements = replace(qianjiang.settings.refinements, relaxed_room_areas=True)
+    plan = replace(qianjiang, settings=replace(qianjiang.settings, refinements=refinements))
+    with pytest.raises(ProblemsError) as caught:
+        evaluate(plan, [census_of([], columns={"built_year"})])
+    assert [str(p) for p in caught.value.problems] == [
+        "测试.xlsx 学校：规划启用了“音乐、美术专用教室面积放宽”细则（relaxed_room_areas），"
+        "统计报表缺少列：最大班额(人)、放宽面积音乐专用教室数(间)、放宽面积美术专用教室数(间)"]
+
+
+# --- district values, gaps and the shared rules ------------------------------------------------------
+
+def test_district_values_in_the_baseline_column(qianjiang):
+    # 2019: the standard only. Primary 75 qualified of 1,500 = 5.00 per 100; 375 万元 / 1,500 = 2500 元;
+    # junior 4800 ㎡ / 800 = 6.00 ㎡.
+    cells = evaluate_year(qianjiang, census_of(model_rows(), 2019)).cells
+    keys = (("R1", "小学"), ("R6", "小学"), ("R4", "初中"))
+    assert {key: (cells[key].actual_text, cells[key].status) for key in keys} == {
+        ("R1", "小学"): ("全区5.00人，达标2/2", Status.MET),
+        ("R6", "小学"): ("全区2500元，达标2/2", Status.MET),
+        ("R4", "初中"): ("全区6.00㎡，达标1/1", Status.MET),
+    }
+
+
+def test_gaps_below_one_unit(qianjiang):
+    # R1 for 800 pupils needs 4.2 × 8 = 33.6 teachers: 33 lack 0.6 → one whole teacher; 34 lack none.
+    qualified = MEASURES["qualified_teachers"]
+    assert (gap(qualified, Decimal("4.2"), 800, 33), gap(qualified, Decimal("4.2"), 800, 34)) == (1.0, 0.0)
+    # R4 for 100 pupils needs 450 ㎡: 449.4 ㎡ (4.494, shown 4.49) lacks 0.6 ㎡; 400 ㎡ lacks 50.
+    rows = [school("0500100701", "甲", "小学", students_primary=100, teaching_area=449.4),
+            school("0500100702", "乙", "小学", students_primary=100, teaching_area=400)]
+    r4 = evaluate_year(qianjiang, census_of(rows)).resources[("小学", "R4")]
+    assert (r4.indicator_id, r4.met, r4.total, r4.gap_total) == ("R4", 0, 2, pytest.approx(50.6))
+
+
+def test_worse_of_two_statuses_skips_not_applicable():
+    assert worse(Status.NOT_APPLICABLE, Status.NEAR) is Status.NEAR
+    assert worse(Status.MET, Status.NOT_APPLICABLE) is Status.MET
+    assert worse(Status.NEAR, Status.BEHIND) is Status.BEHIND and worse(Status.NO_DATA, Status.MET) is Status.NO_DATA
+
+
+@pytest.mark.parametrize("number, decimals", [("95", 0), ("95.50", 2), ("0.5", 1), ("100", 0)])
+def test_printed_decimals_of_a_plan_number(number, decimals):
+    assert decimals_of(Decimal(number)) == decimals
