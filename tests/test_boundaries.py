@@ -12,11 +12,12 @@ import pytest
 
 from excel_balance.census.model import RecordedValue
 from excel_balance.evaluate import evaluate, evaluate_year
-from excel_balance.evaluate.judge import judge_percent, veto_present
+from excel_balance.evaluate.judge import judge_paired, judge_percent, veto_present
 from excel_balance.evaluate.resources import MEASURES, gap
 from excel_balance.evaluate.rules import Status, decimals_of, worse
+from excel_balance.evaluate.school_conditions import LevelConditions
 from excel_balance.plan import load_plan
-from excel_balance.problems import ProblemsError
+from excel_balance.problems import Problem, ProblemsError, Severity
 from excel_balance.resources import template_path
 from tests.census_data import school
 from tests.test_evaluate import census_of
@@ -178,6 +179,29 @@ def test_g9_training_hours(qianjiang, year, text, number, status, met):
     assert (cell.actual_text, cell.status, cell.standard_met) == (text, status, met)
 
 
+def test_g9_recorded_as_a_word_or_with_a_note(qianjiang):
+    values = recorded(("G9", "小学", "达标", None), ("G9", "初中", "未达标", None))
+    values[("S1", "全区")] = RecordedValue("S1", "全区", "88%", Decimal("88"), "第三方问卷")
+    cells = evaluate_year(qianjiang, with_recorded(census_of([], 2022), values)).cells
+    assert {key: (cells[key].actual_text, cells[key].status) for key in values} == {
+        ("G9", "小学"): ("达标", Status.MET), ("G9", "初中"): ("未达标", Status.BEHIND), ("S1", "全区"): ("88%", Status.MET)}
+    assert cells[("S1", "全区")].note == "第三方问卷"
+    for year in (2019, 2022):
+        noted = {("G9", "小学"): RecordedValue("G9", "小学", "92学时", Decimal("92"), "抽查统计")}
+        assert evaluate_year(qianjiang, with_recorded(census_of([], year), noted)).cells[("G9", "小学")].note == "抽查统计"
+
+
+def test_a_number_target_above_the_standard(qianjiang):
+    # If the plan asked for 年均100学时 in 2022, 95 学时 meets the 90 standard but not the target.
+    g9 = qianjiang.indicator("G9")
+    raised = {level: replace(cell, text="年均100学时以上", target=replace(cell.target, value=Decimal(100)))
+              for level, cell in g9.targets[2022].items()}
+    plan = with_indicator(qianjiang, "G9", targets={**g9.targets, 2022: raised})
+    census = with_recorded(census_of([], 2022), recorded(("G9", "小学", "95学时", "95")))
+    cell = evaluate_year(plan, census).cells[("G9", "小学")]
+    assert (cell.target_text, cell.status, cell.standard_met) == ("年均100学时以上", Status.BEHIND, True)
+
+
 @pytest.mark.parametrize("year, text, number, status, met", [
     (2022, "85%", "85", Status.MET, True),  # 社会认可度达到85%以上: 85% exactly is enough
     (2022, "84.9%", "84.9", Status.BEHIND, False),
@@ -229,13 +253,22 @@ def test_a_level_of_one_section_is_judged(qianjiang):
     assert shown == {("R1", "初中"): ("1/1", Status.MET), ("G3", "初中"): ("音乐1/1，美术1/1", Status.MET)}
 
 
-@pytest.mark.parametrize("year, status", [(2019, Status.NOT_MET), (2024, Status.NEAR)])
-def test_g3_needs_both_music_and_art(qianjiang, year, status):
-    # One primary school of 10 classes with its music room and no art room. 2024's target is
-    # 71/71 for both: music 1/1 meets it; art 0/1 is one school short of ⌈71·1/71⌉ = 1 → 接近目标.
-    rows = [school("0500100301", "甲", "小学", students_primary=300, classes_primary=10, music_rooms=1, art_rooms=0)]
+@pytest.mark.parametrize("year, art, text, status, met", [
+    (2019, 0, "音乐1/1，美术0/1", Status.NOT_MET, False),
+    (2024, 0, "音乐1/1，美术0/1", Status.NEAR, False),
+    (2019, 1, "音乐1/1，美术1/1", Status.MET, True),
+])
+def test_g3_needs_both_music_and_art(qianjiang, year, art, text, status, met):
+    # One primary school of 10 classes with its music room. 2024's target is 71/71 for both:
+    # music 1/1 meets it; art 0/1 is one school short of ⌈71·1/71⌉ = 1 → 接近目标.
+    rows = [school("0500100301", "甲", "小学", students_primary=300, classes_primary=10, music_rooms=1, art_rooms=art)]
     cell = evaluate_year(qianjiang, census_of(rows, year)).cells[("G3", "小学")]
-    assert (cell.actual_text, cell.status, cell.standard_met) == ("音乐1/1，美术0/1", status, False)
+    assert (cell.actual_text, cell.status, cell.standard_met) == (text, status, met)
+
+
+def test_g3_of_a_level_without_sections_has_no_data(qianjiang):
+    cell = judge_paired(qianjiang, qianjiang.indicator("G3"), "小学", 2022, LevelConditions(0, 0, 0, 0, 0, 0))
+    assert (cell.actual_text, cell.status, cell.standard_met) == ("", Status.NO_DATA, None)
 
 
 # --- shares rounded to the target's printed decimals ---------------------------------------------------
@@ -281,13 +314,16 @@ def test_schools_at_the_size_limits(qianjiang, kind, primary, junior, within):
 
 @pytest.mark.parametrize("netting, r4, r5", [(False, 5.0, 6.0), (True, 4.0, 7.0)])
 def test_indoor_sports_netted_only_when_switched_on(qianjiang, netting, r4, r5):
-    # 100 students, 500 ㎡ teaching rooms of which 100 ㎡ indoor sports, 600 ㎡ sports grounds.
+    # 100 students, 500 ㎡ teaching rooms of which 100 ㎡ indoor sports, 600 ㎡ sports grounds;
+    # a second school leaves the indoor figure blank: nothing to move (5.0 and 6.0 either way).
     refinements = replace(qianjiang.settings.refinements, net_indoor_sports=netting)
     plan = replace(qianjiang, settings=replace(qianjiang.settings, refinements=refinements))
-    rows = [school("0500100601", "小学", "小学", students_primary=100, teaching_area=500, sports_area=600,
-                   indoor_sports_area=100)]
-    values = evaluate(plan, [census_of(rows, columns={"indoor_sports_area"})]).latest.sections[0].values
-    assert (values["R4"].value, values["R5"].value) == (r4, r5)
+    rows = [school("0500100601", "甲", "小学", students_primary=100, teaching_area=500, sports_area=600,
+                   indoor_sports_area=100),
+            school("0500100602", "乙", "小学", students_primary=100, teaching_area=500, sports_area=600)]
+    sections = evaluate(plan, [census_of(rows, columns={"indoor_sports_area"})]).latest.sections
+    assert [(s.values["R4"].indicator_id, s.values["R4"].value, s.values["R5"].value) for s in sections] == [
+        ("R4", r4, r5), ("R4", 5.0, 6.0)]
 
 
 # --- what else the verdict names ------------------------------------------------------------------------
@@ -300,8 +336,14 @@ def test_figures_an_export_lacks_are_named(qianjiang):
     # Without 小学骨干教师数 R2 cannot be judged per school; without the room counts G3 has no data.
     census = with_recorded(census_of(model_rows(), 2024), final_values(qianjiang))
     census = replace(census, missing=frozenset({"key_primary", "music_rooms", "art_rooms"}))
-    verdict = evaluate(qianjiang, [census]).verdict
-    assert verdict.obstacles == (
+    evaluation = evaluate(qianjiang, [census])
+    cells = evaluation.latest.cells
+    assert {key: (cells[key].status, cells[key].note) for key in (("R2", "小学"), ("R2", "初中"), ("G3", "初中"))} == {
+        ("R2", "小学"): (Status.NO_DATA, "缺少数据：小学骨干教师数（统计导出中没有，请用补充表填写）"),
+        ("R2", "初中"): (Status.MET, ""),  # junior key teachers are there: 1/1
+        ("G3", "初中"): (Status.NO_DATA, "缺少数据：达标美术专用教室数、达标音乐专用教室数（统计导出中没有，请用补充表填写）"),
+    }
+    assert evaluation.verdict.obstacles == (
         "资源配置R2：缺少数据，无法判断各校是否达到资源配置要求（请用补充表填写）",
         "G3（3.所有小学、初中每12个班级配备音乐、美术专用…）：小学无数据",
         "G3（3.所有小学、初中每12个班级配备音乐、美术专用…）：初中无数据",
@@ -345,6 +387,13 @@ def test_the_plans_goal_word_wins_over_its_baseline(qianjiang):
     for year, met_status, short_status in ((2022, Status.MET, Status.BEHIND), (2019, Status.MET, Status.NOT_MET)):
         cells = evaluate_year(plan, with_recorded(census_of([], year), values)).cells
         assert (cells[("Q8", "小学")].status, cells[("Q8", "初中")].status) == (met_status, short_status)
+
+
+def test_the_year_keeps_its_schools_and_warnings(qianjiang):
+    warning = Problem("测试.xlsx", "学校!C5", "学校名称重复", Severity.WARNING)
+    census = replace(census_of(model_rows(), 2022), warnings=(warning,))
+    result = evaluate_year(qianjiang, census)
+    assert ([s.name for s in result.schools], result.warnings) == (["甲小学", "乙小学", "丙中学"], (warning,))
 
 
 def test_no_census_no_verdict(qianjiang):
