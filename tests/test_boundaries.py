@@ -12,11 +12,11 @@ import pytest
 
 from excel_balance.census.model import RecordedValue
 from excel_balance.evaluate import evaluate, evaluate_year
-from excel_balance.evaluate.judge import judge_paired, judge_percent, veto_present
-from excel_balance.evaluate.resources import MEASURES, gap
-from excel_balance.evaluate.rules import Status, decimals_of, worse
+from excel_balance.evaluate.judge import judge_count, judge_paired, judge_percent, veto_present
+from excel_balance.evaluate.resources import MEASURES, LevelIndicator, coefficient_of_variation, gap
+from excel_balance.evaluate.rules import Status, decimals_of, round_half_up, to_decimal, worse
 from excel_balance.evaluate.school_conditions import LevelConditions
-from excel_balance.plan import load_plan
+from excel_balance.plan import PercentTarget, PlanCell, load_plan
 from excel_balance.problems import Problem, ProblemsError, Severity
 from excel_balance.resources import template_path
 from tests.census_data import school
@@ -423,12 +423,14 @@ def test_a_refinement_lists_every_missing_column(qianjiang):
 def test_district_values_in_the_baseline_column(qianjiang):
     # 2019: the standard only. Primary 75 qualified of 1,500 = 5.00 per 100; 375 万元 / 1,500 = 2500 元;
     # junior 4800 ㎡ / 800 = 6.00 ㎡.
-    cells = evaluate_year(qianjiang, census_of(model_rows(), 2019)).cells
-    keys = (("R1", "小学"), ("R6", "小学"), ("R4", "初中"))
-    assert {key: (cells[key].actual_text, cells[key].status) for key in keys} == {
-        ("R1", "小学"): ("全区5.00人，达标2/2", Status.MET),
-        ("R6", "小学"): ("全区2500元，达标2/2", Status.MET),
-        ("R4", "初中"): ("全区6.00㎡，达标1/1", Status.MET),
+    cells = evaluate_year(qianjiang, census_of(model_rows(a={"multimedia_rooms": 10}), 2019)).cells
+    keys = (("R1", "小学"), ("R6", "小学"), ("R4", "初中"), ("R7", "小学"))
+    assert {key: (cells[key].actual_text, cells[key].status, cells[key].standard_met) for key in keys} == {
+        ("R1", "小学"): ("全区5.00人，达标2/2", Status.MET, True),
+        ("R6", "小学"): ("全区2500元，达标2/2", Status.MET, True),
+        ("R4", "初中"): ("全区6.00㎡，达标1/1", Status.MET, True),
+        # 甲 with 10 rooms: 2.0 per 100 < 2.3; (10 + 30) / 1,500 = 2.67 per 100 for the district.
+        ("R7", "小学"): ("全区2.67间，达标1/2", Status.NOT_MET, False),
     }
 
 
@@ -452,3 +454,81 @@ def test_worse_of_two_statuses_skips_not_applicable():
 @pytest.mark.parametrize("number, decimals", [("95", 0), ("95.50", 2), ("0.5", 1), ("100", 0)])
 def test_printed_decimals_of_a_plan_number(number, decimals):
     assert decimals_of(Decimal(number)) == decimals
+
+
+@pytest.mark.parametrize("resources, students, cv", [
+    ([15, 5], [100, 100], Decimal("0.50")),  # |0.15 − 0.05| / (0.15 + 0.05)
+    ([3, 1], [1, 1], Decimal("0.50")),  # one student each: still weighted
+    ([10, 0], [100, 0], Decimal("0.00")),  # a section without students is left out
+    ([5.0], [0], None),  # no students: undefined
+    ([0, 0], [10, 10], None),  # no resource: undefined
+])
+def test_cv_of_small_districts(resources, students, cv):
+    result = coefficient_of_variation(resources, students)
+    assert (None if result is None else round_half_up(result, 2)) == cv
+
+
+@pytest.mark.parametrize("value, decimals, rounded", [
+    (0.123456785, 8, "0.12345679"),  # beyond the float fast path's scales
+    (Decimal("1.00000000005"), 10, "1.0000000001"),
+    (2.675, 2, "2.68"),
+])
+def test_rounding_to_many_decimals(value, decimals, rounded):
+    assert str(round_half_up(value, decimals)) == rounded
+
+
+def test_integers_become_exact_decimals():
+    # Through a float, 2⁵³ + 1 would lose its last unit; an integer stays as it is printed.
+    assert (to_decimal(2**53 + 1), str(to_decimal(5))) == (Decimal(9007199254740993), "5")
+
+
+def test_levels_without_sections_have_no_data(qianjiang):
+    empty = LevelIndicator("R1", None, 0, 0, None, None, Decimal("0.50"), False, 0.0)
+    cell = judge_count(qianjiang, qianjiang.indicator("R1"), "小学", 2022, empty)
+    assert (cell.actual_text, cell.status, cell.standard_met) == ("", Status.NO_DATA, None)
+
+
+def test_cells_say_where_they_belong(qianjiang):
+    cells = evaluate_year(qianjiang, census_of(model_rows(), 2024)).cells
+    r1, g4 = cells[("R1", "初中")], cells[("G4", "小学")]
+    assert (r1.indicator_id, r1.level, r1.year, r1.target_year, r1.standard_met, r1.note) == (
+        "R1", "初中", 2024, 2024, True, "")
+    assert (g4.indicator_id, g4.level, g4.actual_text, g4.status, g4.standard_met, g4.note) == (
+        "G4", "小学", "100%", Status.MET, True, "")
+
+
+def test_baseline_shares_and_recorded_percentages(qianjiang):
+    # 2019: one of two primary schools within 2,000 pupils → 50%, short of the 100% standard;
+    # Q1 at a recorded 96.5% meets 95%; G12 recorded as the word 达标.
+    rows = [school("0500100801", "甲", "小学", students_primary=2000, classes_primary=40),
+            school("0500100802", "乙", "小学", students_primary=2001, classes_primary=40)]
+    values = recorded(("Q1", "初中", "96.5%", "96.5"), ("G12", "小学", "达标", None), ("Q1", "小学", "达标", None))
+    values[("Q2", "全区")] = RecordedValue("Q2", "全区", "94.6%", Decimal("94.6"), "残联数据")
+    cells = evaluate_year(qianjiang, with_recorded(census_of(rows, 2019), values)).cells
+    keys = [("G4", "小学"), *values]
+    assert {key: (cells[key].actual_text, cells[key].status, cells[key].standard_met, cells[key].note)
+            for key in keys} == {
+        ("G4", "小学"): ("50%", Status.NOT_MET, False, ""),
+        ("Q1", "初中"): ("96.5%", Status.MET, True, ""),
+        ("G12", "小学"): ("达标", Status.MET, True, ""),
+        ("Q1", "小学"): ("", Status.NOT_APPLICABLE, None, ""),  # the plan leaves it blank, whatever was recorded
+        ("Q2", "全区"): ("94.6%", Status.NOT_MET, False, "残联数据"),  # recorded: compared as is, not as 95%
+    }
+
+
+def test_a_computed_share_meets_a_standard_as_printed(qianjiang):
+    # A plan whose class-size standard were 95% (not 所有): 19 of 20 classes = 95%, 94.6% prints as 95%.
+    plan = with_indicator(qianjiang, "G5", standard={"小学": Decimal(95), "初中": Decimal(95)})
+    cell = judge_percent(plan, plan.indicator("G5"), "小学", 2019, Decimal("94.6"))
+    assert (cell.actual_text, cell.status, cell.standard_met) == ("95%", Status.MET, True)
+    below = judge_percent(plan, plan.indicator("G5"), "小学", 2019, Decimal("94.4"))
+    assert (below.actual_text, below.status, below.standard_met) == ("94%", Status.NOT_MET, False)
+
+
+def test_a_share_is_printed_at_the_targets_decimals(qianjiang):
+    # A 2022 target printed 90.5%: 90.32% (56 of 62 classes) prints as 90.3%, 0.2 short → 接近目标.
+    g5 = qianjiang.indicator("G5")
+    cells = {**g5.targets[2022], "小学": PlanCell("90.5%", PercentTarget(Decimal("90.5"), 1))}
+    plan = with_indicator(qianjiang, "G5", targets={**g5.targets, 2022: cells})
+    cell = judge_percent(plan, plan.indicator("G5"), "小学", 2022, Decimal(5600) / Decimal(62))
+    assert (cell.actual_text, cell.status) == ("90.3%", Status.NEAR)
