@@ -31,6 +31,7 @@ mutation: setup
 	rm -rf mutants
 	$(BIN)/mutmut run --max-children 2
 	$(BIN)/python tests/mutation_score.py
+	$(BIN)/python tests/hand_mutations.py
 
 # Regenerate the bundled synthetic sample (same script, same bytes).
 sample: setup
