@@ -76,8 +76,8 @@ def main() -> int:
             verdict = "killed" if run.returncode == 1 else ("SURVIVED" if run.returncode == 0 else f"error {run.returncode}")
             killer = next((line.split()[1] for line in run.stdout.splitlines() if line.startswith("FAILED ")), "")
             print(f"{number:>2}  {verdict:<9} {file}: {original} → {mutation}")
-            if killer:
-                print(f"              by {killer}")
+            if killer:  # pytest escapes the Chinese of parameter ids
+                print(f"              by {killer.encode('ascii', 'backslashreplace').decode('unicode_escape')}")
             if verdict != "killed":
                 survivors.append(number)
     print(f"\n{len(MUTATIONS) - len(survivors)} of {len(MUTATIONS)} of the audit's surviving mutations killed")
