@@ -37,15 +37,8 @@ mutation: setup
 sample: setup
 	$(BIN)/python -m excel_balance.sample inputs
 
-# Wheels of the package and its dependencies for offline installation (Windows and Linux,
-# Python 3.11 and 3.12) into dist/offline/.
+# One zip for an office without internet: dist/excel-balance-离线安装包-<version>.zip with the
+# wheels (Windows and Linux, Python 3.11-3.13), excel-balance.bat and 安装说明.txt; checked by
+# installing from it with --no-index and processing the sample before it is written.
 bundle: setup
-	rm -rf dist/offline && mkdir -p dist/offline
-	$(BIN)/python -m pip wheel --quiet --no-deps -w dist/offline .
-	for py in 3.11 3.12; do \
-	  for platform in win_amd64 manylinux2014_x86_64; do \
-	    $(BIN)/python -m pip download --quiet --only-binary=:all: --platform $$platform \
-	      --python-version $$py -d dist/offline dist/offline/excel_balance-*.whl || exit 1; \
-	  done; \
-	done
-	@echo "离线安装包已放入 dist/offline/"
+	$(BIN)/python tools/bundle.py

@@ -21,8 +21,8 @@ from excel_balance.census.reader import read_census
 from excel_balance.census.schema import SCHOOL_COLUMNS, Kind
 from excel_balance.census.template import write_district_sheet, write_info_sheet
 from excel_balance.plan import load_plan
-from excel_balance.report.formats import Formats
 from excel_balance.resources import default_plan_path
+from excel_balance.xlsx.formats import Formats
 
 TYPES = ["小学", "小学", "小学", "初级中学", "九年一贯制学校", "完全中学", "十二年一贯制学校"]
 

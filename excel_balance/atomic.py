@@ -30,3 +30,20 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def write_durably(target: str | Path, data: bytes) -> None:
+    """Replace `target` atomically and make the new content survive a power cut (fsync of the
+    file before the rename, of the folder after it): for records that must not be lost."""
+    target = Path(target)
+    with atomic_path(target) as tmp:
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    if hasattr(os, "O_DIRECTORY"):  # folders cannot be opened on Windows, where rename is durable
+        fd = os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

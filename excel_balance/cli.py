@@ -25,6 +25,49 @@ def echo_problems(problems: list[Problem]) -> None:
         click.echo(f"  {problem.severity.value}：{problem}", err=True)
 
 
+class Failure(click.ClickException):
+    """A command cannot go on; the message says why and what to do, in Chinese."""
+
+    def show(self, file=None) -> None:
+        click.echo(f"错误：{self.format_message()}", err=True)
+
+
+def workbook_paths(paths) -> list[Path]:
+    """The files as given, a folder standing for the workbooks in it, found exactly as `run`
+    finds them; what a folder holds besides is said on the console."""
+    from excel_balance.census.sniff import workbooks_in
+
+    found = []
+    for path in map(Path, paths):
+        if not path.is_dir():
+            found.append(path)
+            continue
+        workbooks, passed = workbooks_in(path)
+        for other, reason in passed:
+            click.echo(f"{other.name}：{reason}，已忽略")
+        if not workbooks:
+            raise Failure(f"文件夹 {path} 中没有 Excel 工作簿")
+        found += workbooks
+    return found
+
+
+def open_folder(folder: Path) -> None:
+    """Show `folder` in the system's file manager; nothing where none can be started."""
+    import os
+    import shutil
+    import subprocess
+
+    try:
+        if sys.platform == "win32":
+            os.startfile(folder)  # type: ignore[attr-defined]  # Windows only
+        elif sys.platform == "darwin":
+            subprocess.Popen(["open", str(folder)])
+        elif shutil.which("xdg-open"):
+            subprocess.Popen(["xdg-open", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError:
+        pass  # no file manager here: the summary already names the folder
+
+
 def load_plan_or_fail(plan_file: Path | None) -> Plan:
     path = plan_file or default_plan_path()
     plan, problems = check_plan(path)
@@ -72,7 +115,7 @@ def plan_command(plan_file: Path | None, check: bool, output: Path | None) -> No
     try:
         write_plan_workbook(plan, target)
     except OSError as exc:
-        raise click.ClickException(f"无法写入 {target}：{exc.strerror or exc}（文件是否正在 Excel 中打开？）")
+        raise Failure(f"无法写入 {target}：{exc.strerror or exc}（文件是否正在 Excel 中打开？）")
     click.echo(f"已生成规划表：{target}")
 
 
@@ -118,19 +161,20 @@ def template_command(plan_file: Path | None, output: Path | None, year: int | No
 @click.option("--year", type=click.IntRange(2000, 2100), help="文件中没有写明统计年度时使用的年度。")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def check_command(plan_file: Path | None, year: int | None, files: tuple[Path, ...]) -> None:
-    """读取并检查统计报表，逐个文件列出概况和全部问题。
+    """读取并检查统计报表，逐个文件列出概况和全部问题。给出文件夹时检查其中的全部工作簿。
 
     全部文件可用时退出码为 0，否则为 1。
 
     \b
     示例：
       excel-balance check inputs/2022年统计报表.xlsx
+      excel-balance check inputs
     """
     from excel_balance.census.check import check_files
 
     plan = load_plan_or_fail(plan_file)
     usable = True
-    for line, ok in check_files(files, plan, year):
+    for line, ok in check_files(workbook_paths(files), plan, year):
         click.echo(line)
         usable &= ok
     if not usable:
@@ -177,11 +221,12 @@ def supplement_command(plan_file, output, year, exports) -> None:
               help="写入报告的生成时间（默认取 SOURCE_DATE_EPOCH 或统计年度），便于重复生成得到相同文件。")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def report_command(plan_file, output, year, generated_at, files) -> None:
-    """测算一个区县各年度的统计报表，生成推进情况报告工作簿。
+    """测算一个区县各年度的统计报表，生成推进情况报告工作簿。给出文件夹时使用其中的全部工作簿。
 
     \b
     示例：
       excel-balance report inputs/2019年统计.xlsx inputs/2022年统计.xlsx
+      excel-balance report inputs
     """
     from excel_balance.census.reader import read_census
     from excel_balance.evaluate import evaluate
@@ -189,7 +234,7 @@ def report_command(plan_file, output, year, generated_at, files) -> None:
 
     plan = load_plan_or_fail(plan_file)
     censuses, failed = [], False
-    for path in files:
+    for path in workbook_paths(files):
         try:
             censuses.append(read_census(path, year=year, settings=plan.settings, aliases=plan.census_aliases))
         except ProblemsError as exc:
@@ -202,13 +247,13 @@ def report_command(plan_file, output, year, generated_at, files) -> None:
 
     districts = sorted({part.district or plan.district for c in censuses for part in split_by_district(c)})
     if len(districts) > 1:
-        raise click.ClickException(f"这些文件属于多个区县（{'、'.join(districts)}）：请用 excel-balance run 按区县分别生成报告")
+        raise Failure(f"这些文件属于多个区县（{'、'.join(districts)}）：请用 excel-balance run 按区县分别生成报告")
     evaluation = evaluate(plan, censuses)
     target = output or Path("outputs") / report_name(evaluation)
     try:
         write_report(evaluation, target, generated_at)
     except OSError as exc:
-        raise click.ClickException(f"无法写入 {target}：{exc.strerror or exc}（文件是否正在 Excel 中打开？）")
+        raise Failure(f"无法写入 {target}：{exc.strerror or exc}（文件是否正在 Excel 中打开？）")
     verdict = evaluation.verdict
     click.echo(f"已生成报告：{target}")
     click.echo(f"{verdict.year}年总体判断：" + ("已达到优质均衡标准" if verdict.certified else f"尚有{len(verdict.obstacles)}项差距"))
@@ -226,7 +271,9 @@ def report_command(plan_file, output, year, generated_at, files) -> None:
 @click.option("--district", help="只处理这个区县（全市、全省的报表中挑出本区县）。")
 @click.option("--wait", type=click.FloatRange(0), default=10.0, show_default=True,
               help="另一次运行正在写同一输出文件夹时，最多等待的秒数。")
-def run_command(inputs: Path, outputs: Path, plan_files, force: bool, year, district, wait: float) -> None:
+@click.option("--open", "open_outputs", is_flag=True, help="本次生成了报告时，完成后打开输出文件夹。")
+def run_command(inputs: Path, outputs: Path, plan_files, force: bool, year, district, wait: float,
+                open_outputs: bool) -> None:
     """读取 inputs/ 中的统计报表，按区县生成推进情况报告到 outputs/。
 
     无法使用的文件会列出原因，其余文件照常处理；有文件无法使用时退出码为 1。
@@ -235,20 +282,23 @@ def run_command(inputs: Path, outputs: Path, plan_files, force: bool, year, dist
     示例：
       excel-balance run
       excel-balance run --inputs D:\\优质均衡\\报表 --outputs D:\\优质均衡\\报告
+      excel-balance run --open
     """
     from excel_balance.workflow import RunBusy, run, summary_lines
 
     for plan_file in plan_files:
         load_plan_or_fail(plan_file)
     if not inputs.is_dir():
-        raise click.ClickException(f"找不到输入文件夹 {inputs}：请新建该文件夹并放入统计报表，或用 --inputs 指定")
+        raise Failure(f"找不到输入文件夹 {inputs}：请新建该文件夹并放入统计报表，或用 --inputs 指定")
     try:
         report = run(inputs, outputs, plan_files, force=force, year=year, lock_wait=wait, progress=_progress,
                      district=district)
     except RunBusy:
-        raise click.ClickException(f"另一个 excel-balance 正在处理 {outputs}，请等它完成后再运行")
+        raise Failure(f"另一个 excel-balance 正在处理 {outputs}，请等它完成后再运行")
     for line in summary_lines(report):
         click.echo(line)
+    if open_outputs and any(d.written for d in report.districts):
+        open_folder(outputs)
     if report.failed:
         raise SystemExit(1)
 
@@ -273,7 +323,7 @@ def watch_command(inputs: Path, outputs: Path, plan_files, interval: float) -> N
     from excel_balance.workflow import RunBusy, run, summary_lines
 
     if not inputs.is_dir():
-        raise click.ClickException(f"找不到输入文件夹 {inputs}：请新建该文件夹，或用 --inputs 指定")
+        raise Failure(f"找不到输入文件夹 {inputs}：请新建该文件夹，或用 --inputs 指定")
 
     def run_once() -> list[str]:
         try:
@@ -305,13 +355,16 @@ def watch_command(inputs: Path, outputs: Path, plan_files, interval: float) -> N
 @click.option("--allow-sample", is_flag=True, help="允许发送标为“示例数据（虚构）”的数据。")
 @click.option("--inputs", type=click.Path(file_okay=False, path_type=Path), default=Path("inputs"), show_default=True)
 @click.option("--outputs", type=click.Path(file_okay=False, path_type=Path), default=Path("outputs"), show_default=True)
+@click.option("--wait", type=click.FloatRange(0), default=60.0, show_default=True,
+              help="另一次运行正在处理同一输出文件夹或正在发送时，最多等待的秒数。")
 @PLAN_OPTION
-def email_command(init, settings_file, year, district, units, dry_run, resend, allow_sample, inputs, outputs,
+def email_command(init, settings_file, year, district, units, dry_run, resend, allow_sample, inputs, outputs, wait,
                   plan_file) -> None:
     """把各责任单位负责的指标推进情况和工作簿发给该单位。
 
     密码（授权码）只从环境变量 EXCEL_BALANCE_SMTP_PASSWORD 读取。已发送的邮件记录在 outputs/ 中，
-    重复运行不会重发。
+    重复运行不会重发；发出后未收到服务器答复的，下次运行以相同的 Message-ID 重发；数据变化后
+    再发的邮件标题带【更新】。
 
     \b
     示例：
@@ -321,32 +374,41 @@ def email_command(init, settings_file, year, district, units, dry_run, resend, a
     """
     import os
 
+    from excel_balance.delivery.review import review
     from excel_balance.delivery.send import LEDGER, DeliveryRefused, deliver
     from excel_balance.delivery.settings import PASSWORD_ENV, example_settings, load_settings
+    from excel_balance.problems import errors
     from excel_balance.workflow import RunBusy, email_evaluation
 
     if init:
         plan = load_plan_or_fail(plan_file)
         if settings_file.exists():
-            raise click.ClickException(f"{settings_file} 已存在，未覆盖：如需重新生成请先改名或删除")
+            raise Failure(f"{settings_file} 已存在，未覆盖：如需重新生成请先改名或删除")
         settings_file.write_text(example_settings(plan), encoding="utf-8")
         click.echo(f"已生成邮件设置示例：{settings_file}（请填写服务器和各单位的收件人）")
         return
+    password = os.environ.get(PASSWORD_ENV)
     try:
         settings = load_settings(settings_file)
+        problems = review(settings, sending=dry_run is None, password=password)
+        if errors(problems):
+            raise ProblemsError(problems)
     except ProblemsError as exc:
+        click.echo(f"邮件设置 {settings_file} 有问题，未发送：", err=True)
         echo_problems(exc.problems)
         raise SystemExit(1)
     chosen = [u.strip() for u in units.replace("，", ",").split(",") if u.strip()] if units else None
     try:
-        evaluation, folder = email_evaluation(inputs, outputs, plan_file, district, year)
+        evaluation, folder = email_evaluation(inputs, outputs, plan_file, district, year, lock_wait=wait)
         report = deliver(evaluation, settings, folder, outputs / LEDGER, units=chosen, dry_run=dry_run, resend=resend,
-                         allow_sample=allow_sample, password=os.environ.get(PASSWORD_ENV),
-                         cafile=settings.cafile or None)
+                         allow_sample=allow_sample, password=password, cafile=settings.cafile or None,
+                         lock_wait=wait)
     except RunBusy:
-        raise click.ClickException(f"另一个 excel-balance 正在处理 {outputs}，请等它完成后再运行")
+        raise Failure(f"另一个 excel-balance 正在处理 {outputs}，请等它完成后再运行")
     except (DeliveryRefused, LookupError) as exc:
-        raise click.ClickException(str(exc))
+        raise Failure(str(exc))
+    except OSError as exc:
+        raise Failure(f"无法写入 {exc.filename or dry_run or outputs}：{exc.strerror or exc}")
     for line in report.lines():
         click.echo(line)
     if not report.ok:

@@ -6,15 +6,18 @@ staff can edit a copy without touching the installation.
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
-
-_PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def _shipped_roots() -> list[Path]:
-    # Installed: setup.cfg maps the top-level templates/ to excel_balance/templates.
-    # Source tree or editable install: the top-level templates/ beside the package.
-    return [_PACKAGE_DIR / "templates", _PACKAGE_DIR.parent / "templates"]
+    # Installed (wheel, sdist): setup.cfg ships the top-level templates/ as excel_balance/templates.
+    installed = Path(str(resources.files("excel_balance") / "templates"))
+    if installed.is_dir():
+        return [installed]
+    # Source tree or editable install: the checkout's templates/ beside the package (never a
+    # "templates" folder that happens to sit beside an installed package in site-packages).
+    return [Path(__file__).resolve().parent.parent / "templates"]
 
 
 def template_path(*parts: str, cwd: Path | None = None) -> Path:

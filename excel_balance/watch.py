@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from excel_balance.census.sniff import is_ignored
-from excel_balance.workflow import WORKBOOK_SUFFIXES
+from excel_balance.census.sniff import WORKBOOK_SUFFIXES, is_ignored
 
 Stamp = tuple[int, int]  # size, modification time (ns)
 

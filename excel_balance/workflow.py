@@ -12,7 +12,6 @@ import gc
 import hashlib
 import json
 import os
-import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,15 +41,16 @@ from excel_balance.census.exports import (
 from excel_balance.census.model import Census
 from excel_balance.census.reader import NotACensus, read_census
 from excel_balance.census.schema import COLUMNS_BY_KEY, SCHOOL_SHEET
-from excel_balance.census.sniff import ZIP_MAGIC, is_ignored
-from excel_balance.delivery.unit_workbook import UNITS_FOLDER, unit_workbook_name, write_unit_workbooks
+from excel_balance.census.sniff import workbooks_in
 from excel_balance.evaluate import evaluate
 from excel_balance.evaluate.model import Evaluation
-from excel_balance.report.workbook import report_file_name
-from excel_balance.report.summary_workbook import DistrictSummary, summarise_district, write_summary_workbook
 from excel_balance.evaluate.rules import Status
+from excel_balance.evaluate.units import UNITS_FOLDER, unit_workbook_name
 from excel_balance.plan import Plan, load_plan
 from excel_balance.problems import Problem, ProblemsError
+from excel_balance.report.summary_workbook import DistrictSummary, summarise_district, write_summary_workbook
+from excel_balance.report.unit_workbook import write_unit_workbooks
+from excel_balance.report.workbook import report_file_name
 from excel_balance.resources import default_plan_path, shipped_plan_paths, template_path
 
 NATIONAL_PLAN = "national.yaml"
@@ -59,7 +59,6 @@ NATIONAL_UNITS = ("县级人民政府",)
 
 MANIFEST = ".excel-balance-manifest.json"
 LOCK = ".excel-balance.lock"
-WORKBOOK_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".et")
 
 
 class RunBusy(Exception):
@@ -112,28 +111,9 @@ class RunReport:
 
 
 def discover(inputs: Path) -> tuple[list[Path], list[FileOutcome]]:
-    """Candidate workbooks and the files skipped, with why. A workbook is recognised by its
-    extension, or by its content when it was renamed (an .xlsx saved under another name)."""
-    candidates, skipped = [], []
-    for path in sorted(p for p in inputs.iterdir() if p.is_file()):
-        if is_ignored(path):
-            skipped.append(FileOutcome(path, "skipped", "临时文件或隐藏文件"))
-        elif path.suffix.lower() in WORKBOOK_SUFFIXES or _is_xlsx(path):
-            candidates.append(path)
-        else:
-            skipped.append(FileOutcome(path, "skipped", "不是 Excel 工作簿"))
-    return candidates, skipped
-
-
-def _is_xlsx(path: Path) -> bool:
-    try:
-        with path.open("rb") as handle:
-            if not handle.read(4).startswith(ZIP_MAGIC):
-                return False
-        with zipfile.ZipFile(path) as archive:
-            return "xl/workbook.xml" in archive.namelist()
-    except (OSError, zipfile.BadZipFile):
-        return False
+    """Candidate workbooks and the files skipped, with why."""
+    found, passed = workbooks_in(inputs)
+    return found, [FileOutcome(path, "skipped", reason) for path, reason in passed]
 
 
 def recognise(path: Path, plan: Plan, year: int | None) -> FileOutcome:
@@ -527,10 +507,10 @@ def summary_lines(report: RunReport) -> list[str]:
 
 
 def email_evaluation(inputs: Path, outputs: Path, plan_file: Path | None, district: str | None,
-                     year: int | None) -> tuple[Evaluation, Path]:
+                     year: int | None, lock_wait: float = 10.0) -> tuple[Evaluation, Path]:
     """The evaluation whose unit workbooks are mailed, and their folder: a run of inputs/ (which
     rewrites nothing when nothing changed), cut at `year` when an earlier year is asked for."""
-    report = run(inputs, outputs, [plan_file] if plan_file else [])
+    report = run(inputs, outputs, [plan_file] if plan_file else [], lock_wait=lock_wait)
     outcomes = [d for d in report.districts if d.summary is not None]
     if district:
         outcomes = [d for d in outcomes if d.district == district]
@@ -539,6 +519,9 @@ def email_evaluation(inputs: Path, outputs: Path, plan_file: Path | None, distri
     if len(outcomes) > 1:
         raise LookupError(f"输入中有多个区县（{'、'.join(d.district for d in outcomes)}）：请用 --district 指定")
     outcome = outcomes[0]
+    if outcome.plan.units == NATIONAL_UNITS:
+        raise LookupError(f"{outcome.district}按国家标准测算，规划中没有责任单位分工，无单位可发：请把该区县的推进规划"
+                          "放进 templates/plans/（或用 --plan 指定）后再运行")
     evaluation = outcome.evaluated()
     if year is not None and year != evaluation.latest.year:
         censuses = [r.census for y, r in evaluation.years.items() if y <= year]

@@ -533,3 +533,10 @@ def test_a_share_is_printed_at_the_targets_decimals(qianjiang):
     plan = with_indicator(qianjiang, "G5", targets={**g5.targets, 2022: cells})
     cell = judge_percent(plan, plan.indicator("G5"), "小学", 2022, Decimal(5600) / Decimal(62))
     assert (cell.actual_text, cell.status) == ("90.3%", Status.NEAR)
+
+
+def test_status_colours_and_symbols():
+    # Excel's Good / Neutral / Bad palette; symbols that exist in GBK fonts (domain.md §9).
+    assert {s: (s.colours, s.symbol) for s in (Status.MET, Status.NEAR, Status.NOT_MET, Status.NO_DATA)} == {
+        Status.MET: (("#A9D08E", "#1E4D2B"), "√"), Status.NEAR: (("#FFEB9C", "#9C5700"), "△"),
+        Status.NOT_MET: (("#FFC7CE", "#9C0006"), "×"), Status.NO_DATA: (("#D9D9D9", "#404040"), "—")}

@@ -44,7 +44,13 @@ def test_template_sheets_headers_and_input_help(tmp_path, qianjiang):
     assert headers == [c.title for c in SCHOOL_COLUMNS]
     assert sheet["A1"].comment.text.startswith("10位数字")
     lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in sheet.data_validations.dataValidation}
-    assert lists["C2"] == '"小学,小学教学点,初级中学,九年一贯制学校,完全中学,十二年一贯制学校,特殊教育学校"'
+    # The 办学类型 list offers exactly what the column's note allows: the names and the national codes.
+    note = sheet["C1"].comment.text
+    assert note.startswith("小学/小学教学点/初级中学/九年一贯制学校/完全中学/十二年一贯制学校/特殊教育学校，或国标代码")
+    allowed = note.split("，")[0].split("/") + note.split("国标代码")[1].split("/")
+    assert lists["C2"] == '"' + ",".join(allowed) + '"'
+    assert lists["C2"] == '"小学,小学教学点,初级中学,九年一贯制学校,完全中学,十二年一贯制学校,特殊教育学校,' \
+                          '211,218,311,312,341,345,512"'
     assert lists["F2"] == '"是,否"'
     numeric = [dv for dv in sheet.data_validations.dataValidation if dv.type in ("whole", "decimal")]
     assert all(dv.operator == "greaterThanOrEqual" and dv.formula1 == "0" for dv in numeric)
@@ -60,6 +66,15 @@ def test_template_sheets_headers_and_input_help(tmp_path, qianjiang):
     assert len(codes) == len(district_rows(qianjiang)) == 15 + 16 + 1 + 6
     info = workbook["填报说明"]
     assert [info["A1"].value, info["B1"].value, info["A2"].value, info["B2"].value] == ["区县", "黔江区", "统计年度", "2022"]
+
+
+def test_types_entered_as_national_codes_are_read(tmp_path, qianjiang):
+    codes = {"小学": "211", "小学教学点": "218", "初级中学": "311", "九年一贯制学校": "312", "完全中学": "341",
+             "十二年一贯制学校": "345", "特殊教育学校": "512"}
+    rows = [dict(r, school_type=codes[r["school_type"]]) for r in clean_schools()]
+    census = read_census(write_template(tmp_path / "codes.xlsx", qianjiang, year=2022, schools=rows))
+    assert [s.school_type.label for s in census.schools] == [r["school_type"] for r in clean_schools()]
+    assert {r["school_type"] for r in clean_schools()} >= {"小学", "小学教学点", "初级中学", "九年一贯制学校"}
 
 
 def test_template_round_trips(clean):

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import email
 import email.policy
 import io
 import ipaddress
+import re
 import socket
 import ssl
+from html.parser import HTMLParser
 from pathlib import Path
 
 import openpyxl
@@ -21,9 +24,10 @@ from excel_balance.census.reader import read_census
 from excel_balance.cli import cli
 from excel_balance.delivery.send import LEDGER, DeliveryRefused, deliver
 from excel_balance.delivery.settings import MailSettings, Recipients, load_settings
-from excel_balance.delivery.unit_workbook import unit_workbook_name, write_unit_workbooks
 from excel_balance.evaluate import evaluate
+from excel_balance.evaluate.units import unit_workbook_name
 from excel_balance.problems import ProblemsError
+from excel_balance.report.unit_workbook import write_unit_workbooks
 from tests.census_data import write_clean
 
 PASSWORD = "shouquanma-123"
@@ -38,8 +42,11 @@ class Recorder:
         self.messages: list[email.message.EmailMessage] = []
         self.raw: list[bytes] = []
         self.refuse: set[str] = set()
+        self.replies: dict[str, str] = {}  # address → the refusal it gets at RCPT
         self.drop_on_rcpt: set[str] = set()
         self.drop_on_quit = False
+        self.drop_after_data: set[str] = set()  # keep the message, never answer (connection closed)
+        self.delay = 0.0  # seconds between keeping a message and answering 250
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.drop_on_rcpt:
@@ -48,12 +55,18 @@ class Recorder:
             return "421 closing"
         if address in self.refuse:
             return "550 5.1.1 mailbox unavailable"
+        if address in self.replies:
+            return self.replies[address]
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.raw.append(envelope.content)
         self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        await asyncio.sleep(self.delay)  # kept, then slow to say so
+        if self.drop_after_data & set(envelope.rcpt_tos):
+            self.drop_after_data -= set(envelope.rcpt_tos)
+            server.transport.close()
         return "250 Message accepted"
 
     async def handle_QUIT(self, server, session, envelope):
@@ -176,7 +189,8 @@ def test_a_refused_recipient_and_a_rerun(smtp, evaluation, unit_folder):
     smtp.refuse.add(UNITS["区财政局"])
     report = send(smtp, evaluation, unit_folder)
     assert report.sent == ["区教委", "区人力社保局", "区经济信息委"]
-    assert report.failed == [("区财政局", "收件人被服务器拒绝：caizheng@example.org（550 5.1.1 mailbox unavailable），请核对地址")]
+    assert report.failed == [("区财政局", "收件人 caizheng@example.org 被拒绝：地址不存在或不可用"
+                                          "（550 5.1.1 mailbox unavailable）：请核对设置文件中的地址")]
     smtp.refuse.clear()
     again = send(smtp, evaluation, unit_folder)
     assert again.sent == ["区财政局"] and again.already == ["区教委", "区人力社保局", "区经济信息委"]
@@ -206,7 +220,7 @@ def test_wrong_password_says_what_to_check(smtp, evaluation, unit_folder):
     report = deliver(evaluation, smtp.settings, unit_folder, unit_folder.parent / LEDGER, units=["区教委", "区财政局"],
                      password="wrong")
     assert [u for u, _ in report.failed] == ["区教委", "区财政局"]
-    assert report.failed[0][1].startswith("登录被拒绝（535）：请检查用户名和环境变量 EXCEL_BALANCE_SMTP_PASSWORD")
+    assert report.failed[0][1].startswith("登录被拒绝（535）：请检查 smtp.user 和环境变量 EXCEL_BALANCE_SMTP_PASSWORD")
 
 
 def test_sample_data_is_not_sent(smtp, tmp_path, qianjiang):
@@ -279,8 +293,72 @@ def test_cli_email_init_and_dry_run(tmp_path, monkeypatch, qianjiang):
     result = runner.invoke(cli, ["email", "--dry-run", "预览", "--units", "区财政局，区教委"])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "预览").iterdir()) == ["区教委_2022.eml", "区财政局_2022.eml"]
+    # A dry run only flags the placeholders of --init.
+    assert result.output.startswith("  警告：excel-balance.yaml smtp.host：仍是示例“smtp.example.com”：请改为实际的邮件服务器")
+    assert "  警告：excel-balance.yaml smtp.sender：“jiaowei@example.com”仍是 --init 生成的示例地址" in result.output
+    result = runner.invoke(cli, ["email", "--units", "区财政局"])  # the placeholders of --init: refused
+    assert result.exit_code == 1 and not (tmp_path / "outputs" / LEDGER).exists()
+    assert "  错误：excel-balance.yaml smtp.host：仍是示例“smtp.example.com”：请改为实际的邮件服务器，例如 smtp.qq.com" in result.output
+    assert ("  错误：excel-balance.yaml units.区财政局.to：“unit03@example.com”仍是 --init 生成的示例地址："
+            "请改为实际的邮箱地址") in result.output
+    (tmp_path / "excel-balance.yaml").write_text(text.replace("example.com", "qj.gov.cn"), encoding="utf-8")
     result = runner.invoke(cli, ["email", "--units", "区财政局"])
     assert result.exit_code == 1
     assert "请先在环境变量 EXCEL_BALANCE_SMTP_PASSWORD 中设置邮箱密码（授权码）" in result.output
     result = runner.invoke(cli, ["email", "--dry-run", "x", "--units", "区卫健委"])
     assert result.exit_code == 1 and "规划中没有这些责任单位：区卫健委" in result.output
+
+
+
+class Blocks(HTMLParser):
+    """The HTML part's tables (cells per row, pieces of text), and every style attribute seen."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.tables: list[dict] = []
+        self.open = 0
+        self.styles: list[str] = []
+        self.classes = self.style_elements = 0
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.styles.append(attrs.get("style") or "")
+        self.classes += "class" in attrs
+        self.style_elements += tag in ("style", "link")
+        if tag == "table":
+            self.open += 1
+            self.tables.append({"rows": [], "text": []})
+        elif tag == "tr" and self.open:
+            self.tables[-1]["rows"].append(0)
+        elif tag in ("td", "th") and self.open:
+            self.tables[-1]["rows"][-1] += 1
+
+    def handle_endtag(self, tag):
+        self.open -= tag == "table"
+
+    def handle_data(self, data):
+        if self.open and data.strip():
+            self.tables[-1]["text"].append(" ".join(data.split()))
+
+
+def test_the_html_part_is_one_column_of_indicator_blocks(evaluation, unit_folder, tmp_path):
+    """Readable at any width without @media (which Outlook, Foxmail and QQ Mail may strip): one
+    block per indicator, one cell wide, inline styles only, no fixed pixel width."""
+    settings = MailSettings(sender="a@qj.gov.cn", units={"区经济信息委": Recipients(("b@qj.gov.cn",)),
+                                                         "区教委": Recipients(("c@qj.gov.cn",))})
+    report = deliver(evaluation, settings, unit_folder, tmp_path / LEDGER, units=["区经济信息委", "区教委"],
+                     dry_run=tmp_path / "eml")
+    parsed = []
+    for path, indicators in zip(report.written, (2, 32)):
+        html = email.message_from_bytes(path.read_bytes(), policy=email.policy.default).get_body(("html",)).get_content()
+        blocks = Blocks(html)
+        assert "@media" not in html and blocks.style_elements == 0 and blocks.classes == 0
+        assert len(blocks.tables) == indicators and all(t["rows"] == [1] for t in blocks.tables)
+        assert not [s for s in blocks.styles if re.search(r"(?<![-\w])width:\s*\d+px", s)]
+        parsed.append(blocks)
+    r6, r7 = (t["text"] for t in parsed[0].tables)
+    assert r6 == ["× 未达年度目标", "R6 · 配合", "6.生均教学仪器设备值：小学、初中分别达到2000元以上、2500元以上",
+                  "小学", "× 未达年度目标", "2022年目标 52/71；实际 2/5",
+                  "初中", "△ 接近目标", "2022年目标 18/23；实际 2/3"]
+    assert r7[:2] == ["× 未达年度目标", "R7 · 配合"] and r7[-3:] == ["初中", "△ 接近目标", "2022年目标 22/23；实际 2/3"]

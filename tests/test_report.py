@@ -10,6 +10,7 @@ R2 (≥ 1 per 100): 1.11, 0.95 ×, 1.11 → 2/3; R3 (≥ 0.9): 8/900 = 0.89 ×, 
 
 from __future__ import annotations
 
+import random
 import re
 import shutil
 import time
@@ -63,8 +64,8 @@ def book(report):
 
 
 def test_sheets_in_order(book):
-    assert book.sheetnames == ["推进规划", "学校明细", "差异系数", "缺口测算", "攻坚清单", "学校变动", "责任单位",
-                               "年度趋势", "数据说明"]
+    assert book.sheetnames == ["推进规划", "学校明细", "差异系数", "缺口测算", "各校缺口", "攻坚清单", "学校变动",
+                               "责任单位", "年度趋势", "数据说明"]
 
 
 def actual_cell(sheet, indicator_text: str, col: int):
@@ -168,6 +169,22 @@ def test_gap_totals(book):
     assert totals[("小学", "R6")][3:] == ("区教委", "区财政局、区经济信息委")
 
 
+def test_school_gaps_sheet(book):
+    sheet = book["各校缺口"]
+    assert sheet["A1"].value.startswith("2022年各校缺口（空白 = 已达标")
+    assert [c.value for c in sheet[2]] == ["学段", "学校标识码", "学校名称", "R1缺口（人）", "R2缺口（人）", "R3缺口（人）",
+                                          "R4缺口（㎡）", "R5缺口（㎡）", "R6缺口（万元）", "R7缺口（间）"]
+    rows = {(r[0], r[1]): r[2:] for r in sheet.iter_rows(min_row=3, values_only=True)}
+    # 石会 (小学): R1 ⌈4.2 × 300/100 − 12⌉ = 1 teacher, R6 60 − 55 = 5 万元; 白土 R6 12 − 10 = 2 万元.
+    assert rows[("小学", "0500114002")][0] == "石会小学"
+    assert (rows[("小学", "0500114002")][1], rows[("小学", "0500114002")][6]) == (1, 5)
+    assert rows[("小学", "0500114004")][6] == 2
+    assert rows[("小学", "0500114006")][6] == pytest.approx(41.2 - 86 * 206 / 437)
+    # 初中 R3: 民族 ⌈0.9 × 9 − 8⌉ = 1, 育英 ⌈0.9 × 4.5 − 4⌉ = 1; blank where the school meets it.
+    assert (rows[("初中", "0500114005")][3], rows[("初中", "0500114007")][3]) == (1, 1)
+    assert rows[("初中", "0500114005")][1] is None
+
+
 def test_todo_list_for_next_year(book):
     sheet = book["攻坚清单"]
     rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
@@ -213,8 +230,12 @@ def test_cached_values_and_sorting(report):
     assert shihui[header.index("R1 值")] == 4.0 and shihui[header.index("R1 达标")] == "×"
     # 石会: R1 4.0, R2 0.67 and R6 1833 元 fall short; R3 1.0, R4 4.67, R5 8.0, R7 2.33 meet.
     assert shihui[header.index("达标项数")] == 4 and shihui[header.index("资源配置")] == "×"
-    excluded = [r for r in values.iter_rows(values_only=True) if r[3] == "水田教学点"]
-    assert excluded and "不足50人" in excluded[0][4]
+    # 水田 is not in 学校明细 but listed in 数据说明, with its reason.
+    assert not [r for r in values.iter_rows(values_only=True) if r[3] == "水田教学点"]
+    notes = openpyxl.load_workbook(report)["数据说明"]
+    excluded = [[c.value for c in r] for r in notes.iter_rows() if str(r[1].value).startswith("水田教学点")]
+    assert [r[:2] for r in excluded] == [["2021年 小学", "水田教学点（0500114003）"], ["2022年 小学", "水田教学点（0500114003）"]]
+    assert "不足50人" in excluded[0][3]
 
 
 def test_census_text_is_never_a_formula(tmp_path, qianjiang):
@@ -317,6 +338,41 @@ def test_libreoffice_recalculates_every_formula_to_the_cached_value(tmp_path, qi
     assert redone["学校明细"].cell(1, 1).value == "年度"
 
 
+def test_cv_formulas_survive_sorting_the_school_sheet(report, soffice, tmp_path):
+    """学校明细 offers Sort through its AutoFilter: shuffle its rows as a sort would (each row's own
+    formulas moved with it), let LibreOffice recalculate, and every 差异系数 value stays the same."""
+    from openpyxl.formula.translate import Translator
+
+    book = openpyxl.load_workbook(report)
+    detail = book["学校明细"]
+    last = next(r for r in range(2, detail.max_row + 2) if detail.cell(r, 1).value is None) - 1
+    rows = [[detail.cell(r, c).value for c in range(1, detail.max_column + 1)] for r in range(2, last + 1)]
+    order = list(range(len(rows)))
+    random.Random(13).shuffle(order)
+    assert order != sorted(order) and {rows[i][0] for i in order[:4]} == {2021, 2022}  # years and levels mixed
+    for target, source in enumerate(order, start=2):
+        for col, value in enumerate(rows[source], start=1):
+            if isinstance(value, str) and value.startswith("="):
+                origin = detail.cell(source + 2, col).coordinate
+                value = Translator(value, origin).translate_formula(detail.cell(target, col).coordinate)
+            detail.cell(target, col).value = value
+    sorted_path = tmp_path / "sorted.xlsx"
+    book.save(sorted_path)
+    redone = openpyxl.load_workbook(soffice(sorted_path, tmp_path / "lo", to="xlsx", recalc=True), data_only=True)
+    assert [redone["学校明细"].cell(order.index(0) + 2, c).value for c in (1, 2, 4)] == rows[0][:2] + [rows[0][3]]
+    unsorted = openpyxl.load_workbook(report, data_only=True)["差异系数"]
+    values = 0
+    for row in unsorted.iter_rows(min_row=2):
+        for cell in row[4:8]:  # 全区值, 差异系数, 阈值, 差异系数达标
+            theirs = redone["差异系数"][cell.coordinate].value
+            if isinstance(cell.value, float):
+                assert theirs == pytest.approx(cell.value, abs=1e-9), cell.coordinate
+            else:
+                assert theirs == cell.value, cell.coordinate
+            values += 1
+    assert values == 4 * 28  # 2 years × 2 levels × 7 resource indicators, 4 values each
+
+
 def test_libreoffice_prints_the_plan_sheet_a3_one_page_wide(report, soffice, tmp_path):
     pdf = soffice(report, tmp_path)
     assert pdf_info(pdf)["Page size"].strip() == "1190.55 x 841.89 pts (A3)"
@@ -333,7 +389,7 @@ def test_libreoffice_prints_the_plan_sheet_a3_one_page_wide(report, soffice, tmp
 
 
 def test_report_formulas_use_only_classic_functions(book):
-    from excel_balance.report.formats import ClassicFormulaSheet
+    from excel_balance.xlsx.formats import ClassicFormulaSheet
 
     formulas = [c.value for name in ("学校明细", "差异系数") for row in book[name].iter_rows() for c in row
                 if c.data_type == "f"]

@@ -54,8 +54,8 @@ def is_corrections(path: Path, sheet_names: list[str]) -> bool:
 
 
 def write_corrections_template(target: Path) -> Path:
-    from excel_balance.report.formats import Formats
-    from excel_balance.report.plan_workbook import document_time, new_workbook
+    from excel_balance.xlsx.book import document_time, new_workbook
+    from excel_balance.xlsx.formats import Formats
 
     with atomic_path(target) as tmp:
         workbook = new_workbook(tmp, "统计数据修正表", document_time(2020))
@@ -67,6 +67,7 @@ def write_corrections_template(target: Path) -> Path:
             sheet.write_comment(0, col, note)
             sheet.set_column(col, col, (8, 14, 24, 12, 12, 40)[col], text if col in (1, 2, 5) else None)
         sheet.freeze_panes(1, 0)
+        sheet.repeat_rows(0)
         workbook.close()
     return target
 

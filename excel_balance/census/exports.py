@@ -323,8 +323,8 @@ def read_campus_table(path: Path) -> dict[str, str]:
 
 
 def write_campus_template(target: Path) -> Path:
-    from excel_balance.report.formats import Formats
-    from excel_balance.report.plan_workbook import document_time, new_workbook
+    from excel_balance.xlsx.book import document_time, new_workbook
+    from excel_balance.xlsx.formats import Formats
 
     with atomic_path(target) as tmp:
         workbook = new_workbook(tmp, "校点归属表", document_time(2020))
@@ -334,6 +334,7 @@ def write_campus_template(target: Path) -> Path:
             sheet.write_string(0, col, title, formats.header)
             sheet.set_column(col, col, 26)
         sheet.write_comment(0, 2, "导出中“是否计校数”为0的校点，所属学校的10位标识码")
+        sheet.repeat_rows(0)
         workbook.close()
     return target
 
@@ -341,8 +342,8 @@ def write_campus_template(target: Path) -> Path:
 def write_supplement(target: Path, sheets: list[ExportSheet], plan: Plan, mapping: ExportMapping | None = None) -> Path:
     """A supplement pre-filled with the exports' schools and only the figures they lack."""
     from excel_balance.census.template import write_district_sheet, write_info_sheet
-    from excel_balance.report.formats import Formats
-    from excel_balance.report.plan_workbook import document_time, new_workbook
+    from excel_balance.xlsx.book import document_time, new_workbook
+    from excel_balance.xlsx.formats import Formats
 
     mapping = mapping or load_mapping()
     schools: dict[str, dict] = {}
@@ -369,6 +370,7 @@ def write_supplement(target: Path, sheets: list[ExportSheet], plan: Plan, mappin
                 if not any(COLUMNS_BY_KEY[key].applies_to(t) for t in school["types"]):
                     sheet.write_number(r, col, 0, formats.integer)  # not this school's level
         sheet.freeze_panes(1, 2)
+        sheet.repeat_rows(0)
         write_district_sheet(workbook, formats, plan, {})
         write_info_sheet(workbook, formats, district, year, "", False)
         workbook.close()

@@ -25,9 +25,38 @@ class UnreadableFile(Exception):
     """The file cannot be read as a workbook; the message says why and what to do, in Chinese."""
 
 
+WORKBOOK_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".et")
+
+
 def is_ignored(path: Path) -> bool:
     """Excel/WPS lock files (~$…) and hidden files are never inputs."""
     return path.name.startswith(("~$", "."))
+
+
+def workbooks_in(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The workbooks of a folder, in name order, and the files passed over with why. A workbook
+    is recognised by its extension, or by its content when it was renamed (an .xlsx saved under
+    another name). Every command that takes a folder finds its files here."""
+    found, passed = [], []
+    for path in sorted(p for p in folder.iterdir() if p.is_file()):
+        if is_ignored(path):
+            passed.append((path, "临时文件或隐藏文件"))
+        elif path.suffix.lower() in WORKBOOK_SUFFIXES or _is_xlsx(path):
+            found.append(path)
+        else:
+            passed.append((path, "不是 Excel 工作簿"))
+    return found, passed
+
+
+def _is_xlsx(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            if not handle.read(4).startswith(ZIP_MAGIC):
+                return False
+        with zipfile.ZipFile(path) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except (OSError, zipfile.BadZipFile):
+        return False
 
 
 def sniff(path: Path, size_limit: int = DEFAULT_SIZE_LIMIT) -> Format:

@@ -23,9 +23,9 @@ from excel_balance.census.schema import (
     SchoolType,
 )
 from excel_balance.plan import Plan
-from excel_balance.report.formats import FONT, Formats
-from excel_balance.report.layout import fit_width
-from excel_balance.report.plan_workbook import document_time, new_workbook
+from excel_balance.xlsx.book import document_time, new_workbook
+from excel_balance.xlsx.fit import fit_width
+from excel_balance.xlsx.formats import FONT, Formats
 
 TEMPLATE_ROWS = 2000
 QUALITATIVE_VALUES = {"无": ("无", "有"), "veto": ("不存在", "存在")}
@@ -95,7 +95,9 @@ def _school_sheet(workbook, formats: Formats, schools: list[Mapping]) -> None:
         sheet.set_column(col, col, fit_width([column.title], minimum=10, maximum=16 if numeric else 24),
                          number if numeric else text)
         if column.kind is Kind.TYPE:
-            sheet.data_validation(1, col, last, col, {"validate": "list", "source": list(TYPE_NAMES.values())})
+            # The names and the national codes, as the column's note allows both.
+            types = [*TYPE_NAMES.values(), *(str(t.value) for t in SchoolType)]
+            sheet.data_validation(1, col, last, col, {"validate": "list", "source": types})
         elif column.kind is Kind.CHOICE:
             sheet.data_validation(1, col, last, col, {"validate": "list", "source": list(CHOICES[column.key])})
         elif numeric:
@@ -106,6 +108,7 @@ def _school_sheet(workbook, formats: Formats, schools: list[Mapping]) -> None:
             })
     sheet.set_row(0, 45)
     sheet.freeze_panes(1, 2)
+    sheet.repeat_rows(0)
     for r, school in enumerate(schools, start=1):
         for col, column in enumerate(SCHOOL_COLUMNS):
             value = school.get(column.key)
@@ -143,6 +146,7 @@ def write_district_sheet(workbook, formats: Formats, plan: Plan, recorded: Mappi
             sheet.write_blank(r, 4, None, formats.centre)
         sheet.write_blank(r, 5, None, formats.text)
     sheet.freeze_panes(1, 0)
+    sheet.repeat_rows(0)
 
 
 def write_info_sheet(workbook, formats: Formats, district: str, year: int | None, filled_by: str, sample: bool) -> None:

@@ -34,22 +34,22 @@ class MailSettings:
     timeout: float = 30.0
     cafile: str = ""  # a CA bundle for a server with its own certificate
     units: dict[str, Recipients] = field(default_factory=dict)
+    source: str = SETTINGS_FILE  # the file name problems are reported against
 
     def recipients(self, unit: str) -> Recipients:
         return self.units.get(unit, Recipients())
 
 
 def load_settings(path: Path) -> MailSettings:
-    """Read and check the settings; ProblemsError lists every problem with its key."""
+    """Read the settings and check their shape and numbers; ProblemsError lists every problem
+    with its key. What the values say (addresses, placeholders) is checked by `review`."""
     name = path.name
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
-    except FileNotFoundError:
-        raise ProblemsError([Problem(name, "", "找不到邮件设置文件：请先运行 excel-balance email --init 生成示例，再填写")]) from None
-    except yaml.YAMLError as exc:
-        raise ProblemsError([Problem(name, "", f"不是有效的 YAML 文件（{exc}）")]) from None
-    problems = []
+    doc = _read_yaml(path)
     smtp = doc.get("smtp") or {}
+    problems = []
+    if not isinstance(smtp, dict):
+        problems.append(Problem(name, "smtp", "应写成 host: …、port: … 等若干行（见 email --init 生成的示例）"))
+        smtp = {}
     for key in list(smtp) + list(doc):
         if str(key).lower() in PASSWORD_KEYS:
             problems.append(Problem(name, f"smtp.{key}" if key in smtp else str(key),
@@ -58,26 +58,53 @@ def load_settings(path: Path) -> MailSettings:
     if security not in SECURITY:
         problems.append(Problem(name, "smtp.security", "应为 ssl（465端口）、starttls（587端口）或 none（本地中继）"))
     port = smtp.get("port", 465 if security == "ssl" else 587 if security == "starttls" else 25)
-    if not isinstance(port, int):
-        problems.append(Problem(name, "smtp.port", f"端口应为数字，现为“{port}”"))
+    if not _number(port, int) or not 0 < port < 65536:
+        problems.append(Problem(name, "smtp.port", f"端口应为 1—65535 的整数，例如 465，现为“{port}”"))
+    timeout = smtp.get("timeout", 30)
+    if not _number(timeout, (int, float)) or timeout <= 0:
+        problems.append(Problem(name, "smtp.timeout", f"超时应为正的秒数，例如 30，现为“{timeout}”"))
     units: dict[str, Recipients] = {}
-    for unit, raw in (doc.get("units") or {}).items():
+    raw_units = doc.get("units") or {}
+    if not isinstance(raw_units, dict):
+        problems.append(Problem(name, "units", "应逐个单位写成 单位名: 后接 to: [...]（见 email --init 生成的示例）"))
+        raw_units = {}
+    for unit, raw in raw_units.items():
         raw = raw or {}
         if not isinstance(raw, dict):
             problems.append(Problem(name, f"units.{unit}", "应写成 to: [...]、cc: [...] 或 folder_only: true"))
             continue
-        to, cc = _addresses(raw.get("to")), _addresses(raw.get("cc"))
-        for address in to + cc:
-            if "@" not in address:
-                problems.append(Problem(name, f"units.{unit}", f"“{address}”不是邮箱地址"))
-        units[str(unit)] = Recipients(to, cc, bool(raw.get("folder_only")))
+        units[str(unit)] = Recipients(_addresses(raw.get("to")), _addresses(raw.get("cc")), bool(raw.get("folder_only")))
     if problems:
         raise ProblemsError(problems)
     return MailSettings(
-        host=str(smtp.get("host", "")), port=port, security=security, user=str(smtp.get("user", "")),
-        sender=str(smtp.get("sender", smtp.get("user", ""))), sender_name=str(smtp.get("sender_name", "")),
-        timeout=float(smtp.get("timeout", 30)), cafile=str(smtp.get("cafile", "") or ""), units=units,
+        host=str(smtp.get("host", "") or ""), port=port, security=security, user=str(smtp.get("user", "") or ""),
+        sender=str(smtp.get("sender", smtp.get("user", "")) or ""), sender_name=str(smtp.get("sender_name", "") or ""),
+        timeout=float(timeout), cafile=str(smtp.get("cafile", "") or ""), units=units, source=name,
     )
+
+
+def _read_yaml(path: Path) -> dict:
+    name = path.name
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+    except FileNotFoundError:
+        raise ProblemsError([Problem(name, "", "找不到邮件设置文件：请先运行 excel-balance email --init 生成示例，再填写")]) from None
+    except UnicodeDecodeError:
+        raise ProblemsError([Problem(name, "", "不是 UTF-8 编码：请用记事本“另存为”UTF-8 编码后再运行")]) from None
+    except OSError as exc:
+        raise ProblemsError([Problem(name, "", f"无法读取（{exc.strerror or exc}）")]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"第{mark.line + 1}行第{mark.column + 1}列" if mark else ""
+        raise ProblemsError([Problem(name, where, "格式有误：请检查这一行和上一行的缩进（用空格，不用 Tab）、"
+                                                  "冒号后是否有空格、列表的“-”和方括号是否成对")]) from None
+    if not isinstance(doc, dict):
+        raise ProblemsError([Problem(name, "", "应包含 smtp: 和 units: 两部分（见 excel-balance email --init 生成的示例）")])
+    return doc
+
+
+def _number(value, kinds) -> bool:
+    return isinstance(value, kinds) and not isinstance(value, bool)
 
 
 def _addresses(raw) -> tuple[str, ...]:

@@ -28,6 +28,11 @@ class Status(Enum):
     def is_met(self) -> bool:
         return self in (Status.MET, Status.TARGET_MET)
 
+    @property
+    def colours(self) -> tuple[str, str]:
+        """(fill, font) for workbooks and e-mails alike."""
+        return _COLOURS[self]
+
 
 _SYMBOLS = {
     Status.MET: "√",
@@ -37,6 +42,16 @@ _SYMBOLS = {
     Status.NOT_MET: "×",
     Status.NO_DATA: "—",
     Status.NOT_APPLICABLE: "—",
+}
+# Excel's own Good / Neutral / Bad palette, a darker green for 已达标, grey for no data.
+_COLOURS = {
+    Status.MET: ("#A9D08E", "#1E4D2B"),
+    Status.TARGET_MET: ("#C6EFCE", "#006100"),
+    Status.NEAR: ("#FFEB9C", "#9C5700"),
+    Status.BEHIND: ("#FFC7CE", "#9C0006"),
+    Status.NOT_MET: ("#FFC7CE", "#9C0006"),
+    Status.NO_DATA: ("#D9D9D9", "#404040"),
+    Status.NOT_APPLICABLE: ("#D9D9D9", "#404040"),
 }
 _SEVERITY = [Status.MET, Status.TARGET_MET, Status.NEAR, Status.BEHIND, Status.NOT_MET, Status.NO_DATA]
 

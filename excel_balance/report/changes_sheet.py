@@ -4,7 +4,7 @@ why the totals the targets are judged against moved)."""
 from __future__ import annotations
 
 from excel_balance.evaluate.model import Evaluation, YearResult
-from excel_balance.report.formats import Formats
+from excel_balance.xlsx.formats import Formats
 
 SHEET_NAME = "学校变动"
 
@@ -58,7 +58,4 @@ def write_changes_sheet(workbook, evaluation: Evaluation, formats: Formats) -> N
     for col, width in enumerate([12, 13, 30, 14, 16, 16]):
         sheet.set_column(col, col, width)
     sheet.freeze_panes(1, 0)
-    sheet.set_paper(8)
-    sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(0)

@@ -1,5 +1,5 @@
-"""`缺口测算` (what each section lacks, and totals per level and indicator with their units) and
-`攻坚清单` (next year's to-do list)."""
+"""`缺口测算` (totals per level and indicator with their units), `各校缺口` (what each section
+lacks) and `攻坚清单` (next year's to-do list)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from excel_balance.evaluate.model import Evaluation
 from excel_balance.evaluate.resources import MEASURES
 from excel_balance.evaluate.todo import todo_list
 from excel_balance.plan import LEVELS
-from excel_balance.report.formats import Formats
-from excel_balance.report.layout import line_count, row_height
+from excel_balance.xlsx.fit import fit_width, line_count, row_height
+from excel_balance.xlsx.formats import Formats
 
 GAPS_SHEET = "缺口测算"
+SCHOOL_GAPS_SHEET = "各校缺口"
 GAP_WIDTH = 13
 TODO_SHEET = "攻坚清单"
 
@@ -20,13 +21,10 @@ def _headers(sheet, row: int, headers: list[str], formats: Formats) -> None:
         sheet.write_string(row, col, text, formats.header)
 
 
-def _page(sheet, widths: list[float]) -> None:
+def _page(sheet, widths: list[float], header_row: int = 0) -> None:
     for col, width in enumerate(widths):
         sheet.set_column(col, col, width)
-    sheet.set_paper(8)
-    sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(0)
+    sheet.repeat_rows(header_row)
 
 
 def gap_totals(evaluation: Evaluation) -> list[tuple[str, str, int, float, str]]:
@@ -43,7 +41,7 @@ def gap_totals(evaluation: Evaluation) -> list[tuple[str, str, int, float, str]]
 
 
 def write_gaps_sheet(workbook, evaluation: Evaluation, formats: Formats) -> None:
-    plan, latest = evaluation.plan, evaluation.latest
+    plan = evaluation.plan
     sheet = workbook.add_worksheet(GAPS_SHEET)
     headers = ["学段", "指标", "未达标学校数", "缺口合计", "单位", "牵头单位", "配合单位"]
     _headers(sheet, 0, headers[:6], formats)
@@ -61,16 +59,24 @@ def write_gaps_sheet(workbook, evaluation: Evaluation, formats: Formats) -> None
         sheet.write_string(row, 5, indicator.lead_unit, formats.centre)
         sheet.merge_range(row, 6, row, 9, helpers, formats.text)
         sheet.set_row(row, row_height(line_count(helpers, 4 * GAP_WIDTH)))
-    row += 2
-    sheet.write_string(row, 0, f"{latest.year}年各校缺口（空白 = 已达标；每项缺口由该指标的牵头单位统筹，配合单位分担，不重复计入）",
+    _page(sheet, [8, 36, 12, 12, 8, 16, *[GAP_WIDTH] * 4])
+    sheet.freeze_panes(1, 0)
+
+
+def write_school_gaps_sheet(workbook, evaluation: Evaluation, formats: Formats) -> None:
+    """Each short section's gaps, on a sheet of its own so that every printed page carries this
+    table's header (not the totals' one)."""
+    plan, latest = evaluation.plan, evaluation.latest
+    sheet = workbook.add_worksheet(SCHOOL_GAPS_SHEET)
+    sheet.write_string(0, 0, f"{latest.year}年各校缺口（空白 = 已达标；每项缺口由该指标的牵头单位统筹，配合单位分担，不重复计入）",
                        formats.note_title)
-    row += 1
     indicators = [i for i in plan.indicators if i.evaluation == "school_count"]
     units = [MEASURES[i.measure].gap_unit for i in indicators]
-    _headers(sheet, row, ["学段", "学校标识码", "学校名称",
-                          *[f"{i.id}缺口（{unit}）" for i, unit in zip(indicators, units)]], formats)
-    sheet.set_row(row, 30)
+    gap_headers = [f"{i.id}缺口（{unit}）" for i, unit in zip(indicators, units)]
+    _headers(sheet, 1, ["学段", "学校标识码", "学校名称", *gap_headers], formats)
+    sheet.set_row(1, 30)
     whole = [formats.integer if unit in ("人", "间") else formats.number for unit in units]
+    row = 1
     for level in LEVELS:
         for section in sorted(latest.sections_of(level), key=lambda s: s.section.school_id):
             values = [section.values[i.id] for i in indicators]
@@ -85,8 +91,8 @@ def write_gaps_sheet(workbook, evaluation: Evaluation, formats: Formats) -> None
                     sheet.write_blank(row, col, None, formats.centre)
                 else:
                     sheet.write_number(row, col, value.gap, fmt)
-    _page(sheet, [8, 36, 26, *[GAP_WIDTH] * len(indicators)])
-    sheet.freeze_panes(1, 0)
+    _page(sheet, [8, 13, 26, *[fit_width([h], GAP_WIDTH) for h in gap_headers]], header_row=1)
+    sheet.freeze_panes(2, 0)
 
 
 def write_todo_sheet(workbook, evaluation: Evaluation, formats: Formats) -> None:

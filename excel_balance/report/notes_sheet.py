@@ -8,8 +8,8 @@ import dataclasses
 from excel_balance import __version__
 from excel_balance.census.schema import COLUMNS_BY_KEY
 from excel_balance.evaluate.model import Evaluation
-from excel_balance.report.formats import Formats
-from excel_balance.report.layout import line_count, row_height
+from excel_balance.xlsx.fit import line_count, row_height
+from excel_balance.xlsx.formats import Formats
 
 SHEET_NAME = "数据说明"
 
@@ -80,6 +80,14 @@ def write_notes_sheet(workbook, evaluation: Evaluation, formats: Formats, correc
         elif isinstance(value, dict):
             value = "，".join(f"{k} {v}" for k, v in value.items())
         line(SETTING_NAMES.get(field.name, field.name), str(value))
+    excluded = sorted(((year, e) for year, r in evaluation.years.items() for e in r.excluded),
+                      key=lambda e: (e[0], e[1].school_id))
+    if excluded:
+        # Here, not under 学校明细: a second table there would print under that sheet's header.
+        section("未参加资源配置及G3—G5测算的学校（学段）")
+        line("年度、学段", "学校（学校标识码）", "", "原因")
+        for year, item in excluded:
+            line(f"{year}年 {item.level}", f"{item.name}（{item.school_id}）", "", item.reason)
     section("读取与测算中的警告")
     warnings = [w for result in evaluation.years.values() for w in result.warnings]
     for warning in warnings:
@@ -91,8 +99,5 @@ def write_notes_sheet(workbook, evaluation: Evaluation, formats: Formats, correc
         line(*correction)
     if not corrections:
         line("无")
+    # No repeated print rows: row 1 is a section title, not the header of what follows it.
     sheet.freeze_panes(1, 0)
-    sheet.set_paper(8)
-    sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(0)

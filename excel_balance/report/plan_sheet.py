@@ -12,8 +12,9 @@ from typing import Callable
 from xlsxwriter.worksheet import Worksheet
 
 from excel_balance.plan import DISTRICT, LEVELS, Indicator, Plan
-from excel_balance.report.formats import Formats
-from excel_balance.report.layout import line_count, row_height
+from excel_balance.xlsx.fit import line_count, row_height
+from excel_balance.xlsx.formats import Formats
+from excel_balance.xlsx.page import PRINTABLE_HEIGHT, page_breaks
 
 SHEET_NAME = "推进规划"
 
@@ -25,9 +26,9 @@ MIN_ROW_HEIGHT = 30.0
 HEADER_ROW_HEIGHT = 22.0
 TITLE_HEIGHT = 36.0
 LABEL_HEIGHT = 18.0
-# Body height of an A3 landscape page in points: 842 less the margins below, with a safety
-# share because LibreOffice and Excel measure fonts a little differently.
-PAGE_BODY_HEIGHT = (842 - (0.5 + 0.6) * 72) * 0.92
+# Body height of an A3 landscape page in points, with a safety share because LibreOffice and
+# Excel measure fonts a little differently.
+PAGE_BODY_HEIGHT = PRINTABLE_HEIGHT * 0.92
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,9 @@ def write_plan_sheet(
             row += 1
         blocks.append((indicator.area, start, row - 1))
     title_height = TITLE_HEIGHT + (LABEL_HEIGHT if plan.label and with_label else 0.0) + height_above
-    breaks = _page_breaks(blocks, heights, PAGE_BODY_HEIGHT - 3 * HEADER_ROW_HEIGHT, title_height)
+    # Pages break between indicators, never inside one.
+    indicator_heights = [(first, sum(heights[r] for r in range(first, last + 1))) for _, first, last in blocks]
+    breaks = page_breaks(indicator_heights, PAGE_BODY_HEIGHT - 3 * HEADER_ROW_HEIGHT, title_height)
     _write_areas(sheet, plan, _area_segments(blocks, breaks), columns, formats, heights)
     for r, height in heights.items():
         sheet.set_row(r, height)
@@ -132,12 +135,7 @@ def write_plan_sheet(
 
     sheet.freeze_panes(body_top, TEXT_COL + 1)
     sheet.repeat_rows(header_top, body_top - 1)
-    sheet.set_paper(8)  # A3
-    sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
     sheet.center_horizontally()
-    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
-    sheet.set_footer("&C第 &P 页，共 &N 页")
     sheet.print_area(0, 0, row - 1, columns.last)
     return row
 
@@ -177,18 +175,6 @@ def _write_plan_row(
     sheet.write_string(row, columns.units, units, formats.centre)
     heights.append(row_height(line_count(units, columns.width(columns.units))))
     return max(heights)
-
-
-def _page_breaks(blocks, heights: dict[int, float], page_height: float, first_page_used: float) -> list[int]:
-    """Rows that start a new printed page, chosen between indicators (never inside one)."""
-    breaks, used = [], first_page_used
-    for _, first, last in blocks:
-        block = sum(heights[r] for r in range(first, last + 1))
-        if used + block > page_height and used > 0:
-            breaks.append(first)
-            used = 0.0
-        used += block
-    return breaks
 
 
 def _area_segments(blocks, breaks: list[int]) -> list[tuple[str, int, int]]:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from excel_balance.evaluate.model import Cell, Evaluation
 from excel_balance.evaluate.rules import Status
 from excel_balance.plan import DISTRICT, Indicator
-from excel_balance.report.formats import Formats
-from excel_balance.report.layout import line_count, row_height
 from excel_balance.report.plan_sheet import TEXT_COL, Columns, write_level_cells, write_plan_sheet
+from excel_balance.xlsx.fit import line_count, row_height
+from excel_balance.xlsx.formats import Formats
 
 LEGEND = [
     (Status.MET, "√ 已达标：达到年度目标，也达到国家标准"),

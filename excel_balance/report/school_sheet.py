@@ -18,27 +18,38 @@ from excel_balance.evaluate.rules import Status
 from excel_balance.evaluate.school_conditions import counted_rooms, size_limit, special_rooms
 from excel_balance.evaluate.sections import SECTION_KEY
 from excel_balance.plan import LEVELS
-from excel_balance.report.formats import ClassicFormulaSheet, Formats
-from excel_balance.report.layout import fit_width, line_count, row_height
+from excel_balance.xlsx.fit import fit_width, line_count, row_height
+from excel_balance.xlsx.formats import ClassicFormulaSheet, Formats
+from excel_balance.xlsx.page import page_setup
 
 SHEET_NAME = "学校明细"
 LEVEL_ORDER = {level: n for n, level in enumerate(LEVELS)}
 IDENTITY = ["年度", "学段", "学校标识码", "学校名称", "办学类型", "在校生数（人）"]
-STUDENTS_COL = 5
+YEAR_COL, LEVEL_COL, STUDENTS_COL = 0, 1, 5
 FIRST_NUMERATOR = 6
 
 
 @dataclass(frozen=True)
 class SchoolSheetLayout:
-    """Where things are, for the 差异系数 formulas: rows per (year, level), numerator columns."""
+    """Where things are, for the 差异系数 formulas: the table's rows, the numerator columns."""
 
-    rows: dict[tuple[int, str], tuple[int, int]]  # (year, level) → first, last row (0-based)
+    last_row: int  # 0-based last row of the school table
+    groups: frozenset[tuple[int, str]]  # the (year, level) pairs that have rows
     numerator_cols: dict[str, int]  # indicator id → column
     students_col: int = STUDENTS_COL
 
-    def range(self, year: int, level: str, col: int) -> str:
-        first, last = self.rows[(year, level)]
-        return f"'{SHEET_NAME}'!{xl_rowcol_to_cell(first, col, True, True)}:{xl_rowcol_to_cell(last, col, True, True)}"
+    def column(self, col: int) -> str:
+        """The column's cells over the table's rows, absolute."""
+        first, last = xl_rowcol_to_cell(1, col, True, True), xl_rowcol_to_cell(self.last_row, col, True, True)
+        return f"'{SHEET_NAME}'!{first}:{last}"
+
+    def rows_of(self, year: int, level: str) -> str:
+        """An array that is 1 on the rows of `year` and `level`, 0 elsewhere, for SUMPRODUCT.
+
+        Rows are picked by their 年度 and 学段 cells, not their position, so sorting or filtering
+        学校明细 (it has an AutoFilter) leaves every formula built on it right.
+        """
+        return f'({self.column(YEAR_COL)}={year})*({self.column(LEVEL_COL)}="{level}")'
 
 
 def decimal_text(value: Decimal) -> str:
@@ -83,7 +94,6 @@ def write_school_sheet(workbook, evaluation: Evaluation, formats: Formats) -> Sc
     )
     decimals = plan.settings.compare_decimals
     floor = plan.settings.resource_floor_share
-    rows: dict[tuple[int, str], tuple[int, int]] = {}
     ok_fmt, bad_fmt = formats.status(Status.TARGET_MET), formats.status(Status.BEHIND)
     percent = formats.percent
     letters = [xl_col_to_name(c) for c in range(len(headers))]
@@ -101,9 +111,6 @@ def write_school_sheet(workbook, evaluation: Evaluation, formats: Formats) -> Sc
         section = result.section
         school = section.school
         r = offset
-        key = (year, section.level)
-        first, _ = rows.get(key, (r, r))
-        rows[key] = (first, r)
         number = str(r + 1)
 
         def cell(c: int) -> str:
@@ -163,35 +170,14 @@ def write_school_sheet(workbook, evaluation: Evaluation, formats: Formats) -> Sc
               fit_width([e[1].section.school.school_type.label for e in entries] + ["办学类型"], 10, 20), 9]
     for col in range(len(headers)):
         sheet.set_column(col, col, widths[col] if col < len(widths) else 10)
-    _write_excluded(sheet, evaluation, last_row + 2, formats)
     _print_setup(sheet)
-    return SchoolSheetLayout(rows, {i.id: FIRST_NUMERATOR + k for k, i in enumerate(indicators)})
-
-
-def _write_excluded(sheet, evaluation: Evaluation, row: int, formats: Formats) -> None:
-    excluded = [(year, e) for year, result in evaluation.years.items() for e in result.excluded]
-    if not excluded:
-        return
-    sheet.write_string(row, 0, "未参加资源配置及G3—G5测算的学校（学段）", formats.note_title)
-    row += 1
-    for col, text in enumerate(["年度", "学段", "学校标识码", "学校名称", "原因"]):
-        sheet.write_string(row, col, text, formats.header)
-    for year, item in sorted(excluded, key=lambda e: (e[0], e[1].school_id)):
-        row += 1
-        sheet.write_number(row, 0, year, formats.integer)
-        sheet.write_string(row, 1, item.level, formats.centre)
-        sheet.write_string(row, 2, item.school_id, formats.centre)
-        sheet.write_string(row, 3, item.name, formats.text)
-        sheet.merge_range(row, 4, row, 12, item.reason, formats.text)
+    groups = frozenset((year, e.section.level) for year, e in entries)
+    return SchoolSheetLayout(last_row, groups, {i.id: FIRST_NUMERATOR + k for k, i in enumerate(indicators)})
 
 
 def _print_setup(sheet) -> None:
     # Too wide for one legible page: two pages across, the school columns repeated on each.
-    sheet.set_paper(8)
-    sheet.set_landscape()
-    sheet.fit_to_pages(2, 0)
+    page_setup(sheet, pages_wide=2)
     sheet.repeat_rows(0)
     sheet.repeat_columns(0, 3)
-    sheet.set_margins(left=0.3, right=0.3, top=0.5, bottom=0.5)
-    sheet.set_footer("&C第 &P 页，共 &N 页")
 

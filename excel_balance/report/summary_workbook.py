@@ -14,8 +14,8 @@ from excel_balance.evaluate import lacking
 from excel_balance.evaluate.model import Evaluation
 from excel_balance.evaluate.rules import Status
 from excel_balance.plan import LEVELS
-from excel_balance.report.formats import Formats
-from excel_balance.report.plan_workbook import document_time, new_workbook
+from excel_balance.xlsx.book import document_time, new_workbook
+from excel_balance.xlsx.formats import Formats
 
 SHEET_NAME = "各区县汇总"
 
@@ -127,9 +127,6 @@ def write_summary_workbook(outcomes, outputs: Path, region: str) -> Path:
         sheet.set_column(3 + 2 * n, last_col - 2, 12)
         sheet.set_column(last_col - 1, last_col, 14)
         _chart(workbook, sheet, row, 3 + 2 * n + 2, last_col)
-        sheet.set_paper(8)
-        sheet.set_landscape()
-        sheet.fit_to_pages(1, 0)
         sheet.repeat_rows(0)
         workbook.close()
     return target

@@ -3,31 +3,11 @@
 from __future__ import annotations
 
 from excel_balance.evaluate.model import Evaluation
-from excel_balance.evaluate.rules import Status, worse
-from excel_balance.plan import Indicator
-from excel_balance.report.formats import Formats
-from excel_balance.report.layout import line_count, row_height
+from excel_balance.evaluate.units import behind_counts, indicator_status
+from excel_balance.xlsx.fit import line_count, row_height
+from excel_balance.xlsx.formats import Formats
 
 SHEET_NAME = "责任单位"
-BEHIND = (Status.NEAR, Status.BEHIND, Status.NOT_MET)
-
-
-def indicator_status(evaluation: Evaluation, indicator: Indicator) -> Status:
-    """The indicator's latest standing: the worse of its levels."""
-    status = Status.NOT_APPLICABLE
-    for level in indicator.levels:
-        status = worse(status, evaluation.latest.cells[(indicator.id, level)].status)
-    return status
-
-
-def behind_counts(evaluation: Evaluation) -> dict[str, int]:
-    """Per unit, the indicators it is responsible for that are not on plan (near, behind, not met)."""
-    counts = dict.fromkeys(evaluation.plan.units, 0)
-    for indicator in evaluation.plan.indicators:
-        if indicator_status(evaluation, indicator) in BEHIND:
-            for unit in indicator.units:
-                counts[unit] += 1
-    return counts
 
 
 def write_units_sheet(workbook, evaluation: Evaluation, formats: Formats) -> None:
@@ -62,7 +42,4 @@ def write_units_sheet(workbook, evaluation: Evaluation, formats: Formats) -> Non
     sheet.set_column(2, 2, 16)
     sheet.set_column(3, 2 + len(units), 10)
     sheet.freeze_panes(1, 3)
-    sheet.set_paper(8)
-    sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(0)

@@ -9,15 +9,15 @@ from excel_balance.atomic import atomic_path
 from excel_balance.evaluate.model import Evaluation
 from excel_balance.report.changes_sheet import write_changes_sheet
 from excel_balance.report.cv_sheet import write_cv_sheet
-from excel_balance.report.formats import Formats
-from excel_balance.report.gaps_sheet import write_gaps_sheet, write_todo_sheet
+from excel_balance.report.gaps_sheet import write_gaps_sheet, write_school_gaps_sheet, write_todo_sheet
 from excel_balance.report.notes_sheet import write_notes_sheet
 from excel_balance.report.plan_sheet import SHEET_NAME as PLAN_SHEET
-from excel_balance.report.plan_workbook import document_time, new_workbook
 from excel_balance.report.progress_sheet import report_title, write_progress_sheet
 from excel_balance.report.school_sheet import write_school_sheet
 from excel_balance.report.trend_sheet import write_trend_sheet
 from excel_balance.report.units_sheet import write_units_sheet
+from excel_balance.xlsx.book import document_time, new_workbook
+from excel_balance.xlsx.formats import Formats
 
 
 def report_file_name(district: str, year: int) -> str:
@@ -44,6 +44,7 @@ def write_report(evaluation: Evaluation, target: str | Path, generated_at: dt.da
         layout = write_school_sheet(workbook, evaluation, formats)
         write_cv_sheet(workbook, evaluation, layout, formats)
         write_gaps_sheet(workbook, evaluation, formats)
+        write_school_gaps_sheet(workbook, evaluation, formats)
         write_todo_sheet(workbook, evaluation, formats)
         write_changes_sheet(workbook, evaluation, formats)
         write_units_sheet(workbook, evaluation, formats)

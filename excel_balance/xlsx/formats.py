@@ -5,19 +5,6 @@ from __future__ import annotations
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from excel_balance.evaluate.rules import Status
-
-# Excel's own Good / Neutral / Bad palette, a darker green for 已达标, grey for no data.
-STATUS_COLOURS = {
-    Status.MET: ("#A9D08E", "#1E4D2B"),
-    Status.TARGET_MET: ("#C6EFCE", "#006100"),
-    Status.NEAR: ("#FFEB9C", "#9C5700"),
-    Status.BEHIND: ("#FFC7CE", "#9C0006"),
-    Status.NOT_MET: ("#FFC7CE", "#9C0006"),
-    Status.NO_DATA: ("#D9D9D9", "#404040"),
-    Status.NOT_APPLICABLE: ("#D9D9D9", "#404040"),
-}
-
 FONT = {"font_name": "宋体", "font_charset": 134, "font_size": 10.5}
 HEADING_FONT = {"font_name": "黑体", "font_charset": 134}
 
@@ -45,9 +32,12 @@ class Formats:
         self.percent = self.make(**cell, align="center", num_format="0.00%")
         self.label_cell = self.make(**cell, align="center", bg_color="#F2F2F2")
 
-    def status(self, status: Status, **extra):
-        """A bordered, centred cell filled with the status colour (fixed, so that it prints)."""
-        fill, font = STATUS_COLOURS[status]
+    def status(self, status, **extra):
+        """A bordered, centred cell filled with the status colour (fixed, so that it prints).
+
+        `status` is anything with `colours` (fill, font), an evaluation Status in practice.
+        """
+        fill, font = status.colours
         return self.make(**FONT, border=1, align="center", valign="vcenter", text_wrap=True, bg_color=fill,
                          font_color=font, **extra)
 
