@@ -1,6 +1,6 @@
 # make run: set up .venv and process the bundled sample in inputs/.
 # make test: set up .venv with the test extras and run every test.
-# make mutation: mutation-test the evaluation stage (not part of make test: about 11 minutes on two cores).
+# make mutation: mutation-test the evaluation stage (not part of make test: about 14 minutes on two cores).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin

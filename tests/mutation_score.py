@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
-from configparser import ConfigParser
 from pathlib import Path
 
 from mutmut.stats import status_by_exit_code
@@ -28,14 +27,12 @@ def equivalents() -> dict[str, str]:
 
 
 def main() -> int:
-    config = ConfigParser()
-    config.read("setup.cfg")
-    files = [f for f in config.get("mutmut", "only_mutate").split() if f]
+    files = sorted(str(p)[len("mutants/"):-len(".meta")] for p in Path("mutants").rglob("*.py.meta"))
     listed = equivalents()
     seen: set[str] = set()
     survivors: list[str] = []
     totals: Counter = Counter()
-    print(f"{'file':<40}{'mutants':>8}{'killed':>8}{'equiv.':>8}{'survived':>9}{'score':>9}")
+    print(f"{'file':<46}{'mutants':>8}{'killed':>8}{'equiv.':>8}{'survived':>9}{'score':>9}")
     for path in files:
         statuses = json.loads(Path("mutants", path + ".meta").read_text())["exit_code_by_key"]
         counts: Counter = Counter()
@@ -64,7 +61,7 @@ def main() -> int:
 def _row(label: str, c: Counter) -> str:
     judged = c["mutants"] - c["equivalent"]
     score = f"{100 * c['killed'] / judged:.1f}%" if judged else "—"
-    return f"{label:<40}{c['mutants']:>8}{c['killed']:>8}{c['equivalent']:>8}{c['survived']:>9}{score:>9}"
+    return f"{label:<46}{c['mutants']:>8}{c['killed']:>8}{c['equivalent']:>8}{c['survived']:>9}{score:>9}"
 
 
 if __name__ == "__main__":

@@ -11,11 +11,13 @@ from decimal import Decimal
 import pytest
 
 from excel_balance.census.model import RecordedValue
+from excel_balance.census.schema import TYPE_ALIASES
 from excel_balance.evaluate import evaluate, evaluate_year
 from excel_balance.evaluate.judge import judge_count, judge_paired, judge_percent, veto_present
 from excel_balance.evaluate.resources import MEASURES, LevelIndicator, coefficient_of_variation, gap
 from excel_balance.evaluate.rules import Status, decimals_of, round_half_up, to_decimal, worse
 from excel_balance.evaluate.school_conditions import LevelConditions
+from excel_balance.evaluate.sections import School, split_weights
 from excel_balance.plan import PercentTarget, PlanCell, load_plan
 from excel_balance.problems import Problem, ProblemsError, Severity
 from excel_balance.resources import template_path
@@ -540,3 +542,104 @@ def test_status_colours_and_symbols():
     assert {s: (s.colours, s.symbol) for s in (Status.MET, Status.NEAR, Status.NOT_MET, Status.NO_DATA)} == {
         Status.MET: (("#A9D08E", "#1E4D2B"), "√"), Status.NEAR: (("#FFEB9C", "#9C5700"), "△"),
         Status.NOT_MET: (("#FFC7CE", "#9C0006"), "×"), Status.NO_DATA: (("#D9D9D9", "#404040"), "—")}
+
+
+# --- the §8 refinements at their limits, and sections -------------------------------------------------
+
+def refined(plan, **switches):
+    return replace(plan, settings=replace(plan.settings, refinements=replace(plan.settings.refinements, **switches)))
+
+
+ROOM_COLUMNS = {"built_year", "max_class_size", "music_rooms_relaxed", "art_rooms_relaxed"}
+
+
+@pytest.mark.parametrize("where, built, largest, counted", [
+    ("镇区", 2016, 45, True), ("镇区", 2017, 45, False), ("镇区", 0, 45, False),  # 2016 or earlier; 0 is unknown
+    ("乡村", 0, 29, True), ("乡村", 0, 30, False), ("乡村", 0, 1, True), ("乡村", 0, 0, False),  # rural, under 30
+    ("城区", 0, 29, False),
+])
+def test_relaxed_music_and_art_rooms(qianjiang, where, built, largest, counted):
+    # 13 classes need 2 rooms of each; 1 full-size room + 1 of the relaxed area.
+    rows = [school("0500100901", "甲", "小学", urban_rural=where, students_primary=400, classes_primary=13,
+                   music_rooms=1, art_rooms=1, music_rooms_relaxed=1, art_rooms_relaxed=1, built_year=built,
+                   max_class_size=largest)]
+    plan = refined(qianjiang, relaxed_room_areas=True)
+    conditions = evaluate(plan, [census_of(rows, columns=ROOM_COLUMNS)]).latest.conditions["小学"]
+    assert (conditions.music_met, conditions.art_met) == ((1, 1) if counted else (0, 0))
+
+
+SIZE_COLUMNS = {"built_year", "migrant_students"}
+
+
+@pytest.mark.parametrize("kind, primary, junior, built, migrant, within", [
+    ("九年一贯制学校", 1500, 1500, 2015, 0, True), ("九年一贯制学校", 1500, 1501, 2015, 0, False),  # 3,000
+    ("小学", 2400, 0, 2010, 0, True), ("小学", 2401, 0, 2010, 0, False),  # built 2010 or earlier: 2,400
+    ("小学", 2001, 0, 2011, 0, False), ("小学", 2001, 0, 0, 0, False),  # later or unknown: 2,000
+    ("小学", 2400, 0, 2015, 1224, True),  # 1,224 of 2,400 = 51% migrant children: 2,400
+    ("小学", 2400, 0, 2015, 1200, False),  # exactly half is not over half
+])
+def test_relaxed_size_limits(qianjiang, kind, primary, junior, built, migrant, within):
+    rows = [school("0500101001", "甲", kind, students_primary=primary, students_junior=junior, classes_primary=40,
+                   classes_junior=40 if junior else 0, built_year=built, migrant_students=migrant)]
+    plan = refined(qianjiang, relaxed_size_limits=True)
+    conditions = evaluate(plan, [census_of(rows, columns=SIZE_COLUMNS)]).latest.conditions["小学"]
+    assert conditions.within_size == int(within)
+
+
+def test_a_school_without_a_building_year_keeps_the_strict_limit(qianjiang):
+    rows = [{k: v for k, v in school("0500101101", "甲", "小学", students_primary=2001, classes_primary=40,
+                                     migrant_students=0, built_year=0).items() if k != "built_year"}]
+    plan = refined(qianjiang, relaxed_size_limits=True)
+    assert evaluate(plan, [census_of(rows, columns=SIZE_COLUMNS)]).latest.conditions["小学"].within_size == 0
+
+
+def test_teaching_points_under_a_50_or_fewer_rule(qianjiang):
+    plan = replace(qianjiang, settings=replace(qianjiang.settings, teaching_point_comparator="<="))
+    rows = [school("0500101201", "教学点", "小学教学点", students_primary=50, classes_primary=3),
+            school("0500101202", "大教学点", "小学教学点", students_primary=51, classes_primary=3)]
+    result = evaluate_year(plan, census_of(rows))
+    assert [(e.school_id, e.reason) for e in result.excluded] == [
+        ("0500101201", "教学点在校生50人（50人及以下），不参加测算")]
+    assert [s.section.name for s in result.sections] == ["大教学点"]
+
+
+def test_sections_left_out_name_their_school(qianjiang):
+    # A nine-year school without primary pupils still has its junior section.
+    rows = [school("0500101301", "九年制", "九年一贯制学校", students_junior=100, classes_junior=3),
+            school("0500101302", "特教", "特殊教育学校", teaching_area=100)]
+    result = evaluate_year(qianjiang, census_of(rows))
+    assert [(e.school_id, e.level) for e in result.excluded] == [("0500101301", "小学"), ("0500101302", "特殊教育")]
+    assert [(s.section.name, s.section.level) for s in result.sections] == [("九年制", "初中")]
+
+
+def test_campuses_fold_into_their_parent(qianjiang):
+    # The campus reports indoor sports rooms its parent does not; an orphan campus is left alone.
+    rows = [school("0500101401", "本部", "小学", urban_rural="城区", students_primary=300, classes_primary=6),
+            school("0500101402", "分校", "小学", counted="否", parent_id="0500101401", students_primary=40,
+                   indoor_sports_area=50),
+            school("0500101403", "无主校区", "小学", counted="否", parent_id="0500109999", students_primary=20)]
+    schools = evaluate_year(qianjiang, census_of(rows)).schools
+    assert [(s.name, s.urban_rural, s.value("students_primary"), s.value("indoor_sports_area"), s.value("built_year"))
+            for s in schools] == [("本部", "城区", 340, 50, 0)]
+
+
+def test_split_weights_of_senior_sections_and_empty_schools(qianjiang):
+    # Twelve-year: 600 + 1.1·450 + 1.32·300 = 1491, seniors 396/1491; 完全中学: 1000 + 1.2·500, seniors 600/1600.
+    twelve = School("1", "十二年", TYPE_ALIASES["十二年一贯制学校"],
+                    {"students_primary": 600, "students_junior": 450, "students_senior": 300})
+    complete = School("2", "完中", TYPE_ALIASES["完全中学"], {"students_junior": 1000, "students_senior": 500})
+    empty = School("3", "九年", TYPE_ALIASES["九年一贯制学校"], {})
+    settings = qianjiang.settings
+    assert round_half_up(split_weights(twelve, settings)["高中"], 4) == Decimal("0.2656")
+    assert split_weights(complete, settings)["高中"] == Decimal("0.375")
+    assert split_weights(empty, settings) == {"小学": Decimal(0), "初中": Decimal(0)}
+
+
+def test_indoor_sports_rooms_split_like_the_other_facilities(qianjiang):
+    # 397 ㎡ of a nine-year school of 166 primary and 210 junior pupils: 166 ㎡ and 231 ㎡.
+    rows = [school("0500101501", "九年制", "九年一贯制学校", students_primary=166, students_junior=210,
+                   indoor_sports_area=397)]
+    sections = evaluate_year(refined(qianjiang, net_indoor_sports=True),
+                             census_of(rows, columns={"indoor_sports_area"})).sections
+    assert [round_half_up(s.section.facilities["indoor_sports_area"], 6) for s in sections] == [
+        Decimal("166.000000"), Decimal("231.000000")]
