@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,6 +31,33 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+STALE = re.compile(r"^\..+\.tmp$")  # atomic_path's temporary names: .<stem>.<random><suffix>.tmp
+
+
+def remove_stale(folder: Path) -> list[Path]:
+    """Temporary files a killed run left in `folder` (and below): removed. Call only while
+    holding the folder's lock, so that no running writer's file is taken."""
+    removed = []
+    for path in Path(folder).rglob(".*.tmp"):
+        if path.is_file() and STALE.match(path.name):
+            try:
+                path.unlink()
+                removed.append(path)
+            except OSError:
+                pass  # read-only or vanished: the next run tries again
+    return removed
+
+
+def write_failure(exc: BaseException) -> OSError | None:
+    """The file-system error behind a failed write, also when a library wrapped it (XlsxWriter's
+    FileCreateError on a full disk is not an OSError); None for any other failure."""
+    while exc is not None:
+        if isinstance(exc, OSError):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
 
 
 def write_durably(target: str | Path, data: bytes) -> None:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
 
 import click
 
 from excel_balance import __version__
+from excel_balance.names import LongPath, child, console_text, file_name
 from excel_balance.plan import Plan, check_plan
 from excel_balance.problems import Problem, ProblemsError
-from excel_balance.resources import default_plan_path
+from excel_balance.resources import default_plan_path, working_plan_paths
 
 PLAN_OPTION = click.option(
     "--plan",
@@ -20,16 +22,26 @@ PLAN_OPTION = click.option(
 )
 
 
+GENERATED_AT = click.option(
+    "--generated-at", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+    help="写入报告的生成时间（默认取 SOURCE_DATE_EPOCH，否则为当前时间），给定后重复生成得到相同文件。")
+
+
+def say(text: str = "", err: bool = False) -> None:
+    """Echo a line; names from data may carry ESC, CR or LF, which must not reach the terminal."""
+    click.echo(console_text(text), err=err)
+
+
 def echo_problems(problems: list[Problem]) -> None:
     for problem in problems:
-        click.echo(f"  {problem.severity.value}：{problem}", err=True)
+        say(f"  {problem.severity.value}：{problem}", err=True)
 
 
 class Failure(click.ClickException):
     """A command cannot go on; the message says why and what to do, in Chinese."""
 
     def show(self, file=None) -> None:
-        click.echo(f"错误：{self.format_message()}", err=True)
+        click.echo(console_text(f"错误：{self.format_message()}"), err=True)  # names from data inside
 
 
 def workbook_paths(paths) -> list[Path]:
@@ -44,7 +56,7 @@ def workbook_paths(paths) -> list[Path]:
             continue
         workbooks, passed = workbooks_in(path)
         for other, reason in passed:
-            click.echo(f"{other.name}：{reason}，已忽略")
+            say(f"{other.name}：{reason}，已忽略")
         if not workbooks:
             raise Failure(f"文件夹 {path} 中没有 Excel 工作簿")
         found += workbooks
@@ -72,10 +84,20 @@ def load_plan_or_fail(plan_file: Path | None) -> Plan:
     path = plan_file or default_plan_path()
     plan, problems = check_plan(path)
     if plan is None:
-        click.echo(f"规划文件 {path} 有 {len(problems)} 处问题：", err=True)
+        say(f"规划文件 {path} 有 {len(problems)} 处问题：", err=True)
         echo_problems(problems)
         raise SystemExit(1)
     return plan
+
+
+def own_plan_or_fail(plan_file: Path | None) -> Plan:
+    """For the commands without a census: --plan, else the working folder's one plan
+    (templates/plans/), else the bundled default; several plans there must be chosen by name."""
+    own = working_plan_paths()
+    if plan_file is None and len(own) > 1:
+        raise Failure("templates/plans/ 中有多个规划文件，请用 --plan 指定其中一个："
+                      + "、".join(str(path.relative_to(Path.cwd())) for path in own))
+    return load_plan_or_fail(plan_file or (own[0] if own else None))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -85,6 +107,18 @@ def cli() -> None:
 
     把当年的教育事业统计报表放进 inputs/，运行 excel-balance run，在 outputs/ 得到推进情况报告。
     """
+    warnings.showwarning = _show_warning
+
+
+_default_show_warning = warnings.showwarning
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Our own warnings are said to staff in Chinese, without Python's file and line."""
+    if issubclass(category, LongPath):
+        say(f"警告：{message}", err=True)
+    else:
+        _default_show_warning(message, category, filename, lineno, file, line)
 
 
 @cli.command("plan")
@@ -96,27 +130,67 @@ def cli() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="输出的工作簿，默认 outputs/<区县>推进规划.xlsx。",
 )
-def plan_command(plan_file: Path | None, check: bool, output: Path | None) -> None:
-    """检查规划文件，或把规划表输出为可打印的工作簿。
+@click.option("--import", "source", type=click.Path(dir_okay=False, path_type=Path),
+              help="从本区县规划文档（Word .docx 或 Excel .xlsx 中的规划表）生成规划文件。")
+@click.option("--baseline-year", type=click.IntRange(2000, 2100), help="现状年度（规划表中没有写明时必填）。")
+@click.option("--force", is_flag=True, help="导入时覆盖已有的规划文件。")
+def plan_command(plan_file: Path | None, check: bool, output: Path | None, source: Path | None,
+                 baseline_year: int | None, force: bool) -> None:
+    """检查规划文件，把规划表输出为可打印的工作簿，或从规划文档导入规划文件。
 
     \b
     示例：
       excel-balance plan --check --plan templates/plans/qianjiang.yaml
       excel-balance plan -o outputs/推进规划.xlsx
+      excel-balance plan --import 推进规划.docx
     """
-    plan = load_plan_or_fail(plan_file)
+    if source is not None:
+        import_plan_file(source, output, baseline_year, force)
+        return
+    plan = own_plan_or_fail(plan_file)
     if check:
         years = f"规划年度 {plan.plan_years[0]}—{plan.plan_years[-1]}" if plan.plan_years else "只有标准、没有年度目标"
-        click.echo(f"规划文件无问题：{plan.district}，{len(plan.indicators)} 项指标，{years}。")
+        say(f"规划文件无问题：{plan.district}，{len(plan.indicators)} 项指标，{years}。")
         return
     from excel_balance.report.plan_workbook import write_plan_workbook
 
-    target = output or Path("outputs") / f"{plan.district}推进规划.xlsx"
+    target = output or child(Path("outputs"), file_name(plan.district, "推进规划.xlsx"))
     try:
         write_plan_workbook(plan, target)
     except OSError as exc:
         raise Failure(f"无法写入 {target}：{exc.strerror or exc}（文件是否正在 Excel 中打开？）")
-    click.echo(f"已生成规划表：{target}")
+    say(f"已生成规划表：{target}")
+
+
+def import_plan_file(source: Path, output: Path | None, baseline_year: int | None, force: bool) -> None:
+    from excel_balance.plan_import import DocumentError, import_plan, write_plan
+
+    try:
+        result = import_plan(source, baseline_year)
+    except DocumentError as exc:
+        raise Failure(str(exc))
+    say(f"已读取 {source.name}：")
+    for line in result.recognised:
+        say(f"  {line}")
+    for line in result.differences:
+        say(f"  与国家标准不同：{line}")
+    if result.problems:
+        say(f"{source.name} 有 {len(result.problems)} 处无法识别，未生成规划文件：", err=True)
+        echo_problems([Problem(source.name, where, message) for where, message in result.problems])
+        raise SystemExit(1)
+    # the district comes from the document: a file name made safe, inside templates/plans/
+    target = output or Path("templates") / "plans" / file_name(result.doc["district"], ".yaml")
+    if target.exists() and not force:
+        raise Failure(f"{target} 已存在，未覆盖：如需替换请加 --force，或用 -o 指定另一个文件")
+    try:
+        write_plan(result, source.name, target)
+    except ProblemsError as exc:
+        say(f"导入的规划未通过检查，未生成 {target}：", err=True)
+        echo_problems(exc.problems)
+        raise SystemExit(1)
+    except OSError as exc:
+        raise Failure(f"无法写入 {target}：{exc.strerror or exc}")
+    say(f"已生成规划文件：{target}（可用 excel-balance plan --check --plan {target} 检查）")
 
 
 @cli.command("template")
@@ -125,9 +199,12 @@ def plan_command(plan_file: Path | None, check: bool, output: Path | None) -> No
 @click.option("--year", type=click.IntRange(2000, 2100), help="统计年度，例如 2022（2022—2023学年）。")
 @click.option("--district", help="区县名称，默认取规划文件中的区县。")
 @click.option("--corrections", is_flag=True, help="改为生成空白的修正表 inputs/修正.xlsx。")
-@click.option("--campuses", is_flag=True, help="改为生成空白的校点归属表 inputs/校点归属.xlsx（统计导出的校点归并用）。")
+@click.option("--campuses", is_flag=True, help="改为生成校点归属表 inputs/校点归属.xlsx（统计导出的校点归并用），"
+              "列出上次运行无法归入学校的校点。")
+@click.option("--outputs", type=click.Path(file_okay=False, path_type=Path), default=Path("outputs"), show_default=True,
+              help="上次运行的输出文件夹（--campuses 从中读取无法归入的校点）。")
 def template_command(plan_file: Path | None, output: Path | None, year: int | None, district: str | None,
-                     corrections: bool, campuses: bool) -> None:
+                     corrections: bool, campuses: bool, outputs: Path) -> None:
     """生成空白的统计报表填报模板（学校、区级指标、填报说明三张表），或修正表、校点归属表。
 
     \b
@@ -139,21 +216,28 @@ def template_command(plan_file: Path | None, output: Path | None, year: int | No
     from excel_balance.census.template import write_template
 
     if campuses:
-        from excel_balance.census.exports import write_campus_template
+        from excel_balance.census.campuses import write_campus_template
+        from excel_balance.workflow import unplaced_campuses
 
-        click.echo(f"已生成校点归属表：{write_campus_template(output or Path('inputs') / '校点归属.xlsx')}")
+        unplaced = unplaced_campuses(outputs)
+        target = write_campus_template(output or Path("inputs") / "校点归属.xlsx", unplaced)
+        if unplaced:
+            say(f"已生成校点归属表：{target}（列出上次运行无法归入学校的 {len(unplaced)} 个校点，"
+                "请在“所属学校标识码”列从下拉列表选择所属学校）")
+        else:
+            say(f"已生成校点归属表：{target}（{outputs} 中上次运行没有无法归入学校的校点，表中无预填）")
         return
     if corrections:
         from excel_balance.census.corrections import write_corrections_template
 
         target = write_corrections_template(output or Path("inputs") / "修正.xlsx")
-        click.echo(f"已生成修正表：{target}")
+        say(f"已生成修正表：{target}")
         return
-    plan = load_plan_or_fail(plan_file)
+    plan = own_plan_or_fail(plan_file)
     name = district or plan.district
-    target = output or Path("inputs") / f"{name}{year or ''}{'年' if year else ''}统计报表（填报模板）.xlsx"
+    target = output or child(Path("inputs"), file_name(name, f"{year or ''}{'年' if year else ''}统计报表（填报模板）.xlsx"))
     write_template(target, plan, year=year, district=name)
-    click.echo(f"已生成填报模板：{target}")
+    say(f"已生成填报模板：{target}")
 
 
 @cli.command("check")
@@ -175,7 +259,7 @@ def check_command(plan_file: Path | None, year: int | None, files: tuple[Path, .
     plan = load_plan_or_fail(plan_file)
     usable = True
     for line, ok in check_files(workbook_paths(files), plan, year):
-        click.echo(line)
+        say(line)
         usable &= ok
     if not usable:
         raise SystemExit(1)
@@ -203,13 +287,13 @@ def supplement_command(plan_file, output, year, exports) -> None:
         try:
             sheets += read_export(path, year=year)
         except ProblemsError as exc:
-            click.echo(f"{path.name}：{'不是统计系统导出' if isinstance(exc, NotAnExport) else '无法使用'}", err=True)
+            say(f"{path.name}：{'不是统计系统导出' if isinstance(exc, NotAnExport) else '无法使用'}", err=True)
             echo_problems(exc.problems)
             raise SystemExit(1)
     district = next((r["district"] for s in sheets for r in s.rows if r["district"]), plan.district)
-    target = output or Path("inputs") / f"补充数据_{district}{sheets[0].year}.xlsx"
+    target = output or child(Path("inputs"), "补充数据_" + file_name(district, f"{sheets[0].year}.xlsx"))
     write_supplement(target, sheets, plan)
-    click.echo(f"已生成补充表：{target}（请填写后放进 inputs/）")
+    say(f"已生成补充表：{target}（请填写后放进 inputs/）")
 
 
 @cli.command("report")
@@ -217,8 +301,7 @@ def supplement_command(plan_file, output, year, exports) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="输出的报告，默认 outputs/<区县>义务教育优质均衡推进情况_<最新年度>.xlsx。")
 @click.option("--year", type=click.IntRange(2000, 2100), help="文件中没有写明统计年度时使用的年度。")
-@click.option("--generated-at", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
-              help="写入报告的生成时间（默认取 SOURCE_DATE_EPOCH 或统计年度），便于重复生成得到相同文件。")
+@GENERATED_AT
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def report_command(plan_file, output, year, generated_at, files) -> None:
     """测算一个区县各年度的统计报表，生成推进情况报告工作簿。给出文件夹时使用其中的全部工作簿。
@@ -230,6 +313,7 @@ def report_command(plan_file, output, year, generated_at, files) -> None:
     """
     from excel_balance.census.reader import read_census
     from excel_balance.evaluate import evaluate
+    from excel_balance.evaluate.figures import gaps_count, gaps_text, off_plan_cells, off_plan_text
     from excel_balance.report.workbook import report_name, write_report
 
     plan = load_plan_or_fail(plan_file)
@@ -239,7 +323,7 @@ def report_command(plan_file, output, year, generated_at, files) -> None:
             censuses.append(read_census(path, year=year, settings=plan.settings, aliases=plan.census_aliases))
         except ProblemsError as exc:
             failed = True
-            click.echo(f"{path.name}：无法使用", err=True)
+            say(f"{path.name}：无法使用", err=True)
             echo_problems(exc.problems)
     if failed:
         raise SystemExit(1)
@@ -255,8 +339,10 @@ def report_command(plan_file, output, year, generated_at, files) -> None:
     except OSError as exc:
         raise Failure(f"无法写入 {target}：{exc.strerror or exc}（文件是否正在 Excel 中打开？）")
     verdict = evaluation.verdict
-    click.echo(f"已生成报告：{target}")
-    click.echo(f"{verdict.year}年总体判断：" + ("已达到优质均衡标准" if verdict.certified else f"尚有{len(verdict.obstacles)}项差距"))
+    say(f"已生成报告：{target}")
+    say(f"{verdict.year}年对照年度目标：{off_plan_text(len(off_plan_cells(evaluation)))}")
+    say(f"{verdict.year}年总体判断（对照国家标准）："
+        + ("已达到优质均衡标准" if verdict.certified else gaps_text(gaps_count(evaluation))))
 
 
 @cli.command("run")
@@ -272,8 +358,9 @@ def report_command(plan_file, output, year, generated_at, files) -> None:
 @click.option("--wait", type=click.FloatRange(0), default=10.0, show_default=True,
               help="另一次运行正在写同一输出文件夹时，最多等待的秒数。")
 @click.option("--open", "open_outputs", is_flag=True, help="本次生成了报告时，完成后打开输出文件夹。")
+@GENERATED_AT
 def run_command(inputs: Path, outputs: Path, plan_files, force: bool, year, district, wait: float,
-                open_outputs: bool) -> None:
+                open_outputs: bool, generated_at) -> None:
     """读取 inputs/ 中的统计报表，按区县生成推进情况报告到 outputs/。
 
     无法使用的文件会列出原因，其余文件照常处理；有文件无法使用时退出码为 1。
@@ -284,7 +371,7 @@ def run_command(inputs: Path, outputs: Path, plan_files, force: bool, year, dist
       excel-balance run --inputs D:\\优质均衡\\报表 --outputs D:\\优质均衡\\报告
       excel-balance run --open
     """
-    from excel_balance.workflow import RunBusy, run, summary_lines
+    from excel_balance.workflow import OutputsUnwritable, RunBusy, run, summary_lines
 
     for plan_file in plan_files:
         load_plan_or_fail(plan_file)
@@ -292,11 +379,13 @@ def run_command(inputs: Path, outputs: Path, plan_files, force: bool, year, dist
         raise Failure(f"找不到输入文件夹 {inputs}：请新建该文件夹并放入统计报表，或用 --inputs 指定")
     try:
         report = run(inputs, outputs, plan_files, force=force, year=year, lock_wait=wait, progress=_progress,
-                     district=district)
+                     district=district, generated_at=generated_at)
     except RunBusy:
         raise Failure(f"另一个 excel-balance 正在处理 {outputs}，请等它完成后再运行")
+    except OutputsUnwritable as exc:
+        raise Failure(str(exc))
     for line in summary_lines(report):
-        click.echo(line)
+        say(line)
     if open_outputs and any(d.written for d in report.districts):
         open_folder(outputs)
     if report.failed:
@@ -319,8 +408,9 @@ def watch_command(inputs: Path, outputs: Path, plan_files, interval: float) -> N
     """
     import time
 
+    from excel_balance import incident
     from excel_balance.watch import Watcher
-    from excel_balance.workflow import RunBusy, run, summary_lines
+    from excel_balance.workflow import OutputsUnwritable, RunBusy, run, summary_lines
 
     if not inputs.is_dir():
         raise Failure(f"找不到输入文件夹 {inputs}：请新建该文件夹，或用 --inputs 指定")
@@ -330,16 +420,24 @@ def watch_command(inputs: Path, outputs: Path, plan_files, interval: float) -> N
             return summary_lines(run(inputs, outputs, plan_files))
         except RunBusy:
             return [f"另一个 excel-balance 正在处理 {outputs}，稍后再试"]
+        except OutputsUnwritable as exc:
+            return [str(exc)]
+        except Exception:  # watching goes on: the next change gets another try
+            return [f"  错误：{incident.record(outputs, str(inputs))}"]
 
     watcher = Watcher(inputs, run_once)
-    click.echo(f"开始监视 {inputs}（每 {interval:g} 秒检查一次，按 Ctrl-C 停止）")
+    say(f"开始监视 {inputs}（每 {interval:g} 秒检查一次，按 Ctrl-C 停止）")
     try:
         while True:
-            for line in watcher.poll():
-                click.echo(line)
+            try:
+                lines = watcher.poll()
+            except Exception:  # inputs/ unreadable for a moment, say: keep watching
+                lines = [f"  错误：{incident.record(outputs, str(inputs))}"]
+            for line in lines:
+                say(line)
             time.sleep(interval)
     except KeyboardInterrupt:
-        click.echo("已停止监视")
+        say("已停止监视")
 
 
 @cli.command("email")
@@ -381,11 +479,11 @@ def email_command(init, settings_file, year, district, units, dry_run, resend, a
     from excel_balance.workflow import RunBusy, email_evaluation
 
     if init:
-        plan = load_plan_or_fail(plan_file)
+        plan = own_plan_or_fail(plan_file)
         if settings_file.exists():
             raise Failure(f"{settings_file} 已存在，未覆盖：如需重新生成请先改名或删除")
         settings_file.write_text(example_settings(plan), encoding="utf-8")
-        click.echo(f"已生成邮件设置示例：{settings_file}（请填写服务器和各单位的收件人）")
+        say(f"已生成邮件设置示例：{settings_file}（请填写服务器和各单位的收件人）")
         return
     password = os.environ.get(PASSWORD_ENV)
     try:
@@ -410,7 +508,7 @@ def email_command(init, settings_file, year, district, units, dry_run, resend, a
     except OSError as exc:
         raise Failure(f"无法写入 {exc.filename or dry_run or outputs}：{exc.strerror or exc}")
     for line in report.lines():
-        click.echo(line)
+        say(line)
     if not report.ok:
         raise SystemExit(1)
 
@@ -427,7 +525,7 @@ def _progress(items, label: str):
 
 def _bar(items, label: str):
     def name(item):
-        return item.name if isinstance(item, Path) else getattr(item, "district", "")
+        return console_text(item.name if isinstance(item, Path) else getattr(item, "district", ""))
 
     with click.progressbar(items, label=label, file=sys.stderr, item_show_func=lambda i: name(i) if i else "") as bar:
         yield from bar
@@ -439,7 +537,19 @@ def main() -> None:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
     try:
-        cli(prog_name="excel-balance")
+        code = cli(prog_name="excel-balance", standalone_mode=False)  # errors handled below, not by click
     except ProblemsError as exc:
         echo_problems(exc.problems)
         raise SystemExit(1)
+    except click.exceptions.Abort:
+        say("已中止", err=True)
+        raise SystemExit(1)
+    except click.ClickException as exc:
+        exc.show()
+        raise SystemExit(exc.exit_code)
+    except Exception:  # a bug: the traceback goes to the log, staff get one line
+        from excel_balance import incident
+
+        say(f"错误：{incident.record(Path('outputs'), ' '.join(sys.argv[1:]) or 'excel-balance')}", err=True)
+        raise SystemExit(2)
+    raise SystemExit(code if isinstance(code, int) else 0)

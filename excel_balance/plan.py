@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from excel_balance import yamltext
+from excel_balance.measures import Measure, number_or_none, read_measures
 from excel_balance.problems import Problem, ProblemsError
+from excel_balance.resources import template_path
 
 PRIMARY = "小学"
 JUNIOR = "初中"
@@ -224,6 +227,7 @@ class Plan:
     footnote_title: str = "说明："
     census_aliases: dict[str, str] = field(default_factory=dict)
     source: str = ""
+    measures: dict[str, Measure] = field(default_factory=dict)  # district-level indicators, by id
 
     def indicator(self, indicator_id: str) -> Indicator:
         for indicator in self.indicators:
@@ -265,6 +269,7 @@ _TOP_KEYS = {
     "baseline_label": False,
     "footnote_title": False,
     "census_aliases": False,
+    "measures": False,
 }
 _INDICATOR_KEYS = {
     "id": True,
@@ -303,15 +308,6 @@ class _Collector:
 
     def add(self, where: str, message: str) -> None:
         self.problems.append(Problem(self.file, where, message))
-
-
-def _decimal(value: Any) -> Decimal | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
 
 
 def _check_keys(found: dict, spec: dict[str, bool], where: str, out: _Collector) -> None:
@@ -357,7 +353,7 @@ def _structure(doc: Any, out: _Collector) -> bool:
                 not isinstance(value, int) or isinstance(value, bool)
             ):
                 out.add(f"settings.{key}", f"应为整数，现为“{value}”")
-            elif kind is Decimal and _decimal(value) is None:
+            elif kind is Decimal and number_or_none(value) is None:
                 out.add(f"settings.{key}", f"应为数字，现为“{value}”")
     return True
 
@@ -366,8 +362,8 @@ def _read_settings(raw: dict, out: _Collector) -> Settings:
     values: dict[str, Any] = {}
     for key, value in raw.items():
         kind = _SETTING_TYPES.get(key)
-        if kind is Decimal and _decimal(value) is not None:
-            values[key] = _decimal(value)
+        if kind is Decimal and number_or_none(value) is not None:
+            values[key] = number_or_none(value)
         elif kind is int and (isinstance(value, int) or value is None):
             values[key] = value
         elif kind is str:
@@ -378,10 +374,10 @@ def _read_settings(raw: dict, out: _Collector) -> Settings:
     if isinstance(thresholds, dict):
         parsed = {}
         for level in LEVELS:
-            if _decimal(thresholds.get(level)) is None:
+            if number_or_none(thresholds.get(level)) is None:
                 out.add(f"settings.cv_threshold.{level}", "缺少差异系数阈值（数字）")
             else:
-                parsed[level] = _decimal(thresholds[level])
+                parsed[level] = number_or_none(thresholds[level])
         values["cv_threshold"] = parsed
     refinements = raw.get("refinements")
     if isinstance(refinements, dict):
@@ -448,13 +444,13 @@ def _read_standard(raw: Any, evaluation: str, merged: bool, where: str, out: _Co
     if isinstance(raw, dict):
         standard = {}
         for level in LEVELS:
-            value = _decimal(raw.get(level))
+            value = number_or_none(raw.get(level))
             if value is None:
                 out.add(f"{where} 字段 standard.{level}", "缺少该学段的标准值（数字）")
             else:
                 standard[level] = value
         return standard
-    value = _decimal(raw)
+    value = number_or_none(raw)
     if value is None:
         out.add(f"{where} 字段 standard", f"标准值应为数字，现为“{raw}”")
         return {}
@@ -593,6 +589,7 @@ def _cross_references(doc: dict, out: _Collector) -> Plan | None:
         out.add("census_aliases", "应为“别名: 标准列名”的字段表")
         aliases = {}
     settings = _read_settings(doc.get("settings") or {}, out) if isinstance(doc.get("settings") or {}, dict) else Settings()
+    measures = _plan_measures(doc, indicators, out)
     if out.problems:
         return None
     return Plan(
@@ -610,7 +607,59 @@ def _cross_references(doc: dict, out: _Collector) -> Plan | None:
         footnote_title=str(doc.get("footnote_title") or "说明："),
         census_aliases={str(k): str(v) for k, v in aliases.items()},
         source=out.file,
+        measures=measures,
     )
+
+
+NATIONAL_MEASURES = ("measures", "national.yaml")
+
+
+def national_measures(out: _Collector) -> dict[str, Measure]:
+    """The national method's measures, which every plan inherits."""
+    path = template_path(*NATIONAL_MEASURES)
+    try:
+        doc = yamltext.load(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:  # a working folder's copy, edited by hand
+        where = yamltext.place(exc) if isinstance(exc, yaml.YAMLError) else ""
+        out.add(f"{path}{where}", f"测算方法文件无法读取（{exc}）")
+        return {}
+    return read_measures(doc, "templates/measures/national.yaml", out.add)
+
+
+def _check_target_units(indicator: Indicator, measure: Measure, out: _Collector) -> None:
+    """A percentage or number target is compared with the measure's first numeric condition: same unit."""
+    unit = measure.headline_unit
+    for year, cells in indicator.targets.items():
+        for cell in cells.values():
+            wanted = "%" if isinstance(cell.target, PercentTarget) else getattr(cell.target, "unit", None)
+            if wanted is not None and wanted != unit:
+                out.add(f"指标 {indicator.id} 字段 targets.{year}",
+                        f"目标“{cell.text}”以“{wanted}”计，而测算方法的比较值以“{unit or '是/否'}”计："
+                        f"请在 measures 中写出本区{indicator.id}的测算方法（参照 templates/measures/national.yaml）")
+                return
+
+
+def _plan_measures(doc: dict, indicators: list[Indicator], out: _Collector) -> dict[str, Measure]:
+    """The national measures, replaced per indicator by the plan's own `measures:`; only for the
+    plan's indicators that are not computed from school rows."""
+    own = read_measures(doc.get("measures"), "measures", out.add)
+    by_id = {i.id: i for i in indicators}
+    for ident in own:
+        if ident not in by_id:
+            out.add(f"measures.{ident}", f"{ident} 不是本规划的指标")
+        elif by_id[ident].from_schools:
+            out.add(f"measures.{ident}", f"{ident} 从“学校”表计算（measure: {by_id[ident].measure}），不需要区级测算方法")
+    measures = {**national_measures(out), **own}
+    chosen = {}
+    for ident, measure in measures.items():
+        indicator = by_id.get(ident)
+        if indicator is None or indicator.from_schools:
+            continue
+        if indicator.merged and any("全区" not in p.at_least for p in measure.parts if p.at_least):
+            out.add(f"measures.{ident}", f"{ident} 是合并行（levels: merged），at_least 应为一个数，不分学段")
+        _check_target_units(indicator, measure, out)
+        chosen[ident] = measure
+    return chosen
 
 
 def check_plan(path: str | Path) -> tuple[Plan | None, list[Problem]]:
@@ -618,14 +667,18 @@ def check_plan(path: str | Path) -> tuple[Plan | None, list[Problem]]:
     path = Path(path)
     out = _Collector(path.name)
     try:
-        # libyaml's loader when PyYAML has it: ten times faster than the pure-Python one.
-        doc = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        doc = yamltext.load(path.read_text(encoding="utf-8-sig"))
+    except yamltext.AliasRefused as exc:
+        out.add(yamltext.place(exc), f"使用了 YAML 别名（*{exc.anchor}），规划文件中不允许：请直接写出内容")
+        return None, out.problems
     except FileNotFoundError:
         out.add("", "找不到规划文件")
         return None, out.problems
+    except OSError as exc:
+        out.add("", f"无法读取规划文件（{exc.strerror or exc}）")
+        return None, out.problems
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"第{mark.line + 1}行第{mark.column + 1}列" if mark else ""
+        where = yamltext.place(exc) if isinstance(exc, yaml.YAMLError) else ""
         out.add(where, f"不是有效的 YAML 文件（{getattr(exc, 'problem', exc)}）")
         return None, out.problems
     if not _structure(doc, out):

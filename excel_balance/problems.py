@@ -9,6 +9,7 @@ from enum import Enum
 class Severity(Enum):
     ERROR = "错误"
     WARNING = "警告"
+    NOTE = "说明"
 
 
 @dataclass(frozen=True)

@@ -41,5 +41,14 @@ def shipped_plan_paths(cwd: Path | None = None) -> list[Path]:
     return list(seen.values())
 
 
+def working_plan_paths(cwd: Path | None = None) -> list[Path]:
+    """The plan files of the working folder's own templates/plans/ (an imported plan), never the
+    shipped ones, even when the working folder is the source checkout."""
+    folder = (cwd or Path.cwd()) / "templates" / "plans"
+    if not folder.is_dir() or folder.parent.resolve() in {root.resolve() for root in _shipped_roots()}:
+        return []
+    return sorted(folder.glob("*.yaml"))
+
+
 def default_plan_path(cwd: Path | None = None) -> Path:
     return template_path("plans", "qianjiang.yaml", cwd=cwd)

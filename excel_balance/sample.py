@@ -12,6 +12,8 @@ status appears.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import math
 import random
 import sys
@@ -19,6 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from excel_balance.census.schema import TYPE_ALIASES
 from excel_balance.census.template import write_template
 from excel_balance.evaluate.rules import compared
 from excel_balance.plan import Plan, load_plan
@@ -402,32 +405,84 @@ def _lift(s: SampleSchool, level: str, indicator: str) -> None:
             s.values[key] = round(s.values[key] + step, 2)
 
 
-def district_values(year: int) -> dict[tuple[str, str], object]:
-    """The 区级指标 sheet: the plan's baseline in 2019, then values near each year's target."""
-    v: dict[tuple[str, str], object] = {
-        ("G1", "全区"): "达标", ("G2", "全区"): "达标", ("G6", "小学"): "达标", ("G7", "全区"): "达标",
-        ("G8", "全区"): "达标", ("G10", "全区"): "达标", ("G11", "全区"): "达标",
-        ("G12", "小学"): 100, ("G12", "初中"): 100, ("G13", "小学"): 100, ("G13", "初中"): 95,
-        ("G14", "全区"): 60, ("G15", "全区"): 100, ("Q1", "初中"): 95.5, ("Q2", "全区"): 95,
-        ("Q3", "小学"): 97.4, ("Q3", "初中"): 100, ("Q4", "小学"): 100, ("Q4", "初中"): 100,
-        ("G9", "小学"): 92, ("G9", "初中"): 91,
-        **{(f"Q{n}", level): "达标" for n in (5, 6, 7, 9) for level in ("小学", "初中")},
-        ("Q8", "小学"): "无", ("Q8", "初中"): "无", ("S1", "全区"): "达标",
-        **{(f"V{n}", "全区"): "不存在" for n in range(1, 7)},
+def district_values(year: int) -> dict[tuple, object]:
+    """The 区级指标 sheet, by (code, level, input): inputs reproducing the plan's baseline in 2019
+    (G8 79,440 vs 74,052 元, G11 14.9%／28.5%, Q3 97.4% of primary schools …), then values near each
+    year's target; vetoes by (code, level)."""
+    yes = {
+        "G1": "学校规划布局合理、符合国家规定要求", "G2": "建设标准、教师编制标准、生均公用经费基准定额、基本装备配置标准城乡统一",
+        "G10": "在核定编制总额和岗位总量内统筹分配各校编制和岗位",
     }
+    v: dict[tuple, object] = {(code, "全区", item): "是" for code, item in yes.items()}
+    v |= {
+        ("G6", "小学", "不足100名学生的村小学和教学点按100名学生核定公用经费"): "是",
+        ("G7", "全区", "特殊教育学校生均公用经费"): 6500,
+        ("G8", "全区", "教师年平均工资收入"): 79440, ("G8", "全区", "公务员年平均工资收入"): 74052,
+        ("G8", "全区", "绩效工资总量足额核定"): "是",
+        # 298 / 2,000 = 14.9%; 85 / 298 = 28.5%
+        ("G11", "全区", "符合交流条件教师数"): 2000, ("G11", "全区", "交流轮岗教师数"): 298,
+        ("G11", "全区", "其中骨干教师数"): 85,
+        ("G14", "全区", "优质高中招生名额分配比例"): 60, ("G14", "全区", "分配名额向农村初中倾斜"): "是",
+        ("G15", "全区", "留守儿童关爱体系健全"): "是",
+        ("G15", "全区", "符合条件的随迁子女在公办学校和政府购买服务的民办学校就读比例"): 100,
+        ("Q1", "初中", "初中三年巩固率"): 95.5,
+        ("Q2", "全区", "适龄残疾儿童少年数"): 200, ("Q2", "全区", "已入学的适龄残疾儿童少年数"): 190,
+        ("S1", "全区", "社会认可度调查满意比例"): 90.2,
+    }
+    # G9, G12, G13 and Q4 come from the 学校 sheet (school_inputs). Q3 stays typed: the seed's
+    # 97.4% is 74 of 76 primary schools, and the sample's 学校 sheet has 74.
+    schools = {"小学": 76, "初中": 23}  # Q3: 74 / 76 = 97.4% of primary schools
+    for level in ("小学", "初中"):
+        v |= {
+            ("Q3", level, "学校数"): schools[level],
+            ("Q3", level, "制定章程并实现管理与教学信息化的学校数"): {"小学": 74, "初中": 23}[level],
+            **{(f"Q{n}", level, item): "是" for n, item in (
+                (5, "教师熟练运用信息化手段、设施设备利用率较高"), (6, "所有学校德育工作、校园文化建设达到良好以上"),
+                (7, "课程开齐开足、教学秩序规范、综合实践活动有效开展"), (9, "相关科目学业水平均达到Ⅲ级以上"))},
+            ("Q8", level, "过重课业负担"): "无",
+            ("Q9", level, "校际差异率"): 0.12,
+        }
+    v |= {(f"V{n}", "全区"): "不存在" for n in range(1, 7)}
     if year == 2019:
-        v[("Q9", "初中")] = "未达标"  # 语文未达标
+        v[("Q9", "初中", "相关科目学业水平均达到Ⅲ级以上")] = "否"  # 语文未达标
         return v
     later = {
-        2020: {("Q1", "初中"): 96.2, ("Q2", "全区"): 95.3, ("Q3", "小学"): 100, ("G9", "初中"): 88},
-        2021: {("Q1", "初中"): 96.1, ("Q2", "全区"): 95.9, ("Q3", "小学"): 98.5, ("G14", "全区"): 62},
-        2022: {("Q1", "初中"): 96.5, ("Q2", "全区"): 94.0, ("Q3", "小学"): 100, ("G11", "全区"): "未达标",
-               ("S1", "全区"): 87.5},
+        2020: {("Q1", "初中", "初中三年巩固率"): 96.2, ("Q2", "全区", "已入学的适龄残疾儿童少年数"): 191,  # 95.5%
+               ("Q3", "小学", "制定章程并实现管理与教学信息化的学校数"): 76},
+        2021: {("Q1", "初中", "初中三年巩固率"): 96.1, ("Q2", "全区", "已入学的适龄残疾儿童少年数"): 192,  # 96.0%
+               ("Q3", "小学", "制定章程并实现管理与教学信息化的学校数"): 75, ("G14", "全区", "优质高中招生名额分配比例"): 62},
+        2022: {("Q1", "初中", "初中三年巩固率"): 96.5, ("Q2", "全区", "已入学的适龄残疾儿童少年数"): 188,  # 94.0%
+               ("Q3", "小学", "制定章程并实现管理与教学信息化的学校数"): 76,
+               ("G11", "全区", "其中骨干教师数"): 50,  # 50 / 298 = 16.8%: below 20%
+               ("S1", "全区", "社会认可度调查满意比例"): 87.5},
     }[year]
     v.update(later)
     if year == 2022:
-        del v[("G7", "全区")]  # not yet recorded for the latest year: shows 无数据
+        del v[("G7", "全区", "特殊教育学校生均公用经费")]  # not yet recorded for the latest year: shows 无数据
     return v
+
+
+# 专任教师年均培训学时 by year and level (G9: 年均90学时; 2020's 初中 falls short).
+HOURS = {2019: {"小学": 92, "初中": 91}, 2020: {"小学": 92, "初中": 88}, 2021: {"小学": 92, "初中": 91},
+         2022: {"小学": 92, "初中": 91}}
+
+
+def with_school_inputs(row: dict, year: int) -> dict:
+    """A school's G9, G12, G13 and Q4 columns: every teacher certified, the year's 学时, no
+    boarding school, all primary and at least 95% of junior pupils from the catchment, and 6% of
+    公用经费 for training (rounded up to 0.1 万元)."""
+    school_type = TYPE_ALIASES[row["school_type"]]
+    for key, level, has in (("primary", "小学", school_type.has_primary), ("junior", "初中", school_type.has_junior)):
+        if not has:
+            continue
+        students = row[f"students_{key}"]
+        row[f"teachers_{key}"] = row[f"certified_{key}"] = row[f"qualified_{key}"] + 3
+        row[f"hours_{key}"] = HOURS[year][level]
+        row[f"local_{key}"] = students if key == "primary" else students - students * 5 // 100
+    students = row["students_primary"] + row["students_junior"] + row["students_senior"]
+    funds = max(2.0, round(students * 0.012, 1))  # 万元
+    row.update(boarding="否", public_funds=funds, training_funds=math.ceil(funds * 0.6) / 10)
+    return row
 
 
 def sample_name(year: int) -> str:
@@ -450,9 +505,10 @@ def write_samples(folder: str | Path) -> list[Path]:
             current = [s for s in current if s.name != "后坝小学"]
         if year >= 2022:  # and a new school opened in the new town
             current.append(_new_school())
-        rows = [s.row() for s in current + left_out] + [campus.row()]
+        rows = [with_school_inputs(s.row(), year) for s in current + left_out] + [campus.row()]
         paths.append(write_template(folder / sample_name(year), plan, year=year, schools=rows,
-                                    recorded=district_values(year), filled_by="示例（程序生成）", sample=True))
+                                    recorded=district_values(year), filled_by="示例（程序生成）", sample=True,
+                                    created=dt.datetime(year, 1, 1)))  # fixed: the bundled files are these bytes
     return paths
 
 

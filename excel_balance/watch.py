@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 from typing import Callable
 
 from excel_balance.census.sniff import WORKBOOK_SUFFIXES, is_ignored
@@ -31,9 +32,13 @@ class Watcher:
     def snapshot(self) -> dict[Path, Stamp]:
         stamps = {}
         for path in sorted(self.inputs.iterdir()):
-            if path.is_file() and not is_ignored(path) and path.suffix.lower() in WORKBOOK_SUFFIXES:
-                stat = path.stat()
-                stamps[path] = (stat.st_size, stat.st_mtime_ns)
+            if not is_ignored(path) and path.suffix.lower() in WORKBOOK_SUFFIXES:
+                try:
+                    stat = path.stat()
+                except OSError:  # removed between listing and looking: gone
+                    continue
+                if S_ISREG(stat.st_mode):
+                    stamps[path] = (stat.st_size, stat.st_mtime_ns)
         return stamps
 
     def poll(self) -> list[str]:

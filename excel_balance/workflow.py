@@ -8,10 +8,12 @@ same folder at once. A bad file is reported and the others are still processed.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import gc
 import hashlib
 import json
 import os
+import traceback
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +21,8 @@ from typing import Callable, Iterable
 
 from filelock import FileLock, Timeout
 
-from excel_balance import __version__
+from excel_balance import __version__, incident
+from excel_balance.atomic import remove_stale, write_failure
 from excel_balance.census.corrections import (
     Correction,
     apply_corrections,
@@ -27,8 +30,8 @@ from excel_balance.census.corrections import (
     read_corrections,
     unmatched,
 )
+from excel_balance.census.campuses import CAMPUS_SHEET, UnplacedCampus
 from excel_balance.census.exports import (
-    CAMPUS_SHEET,
     SUPPLEMENT_SHEET,
     NotAnExport,
     combine,
@@ -43,26 +46,35 @@ from excel_balance.census.reader import NotACensus, read_census
 from excel_balance.census.schema import COLUMNS_BY_KEY, SCHOOL_SHEET
 from excel_balance.census.sniff import workbooks_in
 from excel_balance.evaluate import evaluate
+from excel_balance.evaluate.figures import gaps_text, off_plan_text
 from excel_balance.evaluate.model import Evaluation
 from excel_balance.evaluate.rules import Status
 from excel_balance.evaluate.units import UNITS_FOLDER, unit_workbook_name
+from excel_balance.names import child, district_key, safe_name
 from excel_balance.plan import Plan, load_plan
 from excel_balance.problems import Problem, ProblemsError
 from excel_balance.report.summary_workbook import DistrictSummary, summarise_district, write_summary_workbook
+from excel_balance.report.notes_sheet import CorrectionNotes
 from excel_balance.report.unit_workbook import write_unit_workbooks
 from excel_balance.report.workbook import report_file_name
-from excel_balance.resources import default_plan_path, shipped_plan_paths, template_path
+from excel_balance.resources import default_plan_path, shipped_plan_paths, template_path, working_plan_paths
+from excel_balance.xlsx.book import document_time
 
 NATIONAL_PLAN = "national.yaml"
 # The national-standard plan's one "unit": its workbook would repeat the district's report.
 NATIONAL_UNITS = ("县级人民政府",)
 
 MANIFEST = ".excel-balance-manifest.json"
+UNPLACED_KEY = "unplaced_campuses"  # a key of its own in the manifest: what `template --campuses` lists
 LOCK = ".excel-balance.lock"
 
 
 class RunBusy(Exception):
     """Another run holds the outputs folder."""
+
+
+class OutputsUnwritable(Exception):
+    """The outputs folder cannot be created or locked; the message says why, in Chinese."""
 
 
 @dataclass
@@ -102,12 +114,13 @@ class RunReport:
     applied: list[Correction] = field(default_factory=list)
     refused_corrections: list[Problem] = field(default_factory=list)
     summary_workbook: Path | None = None
+    problems: list[Problem] = field(default_factory=list)  # of the run itself (summary, manifest)
 
     @property
     def failed(self) -> bool:
         """A recognised file (or a district's report) could not be used."""
         return any(f.kind == "refused" for f in self.files) or any(d.problems for d in self.districts) or bool(
-            self.refused_corrections)
+            self.refused_corrections) or bool(self.problems)
 
 
 def discover(inputs: Path) -> tuple[list[Path], list[FileOutcome]]:
@@ -164,32 +177,41 @@ def _combine_exports(report: RunReport) -> None:
 
 
 class PlanChooser:
-    """A district's plan: the --plan given for it, else a plan file in templates/plans/ whose
-    district matches, else the bundled national-standard plan (under the district's name)."""
+    """A district's plan: the --plan given for it, else a plan file of the working folder's
+    templates/plans/ whose district matches (an imported plan), else the default or a bundled
+    plan of that district, else the national-standard plan (under the district's name)."""
 
     def __init__(self, given: list[Plan], default: Plan):
-        self.by_district = {p.district: p for p in given}
-        self.by_district.setdefault(default.district, default)
-        for path in shipped_plan_paths():
+        self.by_district = {district_key(p.district): p for p in given}
+        self._register(working_plan_paths())
+        self.by_district.setdefault(district_key(default.district), default)
+        self._register(shipped_plan_paths())
+        self.national = load_plan(template_path("plans", NATIONAL_PLAN))
+
+    def _register(self, paths: list[Path]) -> None:
+        for path in paths:
             try:
                 plan = load_plan(path)
             except ProblemsError:
                 continue
-            self.by_district.setdefault(plan.district, plan)
-        self.national = load_plan(template_path("plans", NATIONAL_PLAN))
+            self.by_district.setdefault(district_key(plan.district), plan)
 
     def __call__(self, district: str) -> Plan:
-        plan = self.by_district.get(district)
+        plan = self.by_district.get(district_key(district))
         return plan if plan is not None else dataclasses.replace(self.national, district=district)
 
 
-def _fingerprint(plan: Plan, censuses: list[Census], corrections: list[Correction]) -> dict:
-    """What a report depends on: the tool, the plan's content, the inputs' content, corrections."""
+def _fingerprint(plan: Plan, censuses: list[Census], corrections: list[Correction], refused: list[Problem]) -> dict:
+    """What a report depends on: the tool, the plan's content, the inputs' content, names and
+    modification times (which decide between two copies of a school, so a rename is a change),
+    corrections (the refused rows too: the notes list them)."""
     return {
         "version": __version__,
         "plan": plan_digest(plan),
         "inputs": sorted(c.sha256 for c in censuses),
+        "files": sorted([name, mtime] for c in censuses for name, mtime in c.stamps),
         "corrections": sorted(repr(c) for c in corrections),
+        "refused": sorted(str(p) for p in refused),
     }
 
 
@@ -232,61 +254,92 @@ def run(
     lock_wait: float = 10.0,
     progress: Callable[[list, str], Iterable] | None = None,
     district: str | None = None,
+    generated_at: dt.datetime | None = None,
 ) -> RunReport:
     """Process every file in `inputs` into `outputs`; raises RunBusy if another run holds it."""
     inputs, outputs = Path(inputs), Path(outputs)
-    outputs.mkdir(parents=True, exist_ok=True)
     given = [load_plan(p) for p in plans]
-    lock = FileLock(str(outputs / LOCK))
     try:
+        outputs.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(outputs / LOCK))
         lock.acquire(timeout=lock_wait)
     except Timeout:
         raise RunBusy(str(outputs)) from None
+    except OSError as exc:
+        raise OutputsUnwritable(f"无法写入输出文件夹 {outputs}（{exc.strerror or exc}）：请检查该文件夹的权限和磁盘空间，"
+                                "或用 --outputs 指定其他文件夹") from None
     try:
-        return _run_locked(inputs, outputs, given, force, year, progress, district)
+        remove_stale(outputs)  # left by a run that was killed; we hold the lock, so none is in use
+        return _run_locked(inputs, outputs, given, force, year, progress, district, document_time(generated_at))
     finally:
         lock.release()
 
 
-def _run_locked(inputs, outputs, given: list[Plan], force, year, progress, only_district=None) -> RunReport:
+def _run_locked(inputs, outputs, given: list[Plan], force, year, progress, only_district=None,
+                created: dt.datetime | None = None) -> RunReport:
     report = RunReport(inputs)
     reading_plan = given[0] if given else load_plan(default_plan_path())
     candidates, skipped = discover(inputs)
     report.files += skipped
     for path in progress(candidates, "读取统计报表") if progress else candidates:
-        report.files.append(recognise(path, reading_plan, year))
-    _combine_exports(report)
-    corrections = _read_corrections(report)
+        try:
+            report.files.append(recognise(path, reading_plan, year))
+        except Exception:  # a bug met by this file: the others are still processed
+            report.files.append(FileOutcome(path, "refused", "", [incident.record(outputs, path.name)]))
+    try:
+        _combine_exports(report)
+    except Exception:
+        for outcome in report.files:
+            if outcome.kind in ("export", "supplement", "campuses"):
+                outcome.kind, outcome.problems = "refused", [incident.record(outputs, outcome.path.name)]
+    corrections = _read_corrections(report, outputs)
     groups = _group_by_district(report, reading_plan.district)
     if only_district:
-        groups = {d: g for d, g in groups.items() if d == only_district}
+        groups = {d: g for d, g in groups.items() if d == district_key(only_district)}
     _apply_corrections(report, groups, corrections)
     manifest = _load_manifest(outputs)
     tasks = []
+    taken: dict[Path, str] = {}
     choose_plan = PlanChooser(given, reading_plan)
     for district, by_year in sorted(groups.items()):
         plan = choose_plan(district)
         censuses = [by_year[y].census for y in sorted(by_year)]
-        notes = [_correction_note(c) for c in report.applied if c.year in by_year and
-                 any(s.school_id == c.school_id for s in by_year[c.year].census.schools)]
-        target = outputs / report_file_name(district, max(by_year))
+        # Refused rows go into every district's notes: a row that cannot be read names no district.
+        notes = CorrectionNotes(tuple(_correction_note(c) for c in report.applied if c.year in by_year and
+                                      any(s.school_id == c.school_id for s in by_year[c.year].census.schools)),
+                                tuple(report.refused_corrections))
+        target = child(outputs, report_file_name(district, max(by_year)))
+        if target in taken:  # `甲/乙` and `甲_乙` are two districts but one safe file name
+            report.districts.append(DistrictOutcome(district, sorted(by_year), plan, problems=[Problem(
+                target.name, "", f"区县“{district}”与“{taken[target]}”的报告文件名相同，未生成：请在统计报表中改正区县名称")]))
+            continue
+        taken[target] = district
         units = unit_folder(outputs, district, len(groups))
-        fingerprint = _fingerprint(plan, censuses, [c for _, c in corrections])
+        fingerprint = _fingerprint(plan, censuses, [c for _, c in corrections], report.refused_corrections)
         unit_files = [units / unit_workbook_name(u, max(by_year)) for u in plan.units if plan.units != NATIONAL_UNITS]
         unchanged = target.exists() and manifest.get(target.name) == fingerprint and all(p.exists() for p in unit_files)
-        tasks.append(DistrictTask(district, plan, censuses, target, units, notes, force or not unchanged, fingerprint))
+        tasks.append(DistrictTask(district, plan, censuses, target, units, notes, force or not unchanged, fingerprint,
+                                  created))
     for task, result in zip(tasks, _process(tasks, progress)):
+        if result.trace:
+            result.problems = [incident.record(outputs, task.target.name, result.trace)]
         outcome = DistrictOutcome(task.district, [c.year for c in task.censuses], task.plan, result.output or task.target,
                                   task.units, result.written, result.note, result.evaluation, result.problems,
                                   result.summary, task.censuses)
         report.districts.append(outcome)
         if result.written:
             manifest[task.target.name] = task.fingerprint
-    if any(d.written for d in report.districts):
-        _save_manifest(outputs, manifest)
-    summaries = [d for d in report.districts if d.summary is not None]
-    if len(summaries) > 1:
-        report.summary_workbook = write_summary_workbook(summaries, outputs, _region(report))
+    try:
+        unplaced = _unplaced_records(report)
+        if any(d.written for d in report.districts) or manifest.get(UNPLACED_KEY, []) != unplaced:
+            _save_manifest(outputs, {**manifest, UNPLACED_KEY: unplaced})
+        summaries = [d for d in report.districts if d.summary is not None]
+        if len(summaries) > 1:
+            report.summary_workbook = write_summary_workbook(summaries, outputs, _region(report))
+    except Exception as exc:
+        failure = write_failure(exc)
+        report.problems.append(Problem(str(outputs), "", f"写入失败（{failure.strerror or failure}）") if failure
+                               else incident.record(outputs, "各区县汇总"))
     return report
 
 
@@ -299,9 +352,10 @@ class DistrictTask:
     censuses: list[Census]
     target: Path
     units: Path
-    notes: list
+    notes: CorrectionNotes
     write: bool
     fingerprint: dict
+    created: dt.datetime | None = None
 
 
 @dataclass
@@ -312,6 +366,7 @@ class DistrictResult:
     note: str = ""
     problems: list[Problem] = field(default_factory=list)
     evaluation: Evaluation | None = None  # kept only when evaluated in this process
+    trace: str = ""  # an unexpected error's traceback, logged by the parent process
 
 
 PARALLEL_FROM = 4  # districts; fewer are not worth starting processes for
@@ -348,7 +403,15 @@ def process_districts(tasks: list[DistrictTask]) -> list[DistrictResult]:
 
 
 def process_district(task: DistrictTask, keep: bool = False) -> DistrictResult:
-    """Evaluate one district and, when its inputs changed, write its report and unit workbooks."""
+    """Evaluate one district and, when its inputs changed, write its report and unit workbooks;
+    an unexpected error is returned as its traceback (the next district still runs)."""
+    try:
+        return _process_district(task, keep)
+    except Exception:
+        return DistrictResult(trace=traceback.format_exc())
+
+
+def _process_district(task: DistrictTask, keep: bool) -> DistrictResult:
     result = DistrictResult()
     try:
         evaluation = evaluate(task.plan, task.censuses)
@@ -361,14 +424,44 @@ def process_district(task: DistrictTask, keep: bool = False) -> DistrictResult:
         result.note = "输入未变化，未重写（需要重写请加 --force）"
         return result
     try:
-        result.output, result.note = _write(evaluation, task.target, task.notes)
+        result.output, result.note = _write(evaluation, task.target, task.notes, task.created)
         if task.plan.units != NATIONAL_UNITS:
-            write_unit_workbooks(evaluation, task.units, task.notes)
-    except OSError as exc:
-        result.problems = [Problem(task.target.name, "", f"写入报告失败（{exc.strerror or exc}），原有报告未改动")]
+            write_unit_workbooks(evaluation, task.units, task.notes, task.created)
+    except Exception as exc:
+        failure = write_failure(exc)
+        if failure is None:
+            raise
+        result.problems = [Problem(task.target.name, "", f"写入报告失败（{failure.strerror or failure}），原有报告未改动")]
         return result
     result.written = True
     return result
+
+
+def _unplaced_records(report: RunReport) -> list[dict]:
+    """The campuses this run could not place, once each, as the manifest keeps them."""
+    records = []
+    for problem in (p for f in report.files for p in f.problems if isinstance(p, UnplacedCampus)):
+        record = {"district": problem.district, "year": problem.year, "id": problem.campus_id,
+                  "name": problem.campus_name, "file": problem.file, "where": problem.where,
+                  "candidates": [list(c) for c in problem.candidates]}
+        if not any((r["district"], r["year"], r["id"], r["name"]) ==
+                   (problem.district, problem.year, problem.campus_id, problem.campus_name) for r in records):
+            records.append(record)
+    return records
+
+
+def unplaced_campuses(outputs: Path) -> list[UnplacedCampus]:
+    """The campuses the last run in `outputs` could not place (none when it has not run)."""
+    manifest = _load_manifest(Path(outputs))
+    campuses = []
+    for r in manifest.get(UNPLACED_KEY, []) if isinstance(manifest, dict) else []:
+        try:
+            campuses.append(UnplacedCampus(str(r["file"]), str(r["where"]), "", campus_id=str(r["id"]),
+                                           campus_name=str(r["name"]), district=str(r["district"]), year=int(r["year"]),
+                                           candidates=tuple((str(i), str(n)) for i, n in r["candidates"])))
+        except (KeyError, TypeError, ValueError):
+            continue  # an edited or older manifest: that campus is simply not pre-filled
+    return campuses
 
 
 def _region(report: RunReport) -> str:
@@ -376,28 +469,35 @@ def _region(report: RunReport) -> str:
     return "、".join(sorted(regions)) or "全部区县"
 
 
-def _read_corrections(report: RunReport) -> list[tuple[Path, Correction]]:
+def _read_corrections(report: RunReport, outputs: Path) -> list[tuple[Path, Correction]]:
     corrections = []
     for outcome in report.files:
         if outcome.kind == "corrections":
             try:
-                corrections += [(outcome.path, c) for c in read_corrections(outcome.path)]
+                readable, refused = read_corrections(outcome.path)
             except ProblemsError as exc:
                 outcome.kind, outcome.problems = "refused", exc.problems
+                continue
+            except Exception:
+                outcome.kind, outcome.problems = "refused", [incident.record(outputs, outcome.path.name)]
+                continue
+            corrections += [(outcome.path, c) for c in readable]
+            report.refused_corrections += refused  # the other rows still apply
     return corrections
 
 
 def split_by_district(census: Census) -> list[Census]:
     """A census covering several districts (a 区县 column) as one census per district."""
-    named = {s.district for s in census.schools if s.district}
-    if not named or named == {census.district}:
+    named = {district_key(s.district) for s in census.schools if district_key(s.district)}
+    if not named or named == {district_key(census.district)}:
         return [census]
     parts = []
-    for district in sorted(named | ({""} if any(not s.district for s in census.schools) else set())):
-        rows = tuple(s for s in census.schools if s.district == district)
+    for district in sorted(named | ({""} if any(not district_key(s.district) for s in census.schools) else set())):
+        rows = tuple(s for s in census.schools if district_key(s.district) == district)
         own = district or census.district
-        parts.append(dataclasses.replace(census, district=own, schools=rows,
-                                         recorded=census.recorded if own == census.district else {}))
+        mine = own == census.district  # the district sheet is the file's own district's
+        parts.append(dataclasses.replace(census, district=own, schools=rows, recorded=census.recorded if mine else {},
+                                         inputs=census.inputs if mine else {}))
     return parts
 
 
@@ -410,7 +510,7 @@ def _group_by_district(report: RunReport, default_district: str) -> dict[str, di
             report.files += [FileOutcome(outcome.path, "census", census=p, combined=True) for p in parts]
     for outcome in [f for f in report.files if f.kind == "census"]:
         census = outcome.census
-        district = census.district or default_district
+        district = district_key(census.district) or district_key(default_district)
         same_year = groups.setdefault(district, {}).get(census.year)
         if same_year is not None:
             outcome.kind = "refused"
@@ -433,12 +533,13 @@ def _apply_corrections(report: RunReport, groups, corrections: list[tuple[Path, 
                 report.applied += applied
                 report.refused_corrections += [problem for _, problem in refused]
                 settled |= {id(c) for c in applied} | {id(c) for c, _ in refused}
-    report.refused_corrections += [unmatched(c, p.name) for p, c in corrections if id(c) not in settled]
+    years = {y for by_year in groups.values() for y in by_year}
+    report.refused_corrections += [unmatched(c, p.name, years) for p, c in corrections if id(c) not in settled]
 
 
 def unit_folder(outputs: Path, district: str, districts: int) -> Path:
     """outputs/责任单位/, with a folder per district when a run covers several."""
-    return outputs / UNITS_FOLDER if districts == 1 else outputs / UNITS_FOLDER / district
+    return child(outputs, UNITS_FOLDER) if districts == 1 else child(outputs, UNITS_FOLDER, safe_name(district))
 
 
 def _correction_note(correction: Correction) -> tuple[str, ...]:
@@ -446,16 +547,16 @@ def _correction_note(correction: Correction) -> tuple[str, ...]:
             f"{correction.old:g} → {correction.new:g}", correction.reason)
 
 
-def _write(evaluation: Evaluation, target: Path, corrections) -> tuple[Path, str]:
+def _write(evaluation: Evaluation, target: Path, corrections: CorrectionNotes, created) -> tuple[Path, str]:
     """Write the report; if the old one cannot be replaced (open in Excel on Windows), beside it."""
     from excel_balance.report.workbook import write_report
 
     try:
-        write_report(evaluation, target, corrections=corrections)
+        write_report(evaluation, target, created, corrections)
         return target, "已生成"
     except PermissionError:
         fallback = target.with_name(f"{target.stem}（新）{target.suffix}")
-        write_report(evaluation, fallback, corrections=corrections)
+        write_report(evaluation, fallback, created, corrections)
         return fallback, f"原报告 {target.name} 正被占用（可能在 Excel 中打开），已另存为 {fallback.name}"
 
 
@@ -477,6 +578,7 @@ def summary_lines(report: RunReport) -> list[str]:
         if outcome.kind == "census" and outcome.combined:
             census = outcome.census
             lines.append(f"  统计导出合并为 {census.district or '—'}{census.year}年：{census.file}")
+            lines += [f"    {p.severity.value}：{p}" for p in census.warnings]
             if census.missing:
                 lines.append("    无数据（请用 excel-balance supplement 生成补充表填写）："
                              + "、".join(COLUMNS_BY_KEY[k].header for k in sorted(census.missing)))
@@ -495,12 +597,14 @@ def summary_lines(report: RunReport) -> list[str]:
         summary = district.summary
         counts = summary.counts
         lines.append(
-            f"  {summary.year}年：按规划推进 {counts[Status.MET] + counts[Status.TARGET_MET]} 项，"
-            f"接近目标 {counts[Status.NEAR]} 项，落后 {counts[Status.BEHIND] + counts[Status.NOT_MET]} 项，"
-            f"无数据 {counts[Status.NO_DATA]} 项（按指标和学段计）")
-        lines.append("  总体判断：" + ("已达到优质均衡标准" if summary.certified else f"尚有 {summary.obstacles} 项差距，详见报告"))
+            f"  {summary.year}年对照年度目标：{off_plan_text(summary.off_plan)}——接近目标 {counts[Status.NEAR]} 项，"
+            f"未达年度目标或未达标 {counts[Status.BEHIND] + counts[Status.NOT_MET]} 项；"
+            f"按规划推进 {counts[Status.MET] + counts[Status.TARGET_MET]} 项，无数据 {counts[Status.NO_DATA]} 项")
+        lines.append("  总体判断（对照国家标准）：" + (
+            "已达到优质均衡标准" if summary.certified else f"{gaps_text(summary.obstacles)}，详见报告“推进规划”表"))
     if report.summary_workbook:
         lines.append(f"各区县汇总：{report.summary_workbook}")
+    lines += [f"错误：{p}" for p in report.problems]
     if not report.districts and not any(f.kind == "refused" for f in report.files):
         lines.append(f"{report.inputs} 中没有统计报表：请把当年的教育事业统计报表放进该文件夹")
     return lines

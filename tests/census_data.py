@@ -60,6 +60,14 @@ def clean_schools() -> list[dict]:
 
 
 def clean_recorded() -> dict:
+    """A few district inputs (by code, level, item) and one veto (by code, level)."""
+    return {("G1", "全区", "学校规划布局合理、符合国家规定要求"): "是", ("G12", "小学", "专任教师数"): 120,
+            ("G12", "小学", "持有教师资格证的专任教师数"): 120, ("Q1", "初中", "初中三年巩固率"): 96.5,
+            ("Q8", "小学", "过重课业负担"): "无", ("G9", "初中", "专任教师年均培训学时"): 92, ("V1", "全区"): "不存在"}
+
+
+def legacy_recorded() -> dict:
+    """The same in the old one-value form of the 区级指标 sheet."""
     return {("G1", "全区"): "达标", ("G12", "小学"): 100, ("Q1", "初中"): 96.5, ("Q8", "小学"): "无",
             ("G9", "初中"): 92, ("V1", "全区"): "不存在"}
 

@@ -58,3 +58,22 @@ def soffice():
         return result
 
     return convert
+
+
+@pytest.fixture
+def ctrl_c_after(monkeypatch):
+    """`watch` stopped as by Ctrl-C at its n-th sleep; returns the list of sleeps taken."""
+    import time
+
+    def stop(n: int) -> list:
+        polls = []
+
+        def sleep(seconds):
+            polls.append(seconds)
+            if len(polls) == n:
+                raise KeyboardInterrupt
+
+        monkeypatch.setattr(time, "sleep", sleep)
+        return polls
+
+    return stop

@@ -1,5 +1,7 @@
 """Census-system exports (基层表) built in code from the clean table: four header rows with
-merged groups and `#` breakdowns, a 小学 and a 中学 export."""
+merged groups and `#` breakdowns, a 小学 and a 中学 export — and, with `public=True`, laid out
+like the exports a public script reads: 艺术/计 beside 音乐 and 美术, a 教基1102 group with the
+骨干教师 of each level."""
 
 from __future__ import annotations
 
@@ -19,6 +21,8 @@ SCHOOL = [("本学年校舍建筑面积", "教学及辅助用房", "计"), ("本
 PRIMARY = IDENTITY + [("在校生数", "合计"), ("班数", "合计")] + TEACHERS + SCHOOL
 JUNIOR = IDENTITY + [("在校生数", "合计"), ("在校生数", "初中"), ("在校生数", "高中"), ("班数", "合计"), ("班数", "初中")] + \
     TEACHERS + SCHOOL
+ARTS_TOTAL = ("专任教师", "#按授课课程分", "艺术", "计")
+KEY_TEACHERS = [("教基1102", "县级以上骨干教师(小学)"), ("教基1102", "县级以上骨干教师(初中)")]
 DEPTH = 4
 PRIMARY_TYPES = ("小学", "小学教学点", "九年一贯制学校", "十二年一贯制学校")
 JUNIOR_TYPES = ("初级中学", "九年一贯制学校", "完全中学", "十二年一贯制学校")
@@ -46,8 +50,12 @@ def _values(row: dict, level: str) -> dict[tuple, float]:
     values[("专任教师", "#按授课课程分", "体育与健康")] = row.get(f"pe_{key}", 0)
     values[("专任教师", "#按授课课程分", "艺术", "音乐")] = row.get(f"music_{key}", 0)
     values[("专任教师", "#按授课课程分", "艺术", "美术")] = row.get(f"art_{key}", 0)
+    # 艺术/计 also counts the integrated 艺术 course's teachers.
+    values[ARTS_TOTAL] = row.get(f"music_{key}", 0) + row.get(f"art_{key}", 0) + row.get(f"arts_{key}", 0)
+    values[KEY_TEACHERS[0]] = row.get("key_primary", 0)
+    values[KEY_TEACHERS[1]] = row.get("key_junior", 0)
     values[SCHOOL[0]] = row.get("teaching_area", 0)
-    values[SCHOOL[1]] = 0
+    values[SCHOOL[1]] = row.get("indoor_sports_area", 0)
     values[SCHOOL[2]] = row.get("sports_area", 0)
     values[SCHOOL[3]] = row.get("equipment_value", 0)
     values[SCHOOL[4]] = row.get("multimedia_rooms", 0)
@@ -64,11 +72,19 @@ def _values(row: dict, level: str) -> dict[tuple, float]:
     return values
 
 
+def public_columns(columns: list[tuple]) -> list[tuple]:
+    """艺术/计 before 音乐 and 美术, the 教基1102 group at the end."""
+    at = columns.index(("专任教师", "#按授课课程分", "艺术", "音乐"))
+    return columns[:at] + [ARTS_TOTAL] + columns[at:] + KEY_TEACHERS
+
+
 def write_export(path: Path, level: str, rows: list[dict], year: int = 2022, rename: dict | None = None,
-                 district: str = "黔江区", constant_memory: bool = False) -> Path:
+                 district: str = "黔江区", constant_memory: bool = False, public: bool = False,
+                 region: str = "重庆市") -> Path:
     """One level's export: a title row, four merged header rows, a row per school or campus
     (a row's own "district" wins over `district`)."""
     columns = PRIMARY if level == "小学" else JUNIOR
+    columns = public_columns(columns) if public else columns
     types = PRIMARY_TYPES if level == "小学" else JUNIOR_TYPES
     rename = rename or {}
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": constant_memory})
@@ -98,7 +114,7 @@ def write_export(path: Path, level: str, rows: list[dict], year: int = 2022, ren
         if row["school_type"] not in types:
             continue
         values = _values(row, level)
-        identity = [row["name"], row["school_id"], row["school_type"], "重庆市", "重庆市", row.get("district", district),
+        identity = [row["name"], row["school_id"], row["school_type"], "重庆市", region, row.get("district", district),
                     "0" if row.get("counted") == "否" else "1"]
         for c, text in enumerate(identity):
             sheet.write_string(r, c, text)

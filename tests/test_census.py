@@ -56,14 +56,26 @@ def test_template_sheets_headers_and_input_help(tmp_path, qianjiang):
     assert all(dv.operator == "greaterThanOrEqual" and dv.formula1 == "0" for dv in numeric)
 
     district = workbook["区级指标"]
-    codes = [(r[0].value, r[2].value, r[3].value) for r in district.iter_rows(min_row=2)]
-    # Per level the plan fills: G 15 rows (G1, G2, G7, G8, G10, G11, G14, G15 merged; G6 primary only;
-    # G9, G12, G13 both levels), Q 16 (Q1 junior only, Q2 merged, Q3–Q9 both), S1 1, and 6 vetoes.
-    assert ("G1", "全区", "") in codes and ("G6", "小学", "") in codes and ("G6", "初中", "") not in codes
-    assert ("Q1", "初中", "%") in codes and ("Q1", "小学", "%") not in codes
-    assert ("G9", "小学", "学时") in codes and ("V6", "全区", "") in codes
-    assert not {c for c, _, _ in codes} & {"R1", "G3", "G4", "G5"}
-    assert len(codes) == len(district_rows(qianjiang)) == 15 + 16 + 1 + 6
+    assert [c.value for c in district[1]] == ["编号", "指标内容", "学段", "填报项目", "单位", "数值", "备注"]
+    rows = [(r[0].value, r[2].value, r[3].value, r[4].value) for r in district.iter_rows(min_row=2)]
+    # One row per input of each district-level indicator and level the plan fills, and one per veto.
+    assert ("G1", "全区", "学校规划布局合理、符合国家规定要求", "") in rows
+    assert ("G6", "小学", "不足100名学生的村小学和教学点按100名学生核定公用经费", "") in rows
+    assert not [r for r in rows if r[:2] == ("G6", "初中")] and not [r for r in rows if r[:2] == ("Q1", "小学")]
+    assert [r[2:] for r in rows if r[0] == "G8"] == [("教师年平均工资收入", "元"), ("公务员年平均工资收入", "元"),
+                                                   ("绩效工资总量足额核定", "")]
+    assert [r[2:] for r in rows if r[0] == "G11"] == [("符合交流条件教师数", "人"), ("交流轮岗教师数", "人"),
+                                                    ("其中骨干教师数", "人")]
+    assert ("G9", "小学", "专任教师年均培训学时", "学时") in rows  # Qianjiang's own G9 measure
+    assert ("Q1", "初中", "初中三年巩固率", "%") in rows and ("V6", "全区", "", "") in rows
+    assert not {r[0] for r in rows} & {"R1", "G3", "G4", "G5"}
+    # G: G1 G2 G6 G7 G10 1 each, G8 3, G9 1×2, G11 3, G12 2×2, G13 2×2, G14 2, G15 2 = 25;
+    # Q: Q1 1, Q2 2, Q3 2×2, Q4 2×2, Q5–Q8 1×2 each, Q9 2×2 = 23; S1 1; vetoes 6.
+    assert len(rows) == len(district_rows(qianjiang)) == 25 + 23 + 1 + 6
+    dropdowns = {str(dv.sqref): dv.formula1 for dv in district.data_validations.dataValidation if dv.type == "list"}
+    g8 = next(n for n, r in enumerate(rows, start=2) if r[2] == "绩效工资总量足额核定")
+    q8 = next(n for n, r in enumerate(rows, start=2) if r[:3] == ("Q8", "小学", "过重课业负担"))
+    assert dropdowns[f"F{g8}"] == '"是,否"' and dropdowns[f"F{q8}"] == '"无,有"' and dropdowns[f"F{len(rows) + 1}"] == '"不存在,存在"'
     info = workbook["填报说明"]
     assert [info["A1"].value, info["B1"].value, info["A2"].value, info["B2"].value] == ["区县", "黔江区", "统计年度", "2022"]
 
@@ -91,10 +103,12 @@ def test_template_round_trips(clean):
             if isinstance(value, (int, float)):
                 assert got.values[key] == value, (expected["name"], key)
     assert by_row[("0500114001", True)].values["equipment_value"] == 180.5
-    assert {k: v.text for k, v in clean.recorded.items()} == {
-        ("G1", "全区"): "达标", ("G12", "小学"): "100%", ("Q1", "初中"): "96.5%", ("Q8", "小学"): "无",
-        ("G9", "初中"): "92学时", ("V1", "全区"): "不存在"}
-    assert clean.recorded[("Q1", "初中")].number == Decimal("96.5")
+    assert {k: v.text for k, v in clean.recorded.items()} == {("V1", "全区"): "不存在"}
+    assert {k: v.text for k, v in clean.inputs.items()} == {
+        ("G1", "全区", "学校规划布局合理、符合国家规定要求"): "是", ("G12", "小学", "专任教师数"): "120人",
+        ("G12", "小学", "持有教师资格证的专任教师数"): "120人", ("Q1", "初中", "初中三年巩固率"): "96.5%",
+        ("Q8", "小学", "过重课业负担"): "无", ("G9", "初中", "专任教师年均培训学时"): "92学时"}
+    assert clean.inputs[("Q1", "初中", "初中三年巩固率")].number == Decimal("96.5")
 
 
 def test_cli_template(tmp_path, monkeypatch):
@@ -211,19 +225,21 @@ def test_percentages_in_the_district_sheet(tmp_path, qianjiang):
     path = write_clean(tmp_path / "2022.xlsx", qianjiang)
     workbook = openpyxl.load_workbook(path)
     sheet = workbook["区级指标"]
-    rows = {(r[0].value, r[2].value): r[4] for r in sheet.iter_rows(min_row=2)}
-    rows[("Q2", "全区")].value = 0.962
-    rows[("Q2", "全区")].number_format = "0.0%"
-    rows[("Q3", "小学")].value = "97.4%"
-    rows[("Q3", "初中")].value = 0.98  # unformatted: 0.98% or 98%?
+    rows = {(r[0].value, r[2].value, r[3].value): r[5] for r in sheet.iter_rows(min_row=2)}
+    g14 = rows[("G14", "全区", "优质高中招生名额分配比例")]
+    g14.value, g14.number_format = 0.62, "0.0%"
+    rows[("Q1", "初中", "初中三年巩固率")].value = "97.4%"
+    s1 = rows[("S1", "全区", "社会认可度调查满意比例")]
+    s1.value = 0.98  # unformatted: 0.98% or 98%?
     workbook.save(path)
-    assert problems(path) == ["2022.xlsx 区级指标!E20：Q3的数值0.98含义不明确：百分比请填写如 96 或 96%"]
-    rows[("Q3", "初中")].value = 98
+    assert problems(path) == [f"2022.xlsx 区级指标!{s1.coordinate}：S1“社会认可度调查满意比例”的数值0.98含义不明确：百分比请填写如 96 或 96%"]
+    s1.value = 98
     workbook.save(path)
-    recorded = read_census(path).recorded
-    assert (recorded[("Q2", "全区")].number, recorded[("Q2", "全区")].text) == (Decimal("96.2"), "96.2%")
-    assert recorded[("Q3", "小学")].number == Decimal("97.4")
-    assert recorded[("Q3", "初中")].number == Decimal("98")
+    inputs = read_census(path).inputs
+    g14 = inputs[("G14", "全区", "优质高中招生名额分配比例")]
+    assert (g14.number, g14.text) == (Decimal("62"), "62%")
+    assert inputs[("Q1", "初中", "初中三年巩固率")].number == Decimal("97.4")
+    assert inputs[("S1", "全区", "社会认可度调查满意比例")].number == Decimal("98")
 
 
 # --- warnings ---------------------------------------------------------------------------------
@@ -340,7 +356,7 @@ def test_cli_check_summary_and_exit_codes(tmp_path, qianjiang):
         "2022年统计.xlsx：可以使用",
         "  区县：黔江区；统计年度：2022（2022—2023学年）",
         "  学校：小学2所，小学教学点2所，初级中学1所，九年一贯制学校1所，十二年一贯制学校1所，特殊教育学校1所；分校区1个",
-        "  学段：小学5个，初中3个；区级指标已填6项",
+        "  学段：小学5个，初中3个；区级指标已填7项",
         "  警告：2022年统计.xlsx 学校!H4：教学点“水田教学点”在校生30人（不足50人），不参加资源配置指标测算",
         "~$2022年统计.xlsx：临时文件或隐藏文件，已忽略",
     ]

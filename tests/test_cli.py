@@ -61,7 +61,7 @@ def test_report_takes_a_folder(folder):
     result = CliRunner().invoke(cli, ["report", "inputs", "-o", "报告.xlsx"])
     assert result.exit_code == 0, result.output
     assert "已生成报告：报告.xlsx" in result.output
-    assert "2022年总体判断：" in result.output
+    assert "2022年总体判断（对照国家标准）：" in result.output
     assert (folder.parent / "报告.xlsx").stat().st_size > 10_000
 
 

@@ -40,10 +40,11 @@ def fill_supplement(path: Path, rows: list[dict], recorded: dict) -> Path:
             key = next(k for k in SUPPLEMENT_KEYS if title.startswith(_header(k)))
             cell.value = source.get(key, 0)
     district = book["区级指标"]
-    for cells in district.iter_rows(min_row=2):
-        value = recorded.get((cells[0].value, cells[2].value))
+    for cells in district.iter_rows(min_row=2):  # 编号, 指标内容, 学段, 填报项目, 单位, 数值
+        item = cells[3].value
+        value = recorded.get((cells[0].value, cells[2].value, item) if item else (cells[0].value, cells[2].value))
         if value is not None:
-            cells[4].value = value
+            cells[5].value = value
     book.save(path)
     return path
 
@@ -89,6 +90,8 @@ def test_exports_with_a_supplement_evaluate_like_the_template(exports, tmp_path,
     sources = dict(census.sources)
     assert sources["students_primary"] == "2022小学基层表.xlsx 基层表：在校生数/合计"
     assert sources["key_junior"] == "补充数据.xlsx 补充数据"
+    assert sources["pe_art_primary"] == ("2022小学基层表.xlsx 基层表：专任教师/#按授课课程分/体育与健康 + "  # no 艺术/计
+                                         "专任教师/#按授课课程分/艺术/音乐 + 专任教师/#按授课课程分/艺术/美术")
 
 
 def test_without_a_supplement_the_missing_figures_are_no_data(exports, tmp_path, qianjiang):
@@ -133,6 +136,25 @@ def test_a_missing_level_and_two_years(tmp_path, qianjiang):
         "2021中学基层表.xlsx：黔江区2021年缺少小学导出（基层表），请把小学导出也放进来",
         "2022小学基层表.xlsx：黔江区2022年缺少中学导出（基层表），请把中学导出也放进来",
     ]
+
+
+def test_the_supplement_explains_its_own_columns(exports, tmp_path, qianjiang):
+    """Its 填报说明 used to be the census template's: a 学校 sheet, building columns it lacks."""
+    sheets = [s for p in exports for s in read_export(p)]
+    book = openpyxl.load_workbook(write_supplement(tmp_path / "补充数据.xlsx", sheets, qianjiang))
+    titles = [c.value for c in book["补充数据"][1]]
+    info = [r[:2] for r in book["填报说明"].iter_rows(values_only=True)]
+    labels = [label for label, _ in info]
+    assert labels == ["区县", "统计年度", "用途", "“补充数据”表", *titles[2:], "“区级指标”表"]
+    assert titles[2:] == ["小学骨干教师数(人)", "初中骨干教师数(人)", "小学超45人班数(个)", "初中超50人班数(个)",
+                          "达标音乐专用教室数(间)", "达标美术专用教室数(间)"]
+    texts = dict(info)
+    assert (texts["区县"], texts["统计年度"]) == ("黔江区", "2022")
+    assert texts["小学超45人班数(个)"] == ("学生数超过45人的班数；只有小学部的学校填写，其他学校已预填0；"
+                                         "整数，单位个；没有请填0（空白会被拒绝）。")
+    assert texts["达标音乐专用教室数(间)"] == "面积不小于96平方米的音乐专用教室；整数，单位间；没有请填0（空白会被拒绝）。"
+    everything = "".join(f"{a}{b}" for a, b in info)
+    assert "“学校”表" not in everything and "校舍" not in everything and "选填列" not in everything
 
 
 def test_a_supplement_naming_a_school_not_in_the_export(exports, tmp_path, qianjiang):
@@ -212,13 +234,30 @@ def test_the_campus_table_file_in_a_run(tmp_path, monkeypatch):
     runner = CliRunner()
     result = runner.invoke(cli, ["run"])
     assert result.exit_code == 1 and "  无法合并：2022小学基层表.xlsx" in result.output
-    assert runner.invoke(cli, ["template", "--campuses"]).output == "已生成校点归属表：inputs/校点归属.xlsx\n"
+    # The form used to come out empty although the run had just named the campus and its code.
+    assert runner.invoke(cli, ["template", "--campuses"]).output == (
+        "已生成校点归属表：inputs/校点归属.xlsx（列出上次运行无法归入学校的 1 个校点，"
+        "请在“所属学校标识码”列从下拉列表选择所属学校）\n")
     book = openpyxl.load_workbook(inputs / "校点归属.xlsx")
-    book.active.append(["石会小学（村小校点）", "", "0500114002"])
+    assert book.sheetnames == ["校点归属", "候选学校"] and book["候选学校"].sheet_state == "hidden"
+    form = book["校点归属"]
+    assert [c.value for c in form[1]] == ["校点名称", "校点标识码", "所属学校标识码", "来源"]
+    assert [c.value for c in form[2]] == ["石会小学（村小校点）", "0500114088", None,
+                                          "黔江区2022年 2022小学基层表.xlsx 基层表!第13行"]
+    counted = sorted((r["school_id"], r["name"]) for r in export_schools() if r["counted"] == "是")
+    listed = [r[0] for r in book["候选学校"].iter_rows(values_only=True)]
+    assert listed[0] == "0500114002 石会小学"  # the likeliest first
+    assert sorted(listed) == sorted(f"{i} {n}" for i, n in counted)
+    (validation,) = form.data_validations.dataValidation
+    assert (validation.type, validation.formula1, str(validation.sqref)) == (
+        "list", f"候选学校!$A$1:$A${len(counted)}", "C2")
+    form["C2"] = listed[0]  # as the dropdown fills it
     book.save(inputs / "校点归属.xlsx")
     result = runner.invoke(cli, ["run"])
     assert result.exit_code == 0, result.output
     assert "统计导出 2 个，校点归属表 1 个" in result.output
+    # Placed now: the next form lists nothing.
+    assert "没有无法归入学校的校点" in runner.invoke(cli, ["template", "--campuses", "-o", "空.xlsx"]).output
 
 
 def test_the_summary_shows_no_data_for_what_an_export_lacks(exports, tmp_path, qianjiang):
@@ -230,3 +269,116 @@ def test_the_summary_shows_no_data_for_what_an_export_lacks(exports, tmp_path, q
     for level in summary.levels:
         assert level.values[r2] is None and level.cvs[r2] is None and not level.cv_ok[r2]
         assert level.values[summary.indicator_ids.index("R1")] is not None
+
+
+# --- exports laid out like the public script's: 教基1102 骨干教师, 艺术/计, 室内体育用房 -------------------------
+
+
+def public_schools() -> list[dict]:
+    """The export schools, with integrated-艺术 teachers and indoor sports rooms at two schools and
+    different 骨干教师 counts per level at the nine-year school."""
+    rows = export_schools()
+    by_id = {r["school_id"]: r for r in rows if r["counted"] == "是"}
+    by_id["0500114001"].update(arts_primary=2, indoor_sports_area=600)  # 城南小学, 800 students
+    by_id["0500114005"].update(arts_junior=1, indoor_sports_area=900)  # 民族初级中学, 900 students
+    by_id["0500114006"].update(key_primary=3)  # 正阳九年制学校: 3 primary, 2 junior
+    return rows
+
+
+@pytest.fixture
+def public_exports(tmp_path):
+    rows = public_schools()
+    return [write_export(tmp_path / "2022小学基层表.xlsx", "小学", rows, public=True),
+            write_export(tmp_path / "2022中学基层表.xlsx", "初中", rows, public=True)]
+
+
+def by_section(result) -> dict:
+    return {(s.section.school_id, s.section.level): s.values for s in result.sections}
+
+
+def test_key_teachers_and_all_art_teachers_from_the_export(public_exports, tmp_path, qianjiang):
+    sheets = [s for p in public_exports for s in read_export(p)]
+    censuses, problems = combine(sheets, [], {}, load_mapping())
+    assert problems == []
+    census = censuses[0]
+    assert census.missing == frozenset({"oversize_primary", "oversize_junior", "music_rooms", "art_rooms"})
+    sources = dict(census.sources)
+    assert sources["key_primary"] == "2022小学基层表.xlsx 基层表：教基1102/县级以上骨干教师(小学)"
+    assert sources["key_junior"] == "2022中学基层表.xlsx 基层表：教基1102/县级以上骨干教师(初中)"
+    assert sources["pe_art_junior"] == ("2022中学基层表.xlsx 基层表：专任教师/#按授课课程分/体育与健康 + "
+                                        "专任教师/#按授课课程分/艺术/计")
+    result = evaluate(qianjiang, [census]).latest
+    for level in ("小学", "初中"):  # R2 without a supplement
+        assert result.cells[("R2", level)].status is not Status.NO_DATA
+        assert not result.cells[("R2", level)].note.startswith("缺少数据")
+    sections = by_section(result)
+    chengnan, minzu = sections[("0500114001", "小学")], sections[("0500114005", "初中")]
+    assert (chengnan["R2"].numerator, chengnan["R2"].value) == (9, 1.125)  # 9 per 100 of 800
+    assert (minzu["R2"].numerator, str(minzu["R2"].shown)) == (10, "1.11")  # 10 per 100 of 900
+    # The nine-year school: each level's own column of the 教基1102 group.
+    assert sections[("0500114006", "小学")]["R2"].numerator == 3
+    assert sections[("0500114006", "初中")]["R2"].numerator == 2
+    # R3: 体育与健康 + 艺术/计, the general arts teachers included (音乐 + 美术 alone: 7 and 8).
+    assert (chengnan["R3"].numerator, chengnan["R3"].value) == (9, 1.125)  # 3 + (2 + 2 + 2) per 100 of 800
+    assert (minzu["R3"].numerator, minzu["R3"].value) == (9, 1.0)  # 4 + (2 + 2 + 1) per 100 of 900
+    # The template form's 艺术（综合）column gives the same R3.
+    template = read_census(write_template(tmp_path / "2022模板.xlsx", qianjiang, year=2022, schools=public_schools(),
+                                          recorded=clean_recorded()))
+    assert "arts_primary" in template.columns
+    from_template = by_section(evaluate(qianjiang, [template]).latest)
+    assert {k: v["R3"] for k, v in from_template.items()} == {k: v["R3"] for k, v in sections.items()}
+
+
+def test_indoor_sports_rooms_under_the_national_plan_and_qianjiangs(public_exports, tmp_path, qianjiang):
+    from excel_balance.plan import load_plan
+    from excel_balance.report.workbook import write_report
+
+    national = load_plan(template_path("plans", "national.yaml"))
+    assert national.settings.refinements.net_indoor_sports and not qianjiang.settings.refinements.net_indoor_sports
+    sheets = [s for p in public_exports for s in read_export(p)]
+    census = combine(sheets, [], {}, load_mapping())[0][0]
+    assert "indoor_sports_area" in census.columns
+    netted, gross = evaluate(national, [census]), evaluate(qianjiang, [census])
+    net, plain = by_section(netted.latest), by_section(gross.latest)
+    chengnan, minzu = ("0500114001", "小学"), ("0500114005", "初中")
+    assert (net[chengnan]["R4"].value, net[chengnan]["R5"].value) == (4.25, 8.875)  # (4000 − 600) / 800, (6500 + 600) / 800
+    assert (plain[chengnan]["R4"].value, plain[chengnan]["R5"].value) == (5.0, 8.125)  # 4000 / 800, 6500 / 800
+    assert (str(net[minzu]["R4"].shown), net[minzu]["R5"].value) == ("5.11", 11.0)  # (5500 − 900) / 900, 9900 / 900
+    assert (str(plain[minzu]["R4"].shown), plain[minzu]["R5"].value) == ("6.11", 10.0)
+    assert netted.latest.warnings == gross.latest.warnings == ()
+    # 数据说明 says which rule applied and which header path each figure came from.
+    for evaluation, name, rule in ((netted, "national.xlsx", "教学及辅助用房扣除室内体育用房，体育运动场馆面积计入室内体育用房"),
+                                   (gross, "qianjiang.xlsx", "教学及辅助用房、体育运动场馆面积按统计数据原数")):
+        notes = openpyxl.load_workbook(write_report(evaluation, tmp_path / name))["数据说明"]
+        rows = {row[0]: row[1] for row in notes.iter_rows(values_only=True) if row[0]}
+        assert rows["R4、R5与室内体育用房"].startswith(rule)
+        assert rows["2022年 初中骨干教师数"] == "2022中学基层表.xlsx 基层表：教基1102/县级以上骨干教师(初中)"
+        assert rows["2022年 室内体育用房面积"] == "2022小学基层表.xlsx 基层表：本学年校舍建筑面积/教学及辅助用房/室内体育用房"
+    # A template form without 室内体育用房面积 under the national plan: computed as it stands, and said so.
+    template = read_census(write_template(tmp_path / "2022模板.xlsx", national, year=2022, schools=export_schools()))
+    assert not any("indoor_sports_area" in s.values for s in template.schools)  # the column is there, blank
+    notes = openpyxl.load_workbook(write_report(evaluate(national, [template]), tmp_path / "plain.xlsx"))["数据说明"]
+    assert ("2022模板.xlsx", "", "警告", "规划启用了“教学及辅助用房扣除室内体育用房”细则，统计数据中没有室内体育用房面积："
+            "R4、R5按教学及辅助用房、体育运动场馆面积原数测算，未扣除或计入室内体育用房") in set(notes.iter_rows(values_only=True))
+
+
+def test_the_supplement_and_check_for_an_export_with_key_teachers(public_exports, tmp_path, qianjiang):
+    sheets = [s for p in public_exports for s in read_export(p)]
+    path = write_supplement(tmp_path / "补充数据.xlsx", sheets, qianjiang)
+    header = [c.value for c in openpyxl.load_workbook(path)["补充数据"][1]]
+    assert header == ["学校标识码", "学校名称", "小学超45人班数(个)", "初中超50人班数(个)", "达标音乐专用教室数(间)",
+                      "达标美术专用教室数(间)"]
+    result = CliRunner().invoke(cli, ["check", str(public_exports[0])])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "    小学骨干教师数 ← 教基1102/县级以上骨干教师(小学)" in lines
+    assert "    小学体育艺术专任教师数 ← 专任教师/#按授课课程分/体育与健康 + 专任教师/#按授课课程分/艺术/计" in lines
+    assert lines[-1] == "  导出中没有、需用补充表填写：小学超45人班数、达标音乐专用教室数、达标美术专用教室数（excel-balance supplement 生成补充表）"
+
+
+def test_another_spelling_of_the_key_teacher_columns(tmp_path):
+    renamed = {"县级以上骨干教师(小学)": "县级及以上骨干教师（小学）", "县级以上骨干教师(初中)": "县级及以上骨干教师（初中）"}
+    path = write_export(tmp_path / "2022小学基层表.xlsx", "小学", public_schools(), rename=renamed, public=True)
+    sheet = read_export(path)[0]
+    assert sheet.found["key_primary"] == "教基1102/县级及以上骨干教师(小学)"
+    assert [r["key_primary"] for r in sheet.rows if r["school_id"] in ("0500114001", "0500114006")] == [9, 3, 0]

@@ -10,6 +10,7 @@ R2 (≥ 1 per 100): 1.11, 0.95 ×, 1.11 → 2/3; R3 (≥ 0.9): 8/900 = 0.89 ×, 
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import re
 import shutil
@@ -64,8 +65,8 @@ def book(report):
 
 
 def test_sheets_in_order(book):
-    assert book.sheetnames == ["推进规划", "学校明细", "差异系数", "缺口测算", "各校缺口", "攻坚清单", "学校变动",
-                               "责任单位", "年度趋势", "数据说明"]
+    assert book.sheetnames == ["推进规划", "学校明细", "差异系数", "区级指标测算", "缺口测算", "各校缺口", "攻坚清单",
+                               "学校变动", "责任单位", "年度趋势", "数据说明"]
 
 
 def actual_cell(sheet, indicator_text: str, col: int):
@@ -140,9 +141,12 @@ def test_units_matrix(book, qianjiang):
     r4 = dict(zip(header, rows["R4"]))
     assert (r4["区教委"], r4["区财政局"], r4["区规划自然资源局"], r4["区委编办"]) == ("牵头", "配合", "配合", None)
     assert rows["G7"][header.index("区财政局")] == "牵头"
-    totals = dict(zip(header[3:], list(sheet.iter_rows(min_row=len(qianjiang.indicators) + 2))[0][3:]))
-    # 区经济信息委 is responsible for R6 (小学 2/5 ×) and R7 (小学 3/5 ×): both behind plan.
-    assert totals["区经济信息委"].value == 2
+    total_row = list(sheet.iter_rows(min_row=len(qianjiang.indicators) + 2))[0]
+    totals = dict(zip(header[3:], total_row[3:]))
+    # The console's figure, per unit: cells (indicator × level), not indicators. 区经济信息委 is
+    # responsible for R6 (小学 2/5 ×, 初中 2/3 △) and R7 (小学 3/5 ×, 初中 2/3 △): four cells off plan.
+    assert total_row[0].value.startswith("未按规划推进项数（指标×学段，本年度目标）")
+    assert totals["区经济信息委"].value == 4
     assert totals["区委编办"].value == 0  # only G2, which has no data
     fills = {c.value: c.fill.fgColor.rgb for c in sheet[find_units_row(sheet, "R4")] if c.value in ("牵头", "配合")}
     assert set(fills.values()) == {GREEN_DARK}
@@ -255,21 +259,38 @@ def test_census_text_is_never_a_formula(tmp_path, qianjiang):
         assert formulas and not [f for f in formulas if b"HYPERLINK" in f.upper()]  # every formula, every sheet
 
 
-def test_reproducible_bytes(tmp_path, inputs, qianjiang, monkeypatch):
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+def test_reproducible_bytes_only_from_a_given_time(tmp_path, inputs, qianjiang, monkeypatch):
+    """Same bytes from SOURCE_DATE_EPOCH or --generated-at; otherwise the run's own time, in the
+    properties and in 数据说明 (a run on 2026-11-29 used to say 2024-01-01 00:00:00)."""
+    evaluation = evaluate(qianjiang, [read_census(p) for p in inputs])
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     copies = tmp_path / "copied"
     copies.mkdir()
     copied = [Path(shutil.copy(p, copies / p.name)) for p in inputs]
-    first = write_report(evaluate(qianjiang, [read_census(p) for p in inputs]), tmp_path / "a.xlsx").read_bytes()
+    first = write_report(evaluation, tmp_path / "a.xlsx").read_bytes()
     time.sleep(1.1)  # a later run, a second apart
     second = write_report(evaluate(qianjiang, [read_census(p) for p in copied]), tmp_path / "b.xlsx").read_bytes()
     assert first == second
     with zipfile.ZipFile(tmp_path / "a.xlsx") as archive:
-        assert b"<dcterms:created xsi:type=\"dcterms:W3CDTF\">2023-01-01T00:00:00Z" in archive.read("docProps/core.xml")
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    stamped = write_report(evaluate(qianjiang, [read_census(p) for p in inputs]), tmp_path / "c.xlsx")
-    with zipfile.ZipFile(stamped) as archive:
         assert b"2023-11-14T22:13:20Z" in archive.read("docProps/core.xml")
+    assert notes_value(tmp_path / "a.xlsx", "生成时间") == "2023-11-14 22:13:20"
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    given = dt.datetime(2026, 3, 1, 9, 30)
+    assert write_report(evaluation, tmp_path / "c.xlsx", given).read_bytes() == \
+        write_report(evaluation, tmp_path / "d.xlsx", given).read_bytes()
+    assert notes_value(tmp_path / "c.xlsx", "生成时间") == "2026-03-01 09:30:00"
+    before = dt.datetime.now().replace(microsecond=0)
+    write_report(evaluation, tmp_path / "now.xlsx")
+    after = dt.datetime.now()
+    shown = dt.datetime.strptime(notes_value(tmp_path / "now.xlsx", "生成时间"), "%Y-%m-%d %H:%M:%S")
+    assert before <= shown <= after
+    with zipfile.ZipFile(tmp_path / "now.xlsx") as archive:
+        assert shown.strftime("%Y-%m-%dT%H:%M:%SZ").encode() in archive.read("docProps/core.xml")
+
+
+def notes_value(path: Path, label: str):
+    sheet = openpyxl.load_workbook(path, read_only=True)["数据说明"]
+    return next(row[1] for row in sheet.iter_rows(values_only=True) if row[0] == label)
 
 
 def test_cli_report(inputs, tmp_path, monkeypatch):

@@ -21,7 +21,8 @@ from openxml_audit import FileFormat, OpenXmlValidator
 import excel_balance
 from excel_balance import workflow
 from excel_balance.census.corrections import write_corrections_template
-from excel_balance.census.exports import read_export, write_campus_template, write_supplement
+from excel_balance.census.campuses import UnplacedCampus, write_campus_template
+from excel_balance.census.exports import read_export, write_supplement
 from excel_balance.census.template import write_template
 from excel_balance.report.plan_workbook import write_plan_workbook
 from tests.census_data import clean_recorded
@@ -63,6 +64,10 @@ def written(tmp_path_factory, qianjiang) -> dict[str, Path]:
     books["template"] = write_template(root / "template.xlsx", qianjiang, year=2022)
     books["corrections"] = write_corrections_template(root / "修正.xlsx")
     books["campuses"] = write_campus_template(root / "校点归属.xlsx")
+    unplaced = UnplacedCampus("2022小学基层表.xlsx", "基层表!第13行", "", campus_id="0500114088",
+                              campus_name="石会小学（村小校点）", district="黔江区", year=2022,
+                              candidates=(("0500114002", "石会小学"), ("0500114001", "城南小学")))
+    books["campuses filled"] = write_campus_template(root / "校点归属（预填）.xlsx", [unplaced])
     exports = [write_export(root / "2022小学基层表.xlsx", "小学", export_schools()),
                write_export(root / "2022中学基层表.xlsx", "初中", export_schools())]
     sheets = [s for p in exports for s in read_export(p)]
@@ -106,18 +111,20 @@ def test_every_sheet_prints_a3_landscape_one_page_wide_with_page_numbers(opened)
             assert (sheet.page_margins.top, sheet.page_margins.bottom) == (0.5, 0.6), where
             assert (sheet.oddFooter.left.text, sheet.oddFooter.center.text) == FOOTER, where
             sheets += 1
-    # The report, 11 unit workbooks, the summary, a one-year report, the plan, template, corrections,
-    # campus table and supplement.
-    assert sheets == 10 + 11 * 5 + 1 + 10 + 1 + 3 + 1 + 1 + 3
+    # The report, 11 unit workbooks, the summary, a one-year report, the plan, template, corrections
+    # (修正, 填报说明, the hidden 字段 list), campus table, one pre-filled (with its hidden 候选学校)
+    # and supplement.
+    assert sheets == 11 + 11 * 5 + 1 + 11 + 1 + 3 + 3 + 1 + 2 + 3
 
 
 # The rows each sheet repeats on every printed page: the header of its (one) table.
 REPEATED = {
     "推进规划": "$5:$7",  # below the title, the verdict and the legend
-    "学校明细": "$1:$1", "差异系数": "$1:$1", "缺口测算": "$1:$1", "各校缺口": "$2:$2", "攻坚清单": "$1:$1",
+    "学校明细": "$1:$1", "差异系数": "$1:$1", "区级指标测算": "$1:$1", "缺口测算": "$1:$1", "各校缺口": "$2:$2", "攻坚清单": "$1:$1",
     "学校变动": "$1:$1", "责任单位": "$1:$1", "年度趋势": "$1:$1", "各区县汇总": "$1:$1",
     "学校": "$1:$1", "区级指标": "$1:$1", "修正": "$1:$1", "校点归属": "$1:$1", "补充数据": "$1:$1",
     "数据说明": None, "填报说明": None,  # sections of notes, no table header to repeat
+    "字段": None, "候选学校": None,  # the hidden lists of the forms' dropdowns
     ("plan", "推进规划"): "$3:$5",  # the plan alone: below its label and title
 }
 HEADER_FILLS = {HEADER_FILL, "FFEDEDED"}  # the template's optional columns are grey

@@ -11,73 +11,106 @@ data", never 0.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import math
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import python_calamine
 import yaml
 
+from excel_balance import yamltext
 from excel_balance.atomic import atomic_path
+from excel_balance.census.campuses import UnplacedCampus, candidates
+from excel_balance.census.conflicts import Copy, decide
 from excel_balance.census.grid import cell_ref
 from excel_balance.census.model import Census, SchoolRow
-from excel_balance.census.reader import Context, parse_number, read_district_values, read_info, resolve_year
+from excel_balance.census.reader import (
+    Context,
+    number_problem,
+    parse_number,
+    read_district_values,
+    read_info,
+    resolve_year,
+)
 from excel_balance.census.schema import (
     CANONICAL,
     COLUMNS_BY_KEY,
     DISTRICT_SHEET,
     TYPE_ALIASES,
-    Kind,
     normalise_header,
     normalise_plain,
 )
-from excel_balance.census.sniff import DEFAULT_SIZE_LIMIT, UnreadableFile, sniff
+from excel_balance.census import source
+from excel_balance.census.sniff import DEFAULT_SIZE_LIMIT, UnreadableFile
 from excel_balance.plan import Plan
-from excel_balance.problems import Problem, ProblemsError
+from excel_balance.problems import Problem, ProblemsError, Severity
 from excel_balance.resources import template_path
 
-OPTIONAL = {"indoor_sports_area", "students_senior"}  # an export may rightly lack these
+OPTIONAL = {"indoor_sports_area", "students_senior"}  # an export may rightly lack these (and the supplement's)
 SUPPLEMENT_SHEET = "补充数据"
-CAMPUS_SHEET = "校点归属"
-CAMPUS_HEADERS = ("校点名称", "校点标识码", "所属学校标识码")
 HEADER_SCAN = 20
 _ID = re.compile(r"^\d{10}$")
+_LEADING_ID = re.compile(r"\s*(\d{6,})")
+# A level in brackets tells columns apart (骨干教师(小学), 骨干教师(初中)); other brackets hold units.
+_LEVEL_BRACKET = re.compile(r"\(\s*(小学|初中|中学|高中)\s*\)")
 
 
 class NotAnExport(ProblemsError):
     """No sheet of the workbook has the header paths of a census-system export."""
 
 
+Candidates = tuple[tuple[str, ...], ...]  # header-path sums tried in order; the first the sheet has wins
+
+
 @dataclass(frozen=True)
 class ExportMapping:
     identity: dict[str, str]
-    levels: dict[str, dict[str, tuple[str, ...]]]
-    school: dict[str, tuple[str, ...]]
+    levels: dict[str, dict[str, Candidates]]
+    school: dict[str, Candidates]
     supplement: tuple[str, ...]
     source: str
 
-    def fields(self, level: str) -> dict[str, tuple[str, ...]]:
+    def fields(self, level: str) -> dict[str, Candidates]:
         return {**self.levels[level], **self.school}
 
+    def describe(self, level: str, key: str) -> str:
+        return "，或".join(" + ".join(paths) for paths in self.fields(level)[key])
 
-def _paths(value) -> tuple[str, ...]:
-    values = value if isinstance(value, list) else [value]
-    return tuple(normalise_path(v) for v in values)
+
+def _candidates(value) -> Candidates:
+    """A path, a list of paths to add up, or {first_of: [...]} of either."""
+    options = value["first_of"] if isinstance(value, dict) else [value]
+    return tuple(tuple(normalise_path(v) for v in (o if isinstance(o, list) else [o])) for o in options)
+
+
+def normalise_part(text: object) -> str:
+    """One header cell as matched: normalise_plain, except that a bracketed level is kept."""
+    pieces = _LEVEL_BRACKET.split(unicodedata.normalize("NFKC", str(text or "")))
+    return "".join(normalise_plain(p) if i % 2 == 0 else f"({p})" for i, p in enumerate(pieces))
 
 
 def normalise_path(path: str) -> str:
-    return "/".join(normalise_plain(part) for part in str(path).split("/") if normalise_plain(part))
+    return "/".join(normalise_part(part) for part in str(path).split("/") if normalise_part(part))
 
 
 def load_mapping(path: Path | None = None) -> ExportMapping:
     path = path or template_path("exports", "教育统计导出.yaml")
-    doc = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    try:  # templates/ in the working folder overrides the shipped mapping: edited by hand
+        doc = yamltext.load(path.read_text(encoding="utf-8-sig"))
+        if not isinstance(doc, dict) or not all(isinstance(doc.get(k), dict) for k in ("identity", "levels", "school")):
+            raise ValueError("应包含 identity、levels、school 三部分")
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+        where = yamltext.place(exc) if isinstance(exc, yaml.YAMLError) else ""
+        raise ProblemsError([Problem(str(path), where, f"统计导出的列名映射无法使用（{exc}）：请改正，"
+                                                       "或删除工作文件夹中的这个文件以使用随程序提供的映射")]) from None
     return ExportMapping(
         identity={k: normalise_path(v) for k, v in doc["identity"].items()},
-        levels={level: {k: _paths(v) for k, v in fields.items()} for level, fields in doc["levels"].items()},
-        school={k: _paths(v) for k, v in doc["school"].items()},
+        levels={level: {k: _candidates(v) for k, v in fields.items()} for level, fields in doc["levels"].items()},
+        school={k: _candidates(v) for k, v in doc["school"].items()},
         supplement=tuple(doc.get("supplement") or ()),
         source=path.name,
     )
@@ -93,8 +126,9 @@ class ExportSheet:
     sha256: str
     year: int
     rows: list[dict] = field(default_factory=list)  # identity + figures + "_row"
-    found: dict[str, str] = field(default_factory=dict)  # field → header path(s) used
+    found: dict[str, str] = field(default_factory=dict)  # field → header path(s) used (the candidate found)
     missing: list[str] = field(default_factory=list)  # fields of the mapping not found
+    mtime: float = 0.0  # the file's modification time, to decide between two copies of a school
 
 
 def header_paths(grid: list[list], merged: list, first: int, last: int) -> dict[int, str]:
@@ -110,7 +144,7 @@ def header_paths(grid: list[list], merged: list, first: int, last: int) -> dict[
     for col in range(width):
         parts = []
         for row in cells:
-            part = normalise_plain(row[col])
+            part = normalise_part(row[col])
             if part and (not parts or parts[-1] != part):
                 parts.append(part)
         if parts:
@@ -136,7 +170,7 @@ def _level_of(paths: set[str], mapping: ExportMapping) -> str | None:
     """The level whose student path the sheet has; a 中学 export has 在校生数/初中."""
     for level in ("初中", "小学"):
         key = "students_junior" if level == "初中" else "students_primary"
-        if set(mapping.levels[level][key]) <= paths:
+        if any(set(candidate) <= paths for candidate in mapping.levels[level][key]):
             return level
     return None
 
@@ -149,17 +183,13 @@ def read_export(path: Path, mapping: ExportMapping | None = None, *, year: int |
     mapping = mapping or load_mapping()
     ctx = Context(path.name, [])
     try:
-        sniff(path, size_limit)
-        with path.open("rb") as handle:
-            workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
+        _, workbook = source.open_workbook(path, size_limit=size_limit)
     except UnreadableFile as exc:
         raise ProblemsError([Problem(path.name, "", str(exc))]) from None
-    except (python_calamine.CalamineError, OSError, ValueError) as exc:
-        raise ProblemsError([Problem(path.name, "", f"文件已损坏或不完整，无法读取（{exc}）")]) from None
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     sheets = []
     with workbook:
-        names = [m.name for m in workbook.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
+        names = [m.name for m in workbook.sheets_metadata if m.typ == source.WORKSHEET]
         info = read_info(workbook, names)
         for name in names:
             sheet = workbook.get_sheet_by_name(name)
@@ -174,6 +204,7 @@ def read_export(path: Path, mapping: ExportMapping | None = None, *, year: int |
                 continue
             census_year = resolve_year(path, info, grid[:first], name, year, ctx)
             sheets.append(_read_sheet(path, name, level, sha, census_year, grid, last + 1, paths, mapping, ctx))
+            sheets[-1].mtime = path.stat().st_mtime
     if not sheets:
         raise NotAnExport([Problem(path.name, "", "不是教育统计系统导出的基层表（没有找到“在校生数/合计”等表头）")])
     if any(p.severity.name == "ERROR" for p in ctx.problems):
@@ -190,15 +221,15 @@ def _read_sheet(path: Path, name: str, level: str, sha: str, year: int, grid, st
         if identity[key] is None:
             ctx.error(name, "", f"缺少“{mapping.identity[key]}”列")
     columns: dict[str, tuple[int, ...]] = {}
-    for key, wanted in mapping.fields(level).items():
-        cols = tuple(by_path[p] for p in wanted if p in by_path)
-        if len(cols) == len(wanted):
-            columns[key] = cols
+    for key, choices in mapping.fields(level).items():
+        wanted = next((c for c in choices if all(p in by_path for p in c)), None)
+        if wanted is not None:
+            columns[key] = tuple(by_path[p] for p in wanted)
             result.found[key] = " + ".join(wanted)
         else:
             result.missing.append(key)
-            if key not in OPTIONAL:
-                absent = "、".join(p for p in wanted if p not in by_path)
+            if key not in OPTIONAL and key not in mapping.supplement:
+                absent = "”或“".join("、".join(p for p in c if p not in by_path) for c in choices)
                 ctx.error(name, "", f"{level}导出缺少“{absent}”列（{COLUMNS_BY_KEY[key].header}）："
                                     f"请核对表头，或在 templates/exports/{mapping.source} 中改为导出实际的列名")
     if ctx.problems:
@@ -232,12 +263,18 @@ def _read_sheet(path: Path, name: str, level: str, sha: str, year: int, grid, st
         width = len(row)
         for key, cols in columns.items():
             total = 0.0
+            column = COLUMNS_BY_KEY[key]
             for col in cols:
                 value = row[col] if col < width else None
-                if type(value) is not float or value < 0:  # the common case, a plain number, skips this
+                # the common case, a plain number in range, skips the checks (NaN does not)
+                if type(value) is not float or not 0 <= value <= column.maximum:
                     value = parse_number(value)
                     if isinstance(value, str) or (isinstance(value, float) and value < 0):
                         ctx.error(name, cell_ref(r, col), f"“{paths[col]}”的值“{value}”不是非负数字")
+                        value = 0.0
+                    elif value is not None and number_problem(column, value):
+                        ctx.error(name, cell_ref(r, col), f"“{paths[col]}”的值{value:g}不是合理的数字"
+                                                          f"（应在0到{column.maximum:g}之间）")
                         value = 0.0
                 total += value or 0.0
             item[key] = total
@@ -256,92 +293,90 @@ class Supplement:
     columns: tuple[str, ...]
     recorded: dict
     rows: dict[str, int]  # school ID → sheet row, for messages
+    inputs: dict = field(default_factory=dict)  # the 区级指标 sheet's inputs by (code, level, item)
+    mtime: float = 0.0
 
 
 def sheet_names(path: Path) -> list[str]:
     """The workbook's sheet names, normalised (a cheap look: sheets are not parsed); [] if unreadable."""
+    return [normalise_plain(name) for name in source.sheet_names(path)]
+
+
+def _first_sheet(path: Path, wanted: str, what: str) -> tuple:
+    """(format, first sheet's grid, 区级指标 sheet name or None, its grid) of a supplement or a
+    campus table; ProblemsError when it cannot be read or its first row lacks `wanted`."""
     try:
-        with path.open("rb") as handle:
-            workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
-        return [normalise_plain(name) for name in workbook.sheet_names]
-    except Exception:  # not a readable workbook: the reader will say why
-        return []
+        fmt, workbook = source.open_workbook(path)
+    except UnreadableFile as exc:
+        raise ProblemsError([Problem(path.name, "", str(exc))]) from None
+    with workbook:
+        first = workbook.sheet_names[0] if workbook.sheet_names else ""
+        grid = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False) if first else []
+        district_sheet = next((n for n in workbook.sheet_names if normalise_plain(n) == DISTRICT_SHEET), None)
+        district_grid = workbook.get_sheet_by_name(district_sheet).to_python(skip_empty_area=False) if district_sheet else []
+    if not grid or wanted not in {normalise_header(v) for v in grid[0]}:
+        raise ProblemsError([Problem(path.name, f"{first}!第1行" if first else "",
+                                     f"{what}的第1行应为表头，且含“{wanted}”列：请用 excel-balance 生成的表填写")])
+    return fmt, grid, district_sheet, district_grid
+
+
+def _cell(row: list, col: int):
+    return row[col] if col < len(row) else ""
 
 
 def read_supplement(path: Path) -> Supplement:
     path = Path(path)
     ctx = Context(path.name, [])
-    fmt = sniff(path)
-    with path.open("rb") as handle:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
-    with workbook:
-        grid = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-        names = workbook.sheet_names
-        district_sheet = next((n for n in names if normalise_plain(n) == DISTRICT_SHEET), None)
-        district_grid = workbook.get_sheet_by_name(district_sheet).to_python(skip_empty_area=False) if district_sheet else []
+    fmt, grid, district_sheet, district_grid = _first_sheet(path, "学校标识码", "补充表")
     header = {c: CANONICAL.get(normalise_header(v)) for c, v in enumerate(grid[0])}
     id_col = next(c for c, col in header.items() if col is not None and col.key == "school_id")
     columns = {c: col for c, col in header.items() if col is not None and col.numeric}
     values, rows = {}, {}
     for r in range(1, len(grid)):
         row = grid[r]
-        school_id = str(int(row[id_col])) if isinstance(row[id_col], float) else str(row[id_col]).strip()
+        raw_id = _cell(row, id_col)
+        school_id = str(int(raw_id)) if isinstance(raw_id, float) and math.isfinite(raw_id) else str(raw_id).strip()
         if not school_id:
             continue
         figures = {}
         for c, col in columns.items():
-            value = parse_number(row[c] if c < len(row) else None)
+            value = parse_number(_cell(row, c))
             if value is None:
                 ctx.error(SUPPLEMENT_SHEET, cell_ref(r, c), f"{col.header}未填写（没有请填0）")
-            elif isinstance(value, str) or value < 0 or (col.kind is Kind.INT and not value.is_integer()):
+            elif number_problem(col, value):
                 ctx.error(SUPPLEMENT_SHEET, cell_ref(r, c), f"{col.header}“{value}”不是有效的数字")
             else:
                 figures[col.key] = value
         values[school_id] = figures
         rows[school_id] = r + 1
-    recorded = read_district_values(path, fmt, district_sheet, district_grid, ctx)
+    recorded, inputs = read_district_values(path, fmt, district_sheet, district_grid, ctx)
     if ctx.problems:
         raise ProblemsError(ctx.problems)
     return Supplement(path.name, hashlib.sha256(path.read_bytes()).hexdigest(), values,
-                      tuple(col.key for col in columns.values()), recorded, rows)
+                      tuple(col.key for col in columns.values()), recorded, rows, inputs, path.stat().st_mtime)
 
 
 def read_campus_table(path: Path) -> dict[str, str]:
-    """Campus name or own ID → its school's 学校标识码."""
-    with path.open("rb") as handle:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
-    grid = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    """Campus name or own ID → its school's 学校标识码 (a dropdown's "0500114002 石会小学" gives
+    its leading code)."""
+    _, grid, _, _ = _first_sheet(path, "所属学校标识码", "校点归属表")
     cols = {normalise_plain(v): c for c, v in enumerate(grid[0])}
     table = {}
     for row in grid[1:]:
-        parent = str(row[cols["所属学校标识码"]]).strip()
+        parent = str(_cell(row, cols["所属学校标识码"])).strip()
+        if match := _LEADING_ID.match(parent):
+            parent = match[1]
         for key in ("校点名称", "校点标识码"):
-            value = str(row[cols[key]]).strip() if key in cols else ""
+            value = str(_cell(row, cols[key])).strip() if key in cols else ""
             if value and parent:
                 table[value] = parent
     return table
 
 
-def write_campus_template(target: Path) -> Path:
-    from excel_balance.xlsx.book import document_time, new_workbook
-    from excel_balance.xlsx.formats import Formats
-
-    with atomic_path(target) as tmp:
-        workbook = new_workbook(tmp, "校点归属表", document_time(2020))
-        formats = Formats(workbook)
-        sheet = workbook.add_worksheet(CAMPUS_SHEET)
-        for col, title in enumerate(CAMPUS_HEADERS):
-            sheet.write_string(0, col, title, formats.header)
-            sheet.set_column(col, col, 26)
-        sheet.write_comment(0, 2, "导出中“是否计校数”为0的校点，所属学校的10位标识码")
-        sheet.repeat_rows(0)
-        workbook.close()
-    return target
-
-
 def write_supplement(target: Path, sheets: list[ExportSheet], plan: Plan, mapping: ExportMapping | None = None) -> Path:
     """A supplement pre-filled with the exports' schools and only the figures they lack."""
-    from excel_balance.census.template import write_district_sheet, write_info_sheet
+    from excel_balance.census.supplement_info import write_supplement_info
+    from excel_balance.census.template import write_district_sheet
     from excel_balance.xlsx.book import document_time, new_workbook
     from excel_balance.xlsx.formats import Formats
 
@@ -356,7 +391,7 @@ def write_supplement(target: Path, sheets: list[ExportSheet], plan: Plan, mappin
     year = sheets[0].year
     district = next((r["district"] for s in sheets for r in s.rows if r["district"]), plan.district)
     with atomic_path(target) as tmp:
-        workbook = new_workbook(tmp, "统计数据补充表", document_time(year))
+        workbook = new_workbook(tmp, "统计数据补充表", document_time())
         formats = Formats(workbook)
         sheet = workbook.add_worksheet(SUPPLEMENT_SHEET)
         titles = ["学校标识码", "学校名称", *[COLUMNS_BY_KEY[k].title for k in wanted]]
@@ -372,7 +407,7 @@ def write_supplement(target: Path, sheets: list[ExportSheet], plan: Plan, mappin
         sheet.freeze_panes(1, 2)
         sheet.repeat_rows(0)
         write_district_sheet(workbook, formats, plan, {})
-        write_info_sheet(workbook, formats, district, year, "", False)
+        write_supplement_info(workbook, formats, district, year, wanted)
         workbook.close()
     return target
 
@@ -390,7 +425,7 @@ def combine(sheets: list[ExportSheet], supplements: list[Supplement], campuses: 
             by_district[row["district"]].append(row)
         for district, rows in by_district.items():
             part = ExportSheet(sheet.file, sheet.sheet, sheet.level, sheet.sha256, sheet.year, rows, sheet.found,
-                               sheet.missing)
+                               sheet.missing, sheet.mtime)
             groups[(district, sheet.year)].append(part)
     censuses, problems = [], []
     for (district, year), parts in sorted(groups.items()):
@@ -413,10 +448,13 @@ def _combine_group(district, year, parts, supplements, campuses, mapping):
     schools: dict[str, dict] = {}
     campus_rows = []
     sources: dict[str, str] = {}
+    notes: list[Problem] = []
+    by_id = {id(p): {_identity(row): row for row in p.rows} for p in parts}
     for part in sorted(parts, key=lambda p: (p.level != "小学", p.file, p.sheet)):
         for key, used in part.found.items():
             sources.setdefault(key, f"{part.file} {part.sheet}：{used}")
-        for row in part.rows:
+        for row in _decided_rows(part, [(p, by_id[id(p)]) for p in parts if p is not part and p.level == part.level],
+                                 notes):
             if not row["counted"]:
                 campus_rows.append((part, row))
                 continue
@@ -447,22 +485,69 @@ def _combine_group(district, year, parts, supplements, campuses, mapping):
         parent = row["parent_id"] or (row["school_id"] if row["school_id"] in schools else "") or campuses.get(
             row["name"]) or campuses.get(row["school_id"], "")
         if parent not in schools:
-            problems.append(Problem(part.file, f"{part.sheet}!第{row['_row']}行",
-                                    f"校点“{row['name']}”（是否计校数为0）无法归入学校：请在 inputs/校点归属.xlsx 中"
-                                    "填写它的所属学校标识码（excel-balance template --campuses 可生成该表）"))
+            problems.append(UnplacedCampus(
+                part.file, f"{part.sheet}!第{row['_row']}行",
+                f"校点“{row['name']}”（是否计校数为0）无法归入学校：请在 inputs/校点归属.xlsx 中填写它的所属学校标识码"
+                "（excel-balance template --campuses 生成该表，已列出这些校点）",
+                campus_id=row["school_id"], campus_name=row["name"], district=district, year=year,
+                candidates=candidates(row["name"], {sid: s["row"]["name"] for sid, s in schools.items()})))
             continue
         values = {k: v for k, v in row.items() if k in COLUMNS_BY_KEY and COLUMNS_BY_KEY[k].numeric}
         rows.append(SchoolRow(row["school_id"], row["name"], row["school_type"], _complete(values, mapping),
                               counted=False, parent_id=parent, row=row["_row"]))
     missing = frozenset(k for k in mapping.supplement if k not in provided and k not in sources)
+    problems += [n for n in notes if n.severity is Severity.ERROR]
     if problems:
         return None, problems
     sha = hashlib.sha256("".join(sorted({p.sha256 for p in parts}) + ([supplement.sha256] if supplement else []))
                          .encode()).hexdigest()
     names = "、".join(files + ([supplement.file] if supplement else []))
     regions = sorted({row["region"] for part in parts for row in part.rows if row.get("region")})
+    stamps = {(p.file, p.mtime) for p in parts} | ({(supplement.file, supplement.mtime)} if supplement else set())
     return Census(names, sha, district, year, tuple(rows), supplement.recorded if supplement else {},
-                  missing=missing, sources=tuple(sorted(sources.items())), region="、".join(regions)), []
+                  warnings=tuple(notes), columns=frozenset(k for k in sources if not COLUMNS_BY_KEY[k].required),
+                  missing=missing, sources=tuple(sorted(sources.items())), region="、".join(regions),
+                  stamps=tuple(sorted(stamps)),
+                  inputs=supplement.inputs if supplement else {}), []
+
+
+def _identity(row: dict) -> tuple:
+    """A school by its ID; a campus (是否计校数 0), which may carry its school's ID, also by name."""
+    return (row["school_id"], row["counted"], "" if row["counted"] else row["name"])
+
+
+def _decided_rows(part: ExportSheet, others: list[tuple[ExportSheet, dict]], notes: list[Problem]) -> list[dict]:
+    """The part's rows, less those of a school another part of the same level (`others`, each
+    with its rows by school ID) also has and that the one rule (conflicts.decide) gives to the
+    other part; `notes` collects what was decided (identical schools once per pair of sheets)."""
+    if not any(rows.keys() & {_identity(r) for r in part.rows} for _, rows in others):
+        return part.rows  # the common case: no school twice
+    kept = []
+    identical: dict[int, list[Problem]] = defaultdict(list)
+    for row in part.rows:
+        mine = Copy(part.file, f"{part.sheet}!第{row['_row']}行", part.mtime)
+        wins = True
+        for other, rows in others:
+            twin = rows.get(_identity(row))
+            if twin is None:
+                continue
+            theirs = Copy(other.file, f"{other.sheet}!第{twin['_row']}行", other.mtime)
+            same = {k: v for k, v in row.items() if k != "_row"} == {k: v for k, v in twin.items() if k != "_row"}
+            decision = decide(f"学校标识码{row['school_id']}（{part.level}）", mine, theirs, same)
+            if decision.kept is not mine:
+                wins = False
+            if (part.file, part.sheet) >= (other.file, other.sheet):
+                continue  # told when the other part's rows are decided
+            if decision.problem.severity is Severity.NOTE:
+                identical[id(other)].append(decision.problem)
+            else:
+                notes.append(decision.problem)
+        if wins:
+            kept.append(row)
+    for same in identical.values():
+        more = f"（另有 {len(same) - 1} 所学校也相同）" if len(same) > 1 else ""
+        notes.append(dataclasses.replace(same[0], message=same[0].message + more))
+    return kept
 
 
 _REQUIRED_ZEROS = {c.key: 0.0 for c in COLUMNS_BY_KEY.values() if c.required and c.numeric}

@@ -38,6 +38,9 @@ class RecordedValue:
     number: Decimal | None = None
     note: str = ""
     cell: str = field(default="", compare=False)
+    item: str = ""  # the input (填报项目) of a measured indicator; "" for a one-value row of the old form
+    unit: str = ""  # the unit the value was given in (typed suffix, % format, else the row's 单位)
+    file: str = field(default="", compare=False)  # the workbook it was read from
 
 
 @dataclass(frozen=True)
@@ -47,10 +50,12 @@ class Census:
     district: str
     year: int
     schools: tuple[SchoolRow, ...]
-    recorded: dict[tuple[str, str], RecordedValue]
+    recorded: dict[tuple[str, str], RecordedValue]  # one value per indicator and level (old form), vetoes
     warnings: tuple[Problem, ...] = ()
     sample: bool = False
     columns: frozenset[str] = frozenset()  # the optional columns the file has
     missing: frozenset[str] = frozenset()  # figures no input gave (exports without a supplement)
     sources: tuple[tuple[str, str], ...] = ()  # (figure, where it came from), for the data notes
     region: str = ""  # the city or province of a file covering several districts (统计二级)
+    inputs: dict[tuple[str, str, str], RecordedValue] = field(default_factory=dict)  # (code, level, item)
+    stamps: tuple[tuple[str, float], ...] = ()  # (file name, modification time) of each input used

@@ -6,6 +6,7 @@ openpyxl (or xlrd for .xls), which also tell a cell formatted as a percentage.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from operator import itemgetter
 import math
@@ -13,7 +14,7 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import python_calamine
@@ -25,6 +26,7 @@ from excel_balance.census.schema import (
     COLUMNS_BY_KEY,
     DISTRICT_HEADERS,
     DISTRICT_SHEET,
+    FLAG_COLUMNS,
     INFO_SHEET,
     QUALITATIVE_CHOICES,
     SAMPLE_MARK,
@@ -37,11 +39,14 @@ from excel_balance.census.schema import (
     SchoolType,
     normalise_plain,
 )
-from excel_balance.census.sniff import DEFAULT_SIZE_LIMIT, Format, UnreadableFile, sniff
+from excel_balance.census.bounds import ReadLimits
+from excel_balance.census.sniff import DEFAULT_SIZE_LIMIT, Format, UnreadableFile
+from excel_balance.census.source import WORKSHEET, open_workbook, xlsx_sheet_parts
 from excel_balance.plan import Settings
 from excel_balance.problems import Problem, ProblemsError, Severity
 
 IMPLAUSIBLE_AREA_PER_STUDENT = 50.0
+RECORDED_MAXIMUM = 1e12  # a district figure (yuan, people, percent) beyond this is no figure
 _ID = re.compile(r"^\d{10}$")
 NUMPY_FROM = 5000  # rows from which a column is checked with numpy
 _YEAR_TITLE = re.compile(r"(20\d\d)\s*(?:[-—–~至]\s*20\d\d)?\s*(?:学年|年度)")
@@ -73,6 +78,7 @@ def read_census(
     settings: Settings | None = None,
     aliases: dict[str, str] | None = None,
     size_limit: int = DEFAULT_SIZE_LIMIT,
+    limits: ReadLimits | None = None,
 ) -> Census:
     """Read and validate one census workbook.
 
@@ -82,19 +88,13 @@ def read_census(
     path = Path(path)
     settings = settings or Settings()
     ctx = Context(path.name, [])
-    try:
-        fmt = sniff(path, size_limit)
-        with path.open("rb") as handle:  # by content: an .xls that is really .xlsx still opens
-            workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
+    try:  # by content: an .xls that is really .xlsx still opens
+        fmt, workbook = open_workbook(path, limits, size_limit)
     except UnreadableFile as exc:
         raise ProblemsError([Problem(path.name, "", str(exc))]) from None
-    except (python_calamine.PasswordError,) as exc:
-        raise ProblemsError([Problem(path.name, "", "工作簿设有密码保护，无法读取：请取消密码后另存")]) from exc
-    except (python_calamine.CalamineError, zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ProblemsError([Problem(path.name, "", f"文件已损坏或不完整，无法读取（{exc}）：请重新复制或导出")]) from None
 
     with workbook:
-        sheet_names = [m.name for m in workbook.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
+        sheet_names = [m.name for m in workbook.sheets_metadata if m.typ == WORKSHEET]
         if not sheet_names:
             raise ProblemsError([Problem(path.name, "", "工作簿中没有工作表")])
         school_sheet = _school_sheet_name(sheet_names)
@@ -131,7 +131,7 @@ def read_census(
     if totals is not None:
         _check_totals(schools, totals, header, school_sheet, ctx)
 
-    recorded = read_district_values(path, fmt, district_sheet, district_grid, ctx)
+    recorded, inputs = read_district_values(path, fmt, district_sheet, district_grid, ctx)
     census_year = resolve_year(path, info, grid[: header.first_row], school_sheet, year, ctx)
     census_district = info.get("区县", ("", ""))[0] or district or ""
     # "示例数据" is enough: full-width brackets may have been typed half-width (or folded by NFKC).
@@ -152,6 +152,8 @@ def read_census(
         warnings=tuple(ctx.problems),
         sample=sample,
         columns=frozenset(k for k in present if not COLUMNS_BY_KEY[k].required),
+        inputs=inputs,
+        stamps=((path.name, path.stat().st_mtime),),
     )
 
 
@@ -280,7 +282,7 @@ def _read_rows(grid, header: Header, present: list[str], sheet: str, ctx: Contex
         values = [row[col] for row in data]
         if not column.required and values.count("") + values.count(None) == len(values):
             continue  # an optional column nobody filled in
-        for k in _odd_cells(values, whole):
+        for k in _odd_cells(values, whole, column.maximum):
             ref = cell_ref(rows[k], col)
             patches.setdefault(k, {})[column.key], problem = _odd_number(
                 column, values[k], types[k], lambda: (sheet, ref) in formulas)
@@ -298,6 +300,7 @@ def _read_rows(grid, header: Header, present: list[str], sheet: str, ctx: Contex
     sponsor, urban, counted, parent, districts = (
         get(k, blank) for k in ("sponsor", "urban_rural", "counted", "parent_id", "district"))
     ids, names = fields["school_id"], fields["name"]
+    flags = {key: fields[key] for key in FLAG_COLUMNS if key in fields}
     pick = itemgetter(*cols) if len(cols) > 1 else (lambda row: (row[cols[0]],))
     schools = []
     for k, row in enumerate(data):
@@ -307,13 +310,15 @@ def _read_rows(grid, header: Header, present: list[str], sheet: str, ctx: Contex
         if k in patches:
             values.update(patches[k])
             values = {key: v for key, v in values.items() if v is not _MISSING}
+        values.update((key, float(flags[key][k] == "是")) for key in flags if flags[key][k])
         schools.append(SchoolRow(ids[k], names[k], types[k], values, sponsor[k], urban[k], counted[k] != "否",
                                  parent[k], rows[k] + 1, districts[k]))
     return schools, totals
 
 
-def _odd_cells(values: list, whole: bool) -> list[int]:
-    """Indexes of the cells that are not plain non-negative numbers (whole where `whole`).
+def _odd_cells(values: list, whole: bool, maximum: float) -> list[int]:
+    """Indexes of the cells that are not plain numbers from 0 to `maximum` (whole where
+    `whole`); NaN fails every comparison, so it is odd too.
 
     The common case, a column of plain numbers, is checked at numpy's speed.
     """
@@ -321,11 +326,11 @@ def _odd_cells(values: list, whole: bool) -> list[int]:
         import numpy as np  # only large files need it; importing it costs a small run 0.1 s
 
         array = np.fromiter(values, dtype=float, count=len(values))
-        if (array >= 0).all() and (not whole or (array == np.floor(array)).all()):
+        if ((array >= 0) & (array <= maximum)).all() and (not whole or (array == np.floor(array)).all()):
             return []
     if whole:
-        return [k for k, v in enumerate(values) if type(v) is not float or v < 0 or not v.is_integer()]
-    return [k for k, v in enumerate(values) if type(v) is not float or v < 0]
+        return [k for k, v in enumerate(values) if type(v) is not float or not 0 <= v <= maximum or not v.is_integer()]
+    return [k for k, v in enumerate(values) if type(v) is not float or not 0 <= v <= maximum]
 
 
 def _text_problem(column: Column, text: str) -> str | None:
@@ -352,17 +357,27 @@ def _odd_number(column: Column, raw, school_type: SchoolType | None, is_formula)
                 return _MISSING, ""
             return _MISSING, f"{column.header}未填写（没有请填0）"
         return (0.0 if column.required else _MISSING), None
+    problem = number_problem(column, value)
+    return (_MISSING, problem) if problem else (value, None)
+
+
+def number_problem(column: Column, value: float | str) -> str | None:
+    """Why a parsed cell cannot be the column's figure, or None."""
     if isinstance(value, str):
-        return _MISSING, f"{column.header}“{value}”不是数字"
+        return f"{column.header}“{value}”不是数字"
+    if not math.isfinite(value):
+        return f"{column.header}不是有效的数字（现为{value}）"
     if value < 0:
-        return _MISSING, f"{column.header}不能为负数（现为{_fmt(value)}）"
+        return f"{column.header}不能为负数（现为{_fmt(value)}）"
+    if value > column.maximum:
+        return f"{column.header}为{_fmt(value)}，超过合理上限{_fmt(column.maximum)}：请核对"
     if column.kind is Kind.INT and not value.is_integer():
-        return _MISSING, f"{column.header}应为整数（现为{_fmt(value)}）"
-    return value, None
+        return f"{column.header}应为整数（现为{_fmt(value)}）"
+    return None
 
 
 def _fmt(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+    return str(int(value)) if abs(value) < 1e15 and float(value).is_integer() else f"{value:g}"
 
 
 # --- checks across rows --------------------------------------------------------------------
@@ -474,7 +489,7 @@ def _check_formulas(path: Path, ctx: Context, sheets: set[str]) -> set[tuple[str
     found: set[tuple[str, str]] = set()
     try:
         with zipfile.ZipFile(path) as archive:
-            sheet_names = _xlsx_sheet_parts(archive)
+            sheet_names = xlsx_sheet_parts(archive)
             for part, name in sheet_names.items():
                 if name not in sheets:
                     continue
@@ -488,21 +503,6 @@ def _check_formulas(path: Path, ctx: Context, sheets: set[str]) -> set[tuple[str
     except (zipfile.BadZipFile, KeyError):
         pass
     return found
-
-
-def _xlsx_sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    from defusedxml import ElementTree
-
-    ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target") for r in rels}
-    parts = {}
-    for sheet in workbook.iter(f"{ns_main}sheet"):
-        target = targets.get(sheet.get(f"{ns_rel}id"), "")
-        parts["xl/" + target.lstrip("/").removeprefix("xl/")] = sheet.get("name")
-    return parts
 
 
 # --- the 填报说明 and 区级指标 sheets, and the year ----------------------------------------------
@@ -591,9 +591,14 @@ class _PercentFormats:
         }
 
 
-def read_district_values(path: Path, fmt: Format, sheet: str | None, rows, ctx: Context) -> dict[tuple[str, str], RecordedValue]:
+def read_district_values(path: Path, fmt: Format, sheet: str | None, rows, ctx: Context):
+    """The 区级指标 sheet: (one-value rows by (code, level), inputs by (code, level, item)).
+
+    A sheet without a 填报项目 column (the old form) has only one-value rows."""
+    recorded: dict[tuple[str, str], RecordedValue] = {}
+    inputs: dict[tuple[str, str, str], RecordedValue] = {}
     if sheet is None:
-        return {}
+        return recorded, inputs
     wanted = {normalise_plain(v): k for k, v in DISTRICT_HEADERS.items()}
     header_row, columns = None, {}
     for r, row in enumerate(rows[:20]):
@@ -603,9 +608,8 @@ def read_district_values(path: Path, fmt: Format, sheet: str | None, rows, ctx: 
             break
     if header_row is None:
         ctx.error(sheet, "", "找不到表头（应有“编号”“数值”列）")
-        return {}
+        return recorded, inputs
     is_percent = _PercentFormats(path, fmt, sheet)
-    recorded: dict[tuple[str, str], RecordedValue] = {}
     for r in range(header_row + 1, len(rows)):
         row = rows[r]
 
@@ -617,43 +621,69 @@ def read_district_values(path: Path, fmt: Format, sheet: str | None, rows, ctx: 
         raw = get("value")
         if not code or raw in (None, ""):
             continue
-        level = _text(get("level")) or "全区"
+        level, item = _text(get("level")) or "全区", _text(get("item"), fold=False)
         col = columns["value"]
         ref = cell_ref(r, col)
-        value = _recorded(code, level, _text(get("unit")), raw, lambda: is_percent(r, col), _text(get("note")),
+        value = _recorded(code, level, item, _text(get("unit")), raw, lambda: is_percent(r, col), _text(get("note")),
                           f"{sheet}!{ref}", sheet, ref, ctx)
-        if value is not None:
+        if value is None:
+            continue
+        value = dataclasses.replace(value, file=ctx.file)
+        if item:
+            inputs[(code, level, item)] = value
+        else:
             recorded[(code, level)] = value
-    return recorded
+    return recorded, inputs
 
 
-def _recorded(code, level, unit, raw, is_percent, note, where, sheet, ref, ctx) -> RecordedValue | None:
+_VALUE_TEXT = re.compile(r"^([+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+))\s*(\D*)$")
+
+
+def _recorded(code, level, item, unit, raw, is_percent, note, where, sheet, ref, ctx) -> RecordedValue | None:
+    """One value of the sheet; a number typed in another unit than the row's is refused with its cell."""
+    name = f"{code}{'“' + item + '”' if item else ''}"
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        if not math.isfinite(raw) or abs(raw) > RECORDED_MAXIMUM:
+            ctx.error(sheet, ref, f"{name}的数值{raw:g}不是合理的数字：请核对")
+            return None
         number = Decimal(repr(float(raw)))
+        typed = unit
+        # A percentage typed into a cell is stored as a fraction (95% → 0.95): only such small numbers
+        # need the cell format (which costs opening the file a second time).
+        if unit and unit != "%" and 0 < number <= 1 and is_percent():
+            ctx.error(sheet, ref, f"{name}应填写{unit}数，现为百分比{_fmt(float(raw) * 100)}%")
+            return None
         if unit == "%":
             if number <= 1 and is_percent():
                 number *= 100
             elif number <= 1:
-                ctx.error(sheet, ref, f"{code}的数值{_fmt(float(raw))}含义不明确：百分比请填写如 96 或 96%")
+                ctx.error(sheet, ref, f"{name}的数值{_fmt(float(raw))}含义不明确：百分比请填写如 96 或 96%")
                 return None
         number = _tidy(number)
         suffix = "%" if unit == "%" else unit
-        return RecordedValue(code, level, f"{number}{suffix}", number, note, where)
+        return RecordedValue(code, level, f"{number}{suffix}", number, note, where, item, typed)
     text = _text(raw)
     if text in QUALITATIVE_CHOICES:
-        return RecordedValue(code, level, text, None, note, where)
-    numeric = text.rstrip("%").strip()
-    try:
-        number = Decimal(numeric.replace(",", ""))
-    except InvalidOperation:
-        ctx.error(sheet, ref, f"{code}的数值“{text}”无法识别（可填 {'/'.join(QUALITATIVE_CHOICES)}，或数字）")
+        return RecordedValue(code, level, text, None, note, where, item)
+    match = _VALUE_TEXT.match(text)
+    if match is None:
+        ctx.error(sheet, ref, f"{name}的数值“{text}”无法识别（可填 {'/'.join(QUALITATIVE_CHOICES)}，或数字）")
         return None
-    if unit == "%" and not text.endswith("%") and number <= 1:
-        ctx.error(sheet, ref, f"{code}的数值“{text}”含义不明确：百分比请填写如 96 或 96%")
+    suffix = match[2].strip().replace("％", "%")
+    if suffix and suffix != unit and not (suffix == "%" and not unit):
+        wanted = f"应以“{unit}”为单位填写" if unit else "不应带单位"
+        ctx.error(sheet, ref, f"{name}{wanted}，现为“{text}”")
         return None
-    suffix = "%" if (unit == "%" or text.endswith("%")) else unit
+    number = Decimal(match[1].replace(",", ""))
+    if abs(number) > RECORDED_MAXIMUM:
+        ctx.error(sheet, ref, f"{name}的数值“{text}”不是合理的数字：请核对")
+        return None
+    if unit == "%" and not suffix and number <= 1:
+        ctx.error(sheet, ref, f"{name}的数值“{text}”含义不明确：百分比请填写如 96 或 96%")
+        return None
+    typed = suffix or unit
     number = _tidy(number)
-    return RecordedValue(code, level, f"{number}{suffix}", number, note, where)
+    return RecordedValue(code, level, f"{number}{typed}", number, note, where, item, typed)
 
 
 def _tidy(number: Decimal) -> Decimal:

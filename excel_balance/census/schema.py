@@ -30,15 +30,22 @@ class SchoolType(Enum):
 
     @property
     def has_primary(self) -> bool:
-        return self in (SchoolType.PRIMARY, SchoolType.TEACHING_POINT, SchoolType.NINE_YEAR, SchoolType.TWELVE_YEAR)
+        return self in _WITH_PRIMARY
 
     @property
     def has_junior(self) -> bool:
-        return self in (SchoolType.JUNIOR, SchoolType.NINE_YEAR, SchoolType.COMPLETE, SchoolType.TWELVE_YEAR)
+        return self in _WITH_JUNIOR
 
     @property
     def has_senior(self) -> bool:
-        return self in (SchoolType.COMPLETE, SchoolType.TWELVE_YEAR)
+        return self in _WITH_SENIOR
+
+
+# Sets built once: asked for every row of a province file, a tuple of members built per call
+# was a noticeable part of reading one.
+_WITH_PRIMARY = frozenset({SchoolType.PRIMARY, SchoolType.TEACHING_POINT, SchoolType.NINE_YEAR, SchoolType.TWELVE_YEAR})
+_WITH_JUNIOR = frozenset({SchoolType.JUNIOR, SchoolType.NINE_YEAR, SchoolType.COMPLETE, SchoolType.TWELVE_YEAR})
+_WITH_SENIOR = frozenset({SchoolType.COMPLETE, SchoolType.TWELVE_YEAR})
 
 
 TYPE_NAMES = {
@@ -64,7 +71,12 @@ CHOICES = {
     "sponsor": ("公办", "民办"),
     "urban_rural": ("城区", "镇区", "乡村"),
     "counted": ("是", "否"),
+    "boarding": ("是", "否"),
+    "charter": ("是", "否"),
+    "informatized": ("是", "否"),
 }
+# Yes/no columns the measures read: kept in a school's values as 1 (是) or 0 (否), absent when blank.
+FLAG_COLUMNS = ("boarding", "charter", "informatized")
 
 
 class Kind(Enum):
@@ -86,6 +98,10 @@ class Applies(Enum):
     FACILITY = "facility"  # whole-school facilities: every type but special education
 
 
+# Per unit; counts of people, classes and rooms default to a million.
+PLAUSIBLE_MAXIMUM = {"年": 2100, "㎡": 1e7, "万元": 1e8}
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
@@ -105,6 +121,11 @@ class Column:
     @property
     def numeric(self) -> bool:
         return self.kind in (Kind.INT, Kind.NUMBER)
+
+    @property
+    def maximum(self) -> float:
+        """The largest figure one school can plausibly have: beyond it a cell is a typo or an attack."""
+        return PLAUSIBLE_MAXIMUM.get(self.unit, 1e6)
 
     def applies_to(self, school_type: SchoolType) -> bool:
         if self.applies is Applies.PRIMARY:
@@ -179,13 +200,45 @@ SCHOOL_COLUMNS: tuple[Column, ...] = (
     Column("art_rooms_relaxed", "放宽面积美术专用教室数", Kind.INT, "间", required=False,
            note="2016年及以前建成：不小于67㎡；乡村小规模学校：小学54㎡、初中61㎡", refinement="relaxed_room_areas"),
     Column("migrant_students", "随迁子女在校生数", Kind.INT, "人", required=False, refinement="relaxed_size_limits"),
+    # Optional: teachers of the integrated 艺术 course, counted in R3 with 体育, 音乐 and 美术.
+    *[
+        Column(f"arts_{suffix}", f"{level}艺术（综合）专任教师数", Kind.INT, "人", required=False, applies=applies,
+               note="讲授艺术（综合）课程、不计入音乐和美术的专任教师；填写后计入体育艺术专任教师")
+        for suffix, level, applies in (("primary", "小学", _P), ("junior", "初中", _J))
+    ],
+    # Optional: the school-level elements of G9, G12, G13, Q3 and Q4, which the national method
+    # counts per teacher or per school (census/school_inputs.py adds them up per level).
+    *[
+        Column(f"{key}_{suffix}", f"{level}{header}", kind, unit, required=False, applies=applies, note=note)
+        for key, header, kind, unit, note in (
+            ("teachers", "专任教师数", Kind.INT, "人", "本学段全部专任教师"),
+            ("certified", "持有教师资格证的专任教师数", Kind.INT, "人", "持有相应学段及以上教师资格证"),
+            ("trained", "近5年完成培训学时达标的专任教师数", Kind.INT, "人",
+             "近5年累计完成规划规定培训学时（国家标准360学时，本区规划另有规定的按规划）"),
+            ("hours", "专任教师年均培训学时", Kind.NUMBER, "学时", "本学段专任教师近5年人均每年培训学时"),
+            ("local", "就近划片入学在校生数", Kind.INT, "人", "按划片范围就近入学的在校生"),
+        )
+        for suffix, level, applies in (("primary", "小学", _P), ("junior", "初中", _J))
+    ],
+    Column("boarding", "是否寄宿制学校", Kind.CHOICE, required=False, note="是/否；寄宿制学校不计入就近划片入学比例"),
+    Column("charter", "是否制定章程", Kind.CHOICE, required=False, note="是/否"),
+    Column("informatized", "管理与教学信息化", Kind.CHOICE, required=False, note="是/否：是否实现学校管理与教学信息化"),
+    Column("public_funds", "上年度公用经费预算", Kind.NUMBER, "万元", required=False, note="学校上年度公用经费预算总额"),
+    Column("training_funds", "教师培训经费", Kind.NUMBER, "万元", required=False,
+           note="安排的教师培训经费，应不低于公用经费预算的5%"),
     Column("district", "区县", Kind.TEXT, required=False, note="全市、全省汇总的报表按区县拆分；只有一个区县时可不填"),
 )
-COLUMNS_BY_KEY = {c.key: c for c in SCHOOL_COLUMNS}
+# Figures only a census-system export gives (never a template column): 体育 and all 艺术 teachers
+# as one sum, when the export has 艺术/计 (its 音乐 and 美术 are only part of it).
+EXPORT_COLUMNS: tuple[Column, ...] = tuple(
+    Column(f"pe_art_{suffix}", f"{level}体育艺术专任教师数", Kind.INT, "人", required=False, applies=applies)
+    for suffix, level, applies in (("primary", "小学", _P), ("junior", "初中", _J))
+)
+COLUMNS_BY_KEY = {c.key: c for c in SCHOOL_COLUMNS + EXPORT_COLUMNS}
 
 TEACHER_KEYS = {
-    "primary": ("qualified_primary", "key_primary", "pe_primary", "music_primary", "art_primary"),
-    "junior": ("qualified_junior", "key_junior", "pe_junior", "music_junior", "art_junior"),
+    "primary": ("qualified_primary", "key_primary", "pe_primary", "music_primary", "art_primary", "arts_primary"),
+    "junior": ("qualified_junior", "key_junior", "pe_junior", "music_junior", "art_junior", "arts_junior"),
 }
 
 # Phrase aliases, applied to normalised headers before matching (longest first).
@@ -209,8 +262,9 @@ HEADER_ALIASES = {
 }
 
 # The district-level sheet.
-DISTRICT_HEADERS = {"code": "编号", "text": "指标内容", "level": "学段", "unit": "单位", "value": "数值", "note": "备注"}
-QUALITATIVE_CHOICES = ("达标", "未达标", "无", "有", "存在", "不存在")
+DISTRICT_HEADERS = {"code": "编号", "text": "指标内容", "level": "学段", "item": "填报项目", "unit": "单位", "value": "数值",
+                    "note": "备注"}
+QUALITATIVE_CHOICES = ("达标", "未达标", "是", "否", "无", "有", "存在", "不存在")
 
 SCHOOL_SHEET = "学校"
 DISTRICT_SHEET = "区级指标"

@@ -6,7 +6,9 @@ from __future__ import annotations
 import base64
 import email.policy
 import hashlib
+import io
 import json
+import zipfile
 from dataclasses import dataclass
 from email import encoders
 from email.message import EmailMessage
@@ -17,6 +19,7 @@ from pathlib import Path
 import jinja2
 
 from excel_balance.delivery.settings import MailSettings, Recipients
+from excel_balance.evaluate.measured import REPORTED
 from excel_balance.evaluate.model import Evaluation
 from excel_balance.evaluate.units import unit_rows, unit_summary
 from excel_balance.resources import template_path
@@ -51,10 +54,15 @@ def environment() -> jinja2.Environment:
     )
 
 
+def actual(cell) -> str:
+    """The actual as the report shows it, with 填报判断 where one recorded value was judged as given."""
+    return cell.actual_text + (f"（{REPORTED}）" if cell.basis == REPORTED else "")
+
+
 def context(evaluation: Evaluation, unit: str, attachment: str, sender_name: str) -> dict:
     rows = []
     for row in unit_rows(evaluation, unit):
-        cells = [_status(cell.status) | {"level": cell.level, "target": cell.target_text, "actual": cell.actual_text}
+        cells = [_status(cell.status) | {"level": cell.level, "target": cell.target_text, "actual": actual(cell)}
                  for cell in row.cells]
         rows.append({"id": row.indicator.id, "text": row.indicator.text, "role": row.role, "cells": cells}
                     | {f"overall_{k}": v for k, v in _status(row.status).items()})
@@ -77,9 +85,19 @@ def prepare(settings: MailSettings, evaluation: Evaluation, unit: str, recipient
     # The workbook and the figures, not the wording: a template edited later resends nothing
     # (--resend does), while changed data is sent again, as an update.
     figures = json.dumps([values["rows"], values["summary"]], ensure_ascii=False, sort_keys=True)
-    digest = hashlib.sha256(data + figures.encode()).hexdigest()
+    digest = hashlib.sha256(workbook_content(data) + figures.encode()).hexdigest()
     return Prepared(unit, recipients.to + recipients.cc, recipients.to, recipients.cc, values, attachment.name, data,
                     statuses, digest)
+
+
+def workbook_content(data: bytes) -> bytes:
+    """The workbook's parts but its properties, whose creation time changes whenever the same
+    figures are written again (a run with --force, an earlier --year)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return b"".join(archive.read(name) for name in sorted(archive.namelist()) if name != "docProps/core.xml")
+    except zipfile.BadZipFile:
+        return data
 
 
 def changes_line(before: dict[str, str], after: dict[str, str], sent_at: str) -> str:

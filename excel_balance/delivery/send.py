@@ -17,6 +17,7 @@ from excel_balance.delivery.review import review
 from excel_balance.delivery.settings import PASSWORD_ENV, MailSettings
 from excel_balance.evaluate.model import Evaluation
 from excel_balance.evaluate.units import unit_workbook_name
+from excel_balance.names import child, file_name
 from excel_balance.problems import ProblemsError, errors
 
 LEDGER = ".excel-balance-mail-ledger.json"
@@ -178,7 +179,7 @@ def _write_eml(settings, prepared, ledger, district, year, folder: Path, report:
     folder.mkdir(parents=True, exist_ok=True)
     for item in prepared:
         message = compose(settings, item, update=_update(ledger, _key(district, year, item), item))
-        path = folder / f"{item.unit}_{year}.eml"
+        path = child(folder, file_name(item.unit, f"_{year}.eml"))
         with atomic_path(path) as tmp:
             tmp.write_bytes(bytes(message))
         report.written.append(path)

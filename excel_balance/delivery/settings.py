@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from excel_balance import yamltext
 from excel_balance.plan import Plan
 from excel_balance.problems import Problem, ProblemsError
 
@@ -86,7 +87,10 @@ def load_settings(path: Path) -> MailSettings:
 def _read_yaml(path: Path) -> dict:
     name = path.name
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+        doc = yamltext.load(path.read_text(encoding="utf-8-sig")) or {}
+    except yamltext.AliasRefused as exc:
+        raise ProblemsError([Problem(name, yamltext.place(exc), f"使用了 YAML 别名（*{exc.anchor}），邮件设置中不允许："
+                                                                 "请直接写出内容")]) from None
     except FileNotFoundError:
         raise ProblemsError([Problem(name, "", "找不到邮件设置文件：请先运行 excel-balance email --init 生成示例，再填写")]) from None
     except UnicodeDecodeError:
@@ -94,9 +98,7 @@ def _read_yaml(path: Path) -> dict:
     except OSError as exc:
         raise ProblemsError([Problem(name, "", f"无法读取（{exc.strerror or exc}）")]) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"第{mark.line + 1}行第{mark.column + 1}列" if mark else ""
-        raise ProblemsError([Problem(name, where, "格式有误：请检查这一行和上一行的缩进（用空格，不用 Tab）、"
+        raise ProblemsError([Problem(name, yamltext.place(exc), "格式有误：请检查这一行和上一行的缩进（用空格，不用 Tab）、"
                                                   "冒号后是否有空格、列表的“-”和方括号是否成对")]) from None
     if not isinstance(doc, dict):
         raise ProblemsError([Problem(name, "", "应包含 smtp: 和 units: 两部分（见 excel-balance email --init 生成的示例）")])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from excel_balance.census.inputs import check_inputs
 from excel_balance.census.model import Census
 from excel_balance.census.schema import COLUMNS_BY_KEY
 from excel_balance.evaluate.judge import (
@@ -17,18 +18,21 @@ from excel_balance.evaluate.judge import (
     judge_recorded,
     veto_present,
 )
+from excel_balance.evaluate.measured import judge_measured
 from excel_balance.evaluate.model import Cell, Evaluation, Verdict, YearResult
 from excel_balance.evaluate.resources import level_indicator, section_resources
 from excel_balance.evaluate.rules import Status
 from excel_balance.evaluate.school_conditions import level_conditions
 from excel_balance.evaluate.sections import build_sections
 from excel_balance.plan import LEVELS, Plan
-from excel_balance.problems import Problem, ProblemsError
+from excel_balance.problems import Problem, ProblemsError, Severity, errors
 
 __all__ = ["evaluate", "evaluate_year", "Evaluation", "YearResult", "Cell", "Status", "Verdict"]
 
+# The columns a refinement cannot do without. Not net_indoor_sports: the national plan, that every
+# district without its own is judged by, switches it on, so data without 室内体育用房面积 is computed
+# as it stands and the data notes say so (refinement_warnings).
 REFINEMENT_COLUMNS = {
-    "net_indoor_sports": ("indoor_sports_area",),
     "relaxed_room_areas": ("built_year", "max_class_size", "music_rooms_relaxed", "art_rooms_relaxed"),
     "relaxed_size_limits": ("built_year", "migrant_students"),
 }
@@ -49,6 +53,14 @@ def check_refinements(plan: Plan, census: Census) -> list[Problem]:
                 problems.append(Problem(census.file, "学校", f"规划启用了“{REFINEMENT_NAMES[name]}”细则（{name}），"
                                         f"统计报表缺少列：{'、'.join(missing)}"))
     return problems
+
+
+def refinement_warnings(plan: Plan, census: Census) -> tuple[Problem, ...]:
+    """What a refinement could not apply for want of data (a template's column may be there, blank)."""
+    if plan.settings.refinements.net_indoor_sports and not any("indoor_sports_area" in s.values for s in census.schools):
+        return (Problem(census.file, "", "规划启用了“教学及辅助用房扣除室内体育用房”细则，统计数据中没有室内体育用房面积："
+                        "R4、R5按教学及辅助用房、体育运动场馆面积原数测算，未扣除或计入室内体育用房", Severity.WARNING),)
+    return ()
 
 
 def evaluate_year(plan: Plan, census: Census) -> YearResult:
@@ -72,7 +84,7 @@ def evaluate_year(plan: Plan, census: Census) -> YearResult:
             cells[(indicator.id, level)] = _judge(plan, indicator, level, census, resources, conditions)
     vetoes = {v.id: veto_present(census.recorded.get((v.id, "全区"))) for v in plan.vetoes}
     return YearResult(census.year, census, tuple(schools), results, tuple(excluded), resources, conditions, cells,
-                      vetoes, census.warnings)
+                      vetoes, census.warnings + refinement_warnings(plan, census))
 
 
 # Figures an indicator needs that an export may lack (until a supplement gives them).
@@ -105,6 +117,8 @@ def _judge(plan, indicator, level, census, resources, conditions) -> Cell:
         if level_result is not None:
             share = level_result.size_share if indicator.measure == "school_size" else level_result.class_share
         return judge_percent(plan, indicator, level, year, share)
+    if indicator.id in plan.measures:
+        return judge_measured(plan, indicator, level, year, census)
     return judge_recorded(plan, indicator, level, year, census.recorded)
 
 
@@ -113,6 +127,9 @@ def evaluate(plan: Plan, censuses: list[Census]) -> Evaluation:
     problems = [p for c in censuses for p in check_refinements(plan, c)]
     years: dict[int, Census] = {}
     for census in censuses:
+        checked = check_inputs(plan, census)
+        problems += errors(checked)
+        census = replace(census, warnings=census.warnings + tuple(p for p in checked if p not in errors(checked)))
         if census.year in years:
             problems.append(Problem(census.file, "", f"与 {years[census.year].file} 是同一统计年度（{census.year}），请只保留一个"))
         years[census.year] = census

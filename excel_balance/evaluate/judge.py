@@ -13,7 +13,9 @@ from excel_balance.evaluate.rules import (
     count_near,
     decimals_of,
     percent_met,
+    percent_decimals,
     percent_near,
+    percent_text,
     round_half_up,
     standard_status,
     worse,
@@ -34,7 +36,7 @@ MET_WORDS = {"达标", "不存在"}
 NOT_MET_WORDS = {"未达标", "存在"}
 
 
-class _Column:
+class Column:
     """Which plan column a census year fills: the baseline (judged on the standard) or a year."""
 
     def __init__(self, plan: Plan, indicator: Indicator, level: str, year: int):
@@ -51,9 +53,9 @@ class _Column:
     def is_baseline(self) -> bool:
         return self.target_year is None
 
-    def cell(self, actual: str, status: Status, standard_met=None, note="") -> Cell:
+    def cell(self, actual: str, status: Status, standard_met=None, note="", basis="", measured=None) -> Cell:
         return Cell(self.indicator.id, self.level, self.year, self.target_year, self.text, actual, status,
-                    standard_met, note)
+                    standard_met, note, basis, measured)
 
     def unjudged(self, has_data: bool) -> Cell | None:
         """The cell when there is nothing to judge: a blank plan cell, or no data."""
@@ -65,7 +67,7 @@ class _Column:
 
 
 def judge_count(plan, indicator, level, year, level_result: LevelIndicator | None) -> Cell:
-    column = _Column(plan, indicator, level, year)
+    column = Column(plan, indicator, level, year)
     if blank := column.unjudged(level_result is not None and level_result.total > 0):
         return blank
     met, total = level_result.met, level_result.total
@@ -81,7 +83,7 @@ def judge_count(plan, indicator, level, year, level_result: LevelIndicator | Non
 
 
 def judge_paired(plan, indicator, level, year, conditions: LevelConditions | None) -> Cell:
-    column = _Column(plan, indicator, level, year)
+    column = Column(plan, indicator, level, year)
     if blank := column.unjudged(conditions is not None and conditions.total > 0):
         return blank
     total = conditions.total
@@ -105,7 +107,7 @@ def judge_percent(plan, indicator, level, year, actual: Decimal | None, recorded
     before comparing (the plan's 92% stands for 65/71 = 91.55%); a percentage staff recorded is
     compared as recorded, so 96.5% falls short of 97%.
     """
-    column = _Column(plan, indicator, level, year)
+    column = Column(plan, indicator, level, year)
     if recorded is not None:
         if recorded.number is None:
             return column.unjudged(True) or _judge_word(column, recorded)
@@ -114,15 +116,16 @@ def judge_percent(plan, indicator, level, year, actual: Decimal | None, recorded
         return blank
     exact = recorded is not None
     standard = indicator.standard.get(level)
-    standard_met = standard is None or percent_met(actual, standard, None if exact else decimals_of(standard))
+    standard_met = standard is None or percent_met(
+        actual, standard, None if exact else percent_decimals(standard, decimals_of(standard)))
     decimals = column.target.decimals if isinstance(column.target, PercentTarget) else 0
-    text = recorded.text if exact else f"{round_half_up(actual, decimals)}%"
+    text = recorded.text if exact else percent_text(actual, decimals)
     note = recorded.note if exact else ""
     if column.is_baseline:
         return column.cell(text, standard_status(standard_met), standard_met, note)
     target: PercentTarget = column.target
     margin = plan.settings.near_percent_margin
-    decimals = None if exact else target.decimals
+    decimals = None if exact else percent_decimals(target.value, target.decimals)
     status = yearly_status(
         percent_met(actual, target.value, decimals), standard_met,
         percent_near(actual, target.value, decimals, margin),
@@ -131,7 +134,7 @@ def judge_percent(plan, indicator, level, year, actual: Decimal | None, recorded
 
 
 def judge_number(plan, indicator, level, year, recorded: RecordedValue | None) -> Cell:
-    column = _Column(plan, indicator, level, year)
+    column = Column(plan, indicator, level, year)
     if blank := column.unjudged(recorded is not None):
         return blank
     if recorded.number is None:
@@ -146,7 +149,7 @@ def judge_number(plan, indicator, level, year, recorded: RecordedValue | None) -
 
 
 def judge_qualitative(plan, indicator, level, year, recorded: RecordedValue | None) -> Cell:
-    column = _Column(plan, indicator, level, year)
+    column = Column(plan, indicator, level, year)
     if blank := column.unjudged(recorded is not None):
         return blank
     if recorded.number is not None:  # e.g. a satisfaction survey's percentage for 社会认可度
@@ -157,7 +160,7 @@ def judge_qualitative(plan, indicator, level, year, recorded: RecordedValue | No
     return _judge_word(column, recorded)
 
 
-def _judge_word(column: _Column, recorded: RecordedValue) -> Cell:
+def _judge_word(column: Column, recorded: RecordedValue) -> Cell:
     """达标/未达标, or 无/有 where 无 is the goal (无过重课业负担)."""
     goals = [cells[column.level].target for cells in column.indicator.targets.values() if column.level in cells]
     expected = next((g.expected for g in goals if isinstance(g, QualitativeTarget)), None)
@@ -181,5 +184,5 @@ def judge_recorded(plan: Plan, indicator: Indicator, level: str, year: int, reco
 def veto_present(recorded: RecordedValue | None) -> bool | None:
     if recorded is None:
         return None
-    return recorded.text in ("存在", "有", "未达标")
+    return recorded.text in ("存在", "有", "是", "未达标")
 

@@ -26,6 +26,8 @@ class Cell:
     status: Status
     standard_met: bool | None = None
     note: str = ""
+    basis: str = ""  # district-level indicators: 测算 (from the inputs) or 填报判断 (one value as recorded)
+    measured: object = None  # evaluate.measured.Measured: the inputs and conditions behind a 测算 figure
 
 
 @dataclass(frozen=True)

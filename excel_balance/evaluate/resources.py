@@ -28,7 +28,7 @@ class Measure:
         if self.key == "key_teachers":
             return section.figure("key")
         if self.key == "pe_art_teachers":
-            return section.figure("pe") + section.figure("music") + section.figure("art")
+            return pe_art_teachers(section)
         indoor = section.facilities.get("indoor_sports_area", 0.0) if settings.refinements.net_indoor_sports else 0.0
         if self.key == "teaching_area":
             return section.facilities["teaching_area"] - indoor
@@ -39,12 +39,20 @@ class Measure:
         return section.facilities["multimedia_rooms"]
 
 
+def pe_art_teachers(section: Section) -> float:
+    """R3's teachers: an export's 体育与健康 + 艺术/计 when it has them, else 体育 + 音乐 + 美术 and
+    the integrated 艺术 course's teachers (艺术/计 counts these too; 音乐 + 美术 alone would not)."""
+    if section.has_figure("pe_art"):
+        return section.figure("pe_art")
+    return section.figure("pe") + section.figure("music") + section.figure("art") + section.figure("arts")
+
+
 MEASURES = {
     m.key: m
     for m in (
         Measure("qualified_teachers", "高于规定学历教师数（人）", 100, 1, "人", True),
         Measure("key_teachers", "骨干教师数（人）", 100, 1, "人", True),
-        Measure("pe_art_teachers", "体育、音乐、美术专任教师数（人）", 100, 1, "人", True),
+        Measure("pe_art_teachers", "体育、艺术专任教师数（人）", 100, 1, "人", True),
         Measure("teaching_area", "教学及辅助用房面积（㎡）", 1, 1, "㎡", False),
         Measure("sports_area", "体育运动场馆面积（㎡）", 1, 1, "㎡", False),
         Measure("equipment_value", "教学仪器设备值（万元）", 1, 10_000, "万元", False),

@@ -113,6 +113,23 @@ def percent_met(actual: Decimal, target: Decimal, decimals: int | None) -> bool:
     return compared(actual, decimals) >= target
 
 
+def percent_decimals(target: Decimal, decimals: int | None) -> int | None:
+    """The decimals a share is compared at: none (exact) for a target of 100%, which means all
+    (numerator = denominator; domain.md §4), else the target's printed decimals (§9)."""
+    return None if target == 100 else decimals
+
+
+def percent_text(share: Decimal, decimals: int) -> str:
+    """A share as printed; all is 100%, and one short of all never prints as 100% (1,283/1,288 is 99.6%)."""
+    if share == 100:
+        return "100%"
+    shown = round_half_up(share, decimals)
+    while shown == 100 and share < 100 and decimals < 6:
+        decimals += 1
+        shown = round_half_up(share, decimals)
+    return f"{shown}%"
+
+
 def percent_near(actual: Decimal, target: Decimal, decimals: int | None, margin: Decimal) -> bool:
     return target - compared(actual, decimals) <= margin
 

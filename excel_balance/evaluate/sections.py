@@ -63,6 +63,9 @@ class Section:
         """A per-level census figure of this section (teachers, classes)."""
         return self.school.value(f"{key}_{SECTION_KEY[self.level]}")
 
+    def has_figure(self, key: str) -> bool:
+        return f"{key}_{SECTION_KEY[self.level]}" in self.school.values
+
 
 @dataclass(frozen=True)
 class Exclusion:
@@ -133,8 +136,10 @@ def small_teaching_point(school: School, settings: Settings) -> bool:
     return students < threshold
 
 
-def build_sections(rows: tuple[SchoolRow, ...], settings: Settings) -> tuple[list[Section], list[Exclusion], list[School]]:
-    """The sections judged by R1–R7 and G3–G5, the schools left out with reasons, all schools."""
+def build_sections(rows: tuple[SchoolRow, ...], settings: Settings,
+                   facilities: bool = True) -> tuple[list[Section], list[Exclusion], list[School]]:
+    """The sections judged by R1–R7 and G3–G5, the schools left out with reasons, all schools.
+    Without `facilities`, the same sections with no facility figures (to count them cheaply)."""
     schools = fold_campuses(rows)
     sections: list[Section] = []
     excluded: list[Exclusion] = []
@@ -150,7 +155,7 @@ def build_sections(rows: tuple[SchoolRow, ...], settings: Settings) -> tuple[lis
             excluded.append(Exclusion(school.school_id, school.name, PRIMARY,
                                       f"教学点在校生{school.compulsory_students:g}人（{rule}），不参加测算"))
             continue
-        weights = split_weights(school, settings)
+        weights = split_weights(school, settings) if facilities else {}
         for level, present in ((PRIMARY, t.has_primary), (JUNIOR, t.has_junior)):
             if not present:
                 continue
@@ -158,5 +163,6 @@ def build_sections(rows: tuple[SchoolRow, ...], settings: Settings) -> tuple[lis
             if students <= 0:
                 excluded.append(Exclusion(school.school_id, school.name, level, f"{level}在校生数为0，该学段不参加测算"))
                 continue
-            sections.append(Section(school, level, students, _section_facilities(school, level, weights[level])))
+            figures = _section_facilities(school, level, weights[level]) if facilities else {}
+            sections.append(Section(school, level, students, figures))
     return sections, excluded, schools

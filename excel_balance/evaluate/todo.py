@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from excel_balance.evaluate.measured import measured_by_schools
 from excel_balance.evaluate.model import YearResult
 from excel_balance.evaluate.resources import MEASURES
 from excel_balance.evaluate.rules import count_met, count_needed
@@ -61,6 +62,14 @@ def todo_list(plan: Plan, result: YearResult) -> list[TodoGroup]:
                     group = _room_group(plan, indicator, level, target_year, cell.text, part, target, result)
                     if group:
                         groups.append(group)
+    for indicator, level, measured in measured_by_schools(plan, result.cells):
+        cell = indicator.targets[target_year].get(level)
+        if cell is not None and cell.target is not None and measured.below:
+            # Every school below the standard: a pooled share or mean reaches its target only as they do.
+            items = tuple(TodoItem(s.school_id, s.name, float(s.need), s.unit) for s in measured.below)
+            count = measured.school_count
+            groups.append(TodoGroup(indicator.id, "", level, target_year, cell.text, count - len(items), count,
+                                    len(items), items, items[0].unit))
     return groups
 
 

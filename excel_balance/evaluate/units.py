@@ -6,16 +6,17 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from excel_balance.evaluate.figures import cell_names, off_plan_cells, off_plan_text
 from excel_balance.evaluate.model import Cell, Evaluation
 from excel_balance.evaluate.rules import Status, worse
+from excel_balance.names import file_name
 from excel_balance.plan import Indicator
 
 UNITS_FOLDER = "责任单位"
-BEHIND = (Status.NEAR, Status.BEHIND, Status.NOT_MET)
 
 
 def unit_workbook_name(unit: str, year: int) -> str:
-    return f"{unit}_优质均衡推进情况_{year}.xlsx"
+    return file_name(unit, f"_优质均衡推进情况_{year}.xlsx")
 
 
 def indicator_status(evaluation: Evaluation, indicator: Indicator) -> Status:
@@ -27,13 +28,8 @@ def indicator_status(evaluation: Evaluation, indicator: Indicator) -> Status:
 
 
 def behind_counts(evaluation: Evaluation) -> dict[str, int]:
-    """Per unit, the indicators it is responsible for that are not on plan (near, behind, not met)."""
-    counts = dict.fromkeys(evaluation.plan.units, 0)
-    for indicator in evaluation.plan.indicators:
-        if indicator_status(evaluation, indicator) in BEHIND:
-            for unit in indicator.units:
-                counts[unit] += 1
-    return counts
+    """Per unit, its figure 未按规划推进 N 项 (cells of the indicators it is responsible for)."""
+    return {unit: len(off_plan_cells(evaluation, unit)) for unit in evaluation.plan.units}
 
 
 @dataclass(frozen=True)
@@ -68,6 +64,6 @@ def unit_evaluation(evaluation: Evaluation, unit: str) -> Evaluation:
 def unit_summary(evaluation: Evaluation, unit: str) -> str:
     rows = unit_rows(evaluation, unit)
     lead = sum(r.role == "牵头" for r in rows)
-    behind = [r.indicator.id for r in rows if r.status in BEHIND]
-    text = f"本单位牵头{lead}项、配合{len(rows) - lead}项指标；{evaluation.latest.year}年"
-    return text + (f"未按规划推进{len(behind)}项：{'、'.join(behind)}。" if behind else "各项均按规划推进或暂无数据。")
+    behind = off_plan_cells(evaluation, unit)
+    text = f"本单位牵头{lead}项、配合{len(rows) - lead}项指标；{evaluation.latest.year}年{off_plan_text(len(behind))}"
+    return text + (f"：{cell_names(behind)}。" if behind else "，各项均按规划推进或暂无数据。")

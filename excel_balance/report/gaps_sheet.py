@@ -3,6 +3,7 @@ lacks) and `攻坚清单` (next year's to-do list)."""
 
 from __future__ import annotations
 
+from excel_balance.evaluate.measured import measured_by_schools
 from excel_balance.evaluate.model import Evaluation
 from excel_balance.evaluate.resources import MEASURES
 from excel_balance.evaluate.todo import todo_list
@@ -27,8 +28,10 @@ def _page(sheet, widths: list[float], header_row: int = 0) -> None:
     sheet.repeat_rows(header_row)
 
 
-def gap_totals(evaluation: Evaluation) -> list[tuple[str, str, int, float, str]]:
-    """(level, indicator id, sections short, total gap, unit) for the latest year."""
+def gap_totals(evaluation: Evaluation) -> list[tuple[str, str, int, float | None, str]]:
+    """(level, indicator id, sections short, total gap, unit) for the latest year; then the schools
+    below the standard of G9, G12, G13, Q3, Q4 where the 学校 sheet decides them (a mean's
+    学时 are not added up: None)."""
     latest = evaluation.latest
     totals = []
     for level in LEVELS:
@@ -37,7 +40,18 @@ def gap_totals(evaluation: Evaluation) -> list[tuple[str, str, int, float, str]]
                 continue
             short = [s.values[indicator.id] for s in latest.sections_of(level) if not s.values[indicator.id].met]
             totals.append((level, indicator.id, len(short), sum(v.gap for v in short), MEASURES[indicator.measure].gap_unit))
+    for indicator, level, measured in measured_by_schools(evaluation.plan, latest.cells):
+        unit = measured.below[0].unit if measured.below else measured.measure.input(measured.measure.headline.inputs[0]).unit
+        total = None if unit == "学时" else float(sum(s.need for s in measured.below))
+        totals.append((level, indicator.id, len(measured.below), total, unit))
     return totals
+
+
+def gap_label(evaluation: Evaluation, indicator_id: str) -> str:
+    indicator = evaluation.plan.indicator(indicator_id)
+    if indicator.measure:
+        return f"{indicator.id} {MEASURES[indicator.measure].label}"
+    return f"{indicator.id} {evaluation.plan.measures[indicator.id].headline.label}（各校）"
 
 
 def write_gaps_sheet(workbook, evaluation: Evaluation, formats: Formats) -> None:
@@ -52,9 +66,12 @@ def write_gaps_sheet(workbook, evaluation: Evaluation, formats: Formats) -> None
         helpers = "、".join(indicator.units[1:]) or "—"
         row += 1
         sheet.write_string(row, 0, level, formats.centre)
-        sheet.write_string(row, 1, f"{indicator.id} {MEASURES[indicator.measure].label}", formats.text)
+        sheet.write_string(row, 1, gap_label(evaluation, indicator_id), formats.text)
         sheet.write_number(row, 2, count, formats.integer)
-        sheet.write_number(row, 3, total, formats.integer if unit in ("人", "间") else formats.number)
+        if total is None:
+            sheet.write_string(row, 3, "—", formats.centre)
+        else:
+            sheet.write_number(row, 3, total, formats.integer if unit in ("人", "间", "所") else formats.number)
         sheet.write_string(row, 4, unit, formats.centre)
         sheet.write_string(row, 5, indicator.lead_unit, formats.centre)
         sheet.merge_range(row, 6, row, 9, helpers, formats.text)
@@ -114,12 +131,15 @@ def write_todo_sheet(workbook, evaluation: Evaluation, formats: Formats) -> None
             sheet.write_number(row, 5, group.still_needed, formats.integer)
             sheet.write_string(row, 6, item.school_id, formats.centre)
             sheet.write_string(row, 7, item.name, formats.text)
-            sheet.write_number(row, 8, item.need, formats.integer if item.unit in ("人", "间") else formats.number)
+            sheet.write_number(row, 8, item.need, formats.integer if item.unit in ("人", "间", "所") else formats.number)
             sheet.write_string(row, 9, item.unit, formats.centre)
         row += 1
         sheet.write_string(row, 0, name, formats.label_cell)
         sheet.merge_range(row, 1, row, 7, f"合计：{len(group.items)}所学校达标后可达到{group.target_year}年目标", formats.label_cell)
-        sheet.write_number(row, 8, group.total_need, formats.integer if group.unit in ("人", "间") else formats.number)
+        if group.unit == "学时":  # means of different schools do not add up
+            sheet.write_string(row, 8, "—", formats.label_cell)
+        else:
+            sheet.write_number(row, 8, group.total_need, formats.integer if group.unit in ("人", "间", "所") else formats.number)
         sheet.write_string(row, 9, group.unit, formats.label_cell)
     if not groups:
         sheet.merge_range(1, 0, 1, len(headers) - 1, f"{latest.year + 1}年各项学校数目标均已达到，无需攻坚。", formats.text)

@@ -14,7 +14,7 @@ def write_plan_workbook(plan: Plan, target: str | Path) -> Path:
     """Write the plan table to `target` (atomically) and return the path."""
     target = Path(target)
     with atomic_path(target) as tmp:
-        workbook = new_workbook(tmp, plan.title, document_time((plan.plan_years or (plan.baseline_year,))[0]))
+        workbook = new_workbook(tmp, plan.title, document_time())
         sheet = workbook.add_worksheet(SHEET_NAME)
         write_plan_sheet(sheet, plan, Formats(workbook))
         workbook.close()

@@ -6,6 +6,8 @@ what stands in the way, a legend, and a red banner for any veto condition record
 
 from __future__ import annotations
 
+from excel_balance.evaluate.figures import gaps_count, gaps_text, off_plan_cells, off_plan_text
+from excel_balance.evaluate.measured import REPORTED
 from excel_balance.evaluate.model import Cell, Evaluation
 from excel_balance.evaluate.rules import Status
 from excel_balance.plan import DISTRICT, Indicator
@@ -28,7 +30,8 @@ def cell_text(cell: Cell) -> str:
         return "—"
     if cell.status is Status.NO_DATA:
         return "— 无数据"
-    return f"{cell.status.symbol} {cell.actual_text}"
+    label = f"（{REPORTED}）" if cell.basis == REPORTED else ""
+    return f"{cell.status.symbol} {cell.actual_text}{label}"
 
 
 def report_title(evaluation: Evaluation) -> str:
@@ -38,11 +41,15 @@ def report_title(evaluation: Evaluation) -> str:
 
 
 def verdict_text(evaluation: Evaluation) -> str:
+    """The verdict against the standards, then the year's standing against the plan: each count
+    with its label, so that neither is taken for the other."""
     verdict = evaluation.verdict
+    on_plan = f"对照{verdict.year}年度目标：{off_plan_text(len(off_plan_cells(evaluation)))}。"
     if verdict.certified:
-        return f"总体判断（{verdict.year}年，对照国家标准）：已达到义务教育优质均衡发展各项要求。"
+        return f"总体判断（{verdict.year}年，对照国家标准）：已达到义务教育优质均衡发展各项要求。{on_plan}"
     items = "；".join(f"{n}. {o}" for n, o in enumerate(verdict.obstacles, start=1))
-    return f"总体判断（{verdict.year}年，对照国家标准）：尚未达到优质均衡发展要求，共{len(verdict.obstacles)}项差距：{items}。"
+    return (f"总体判断（{verdict.year}年，对照国家标准）：尚未达到优质均衡发展要求，"
+            f"{gaps_text(gaps_count(evaluation))}：{items}。{on_plan}")
 
 
 def write_progress_sheet(sheet, evaluation: Evaluation, formats: Formats, title: str | None = None,

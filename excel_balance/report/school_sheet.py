@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
+from excel_balance.evaluate.measured import measured_by_schools
 from excel_balance.evaluate.model import Evaluation
 from excel_balance.evaluate.resources import MEASURES
 from excel_balance.evaluate.rules import Status
@@ -27,6 +28,7 @@ LEVEL_ORDER = {level: n for n, level in enumerate(LEVELS)}
 IDENTITY = ["年度", "学段", "学校标识码", "学校名称", "办学类型", "在校生数（人）"]
 YEAR_COL, LEVEL_COL, STUDENTS_COL = 0, 1, 5
 FIRST_NUMERATOR = 6
+OWN_WIDTH = 24  # a school's own G9–Q4 figure and what it lacks
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,13 @@ def write_school_sheet(workbook, evaluation: Evaluation, formats: Formats) -> Sc
         "义务教育在校生（全校）", "规模上限（人）", "G4 规模",
         "本学段班数", "本学段大班额班数", "G5 班额达标率",
     ]
+    # G9, G12, G13, Q3, Q4 where the 学校 sheet decides them: √, or the school's figure and what it lacks.
+    by_schools = {(year, level, i.id): measured for year, result in evaluation.years.items()
+                  for i, level, measured in measured_by_schools(plan, result.cells)}
+    school_ids = list(dict.fromkeys(key[2] for key in by_schools))
+    below = {(year, level, code, s.school_id): s for (year, level, code), m in by_schools.items() for s in m.below}
+    own_col = len(headers)
+    headers += [f"{code} {plan.measures[code].headline.label}（本校）" for code in school_ids]
     header_fmt = formats.header
     for col, text in enumerate(headers):
         sheet.write_string(0, col, text, header_fmt)
@@ -161,6 +170,17 @@ def write_school_sheet(workbook, evaluation: Evaluation, formats: Formats) -> Sc
                                 (classes - oversize) / classes)
         else:
             sheet.write_string(r, g3 + 11, "无班级", formats.centre)
+        lines = 1
+        for k, code in enumerate(school_ids):
+            short = below.get((year, section.level, code, school.school_id))
+            if short is not None:
+                text = f"×{short.text}：{short.lacks}"
+                sheet.write_string(r, own_col + k, text, bad_fmt)
+                lines = max(lines, line_count(text, OWN_WIDTH))
+            elif (year, section.level, code) in by_schools:
+                sheet.write_string(r, own_col + k, "√", ok_fmt)
+        if lines > 1:
+            sheet.set_row(r, row_height(lines))
 
     last_row = len(entries)
     last_col = len(headers) - 1
@@ -169,7 +189,7 @@ def write_school_sheet(workbook, evaluation: Evaluation, formats: Formats) -> Sc
     widths = [6, 8, 12, fit_width([e[1].section.name for e in entries] + ["学校名称"], 12, 30),
               fit_width([e[1].section.school.school_type.label for e in entries] + ["办学类型"], 10, 20), 9]
     for col in range(len(headers)):
-        sheet.set_column(col, col, widths[col] if col < len(widths) else 10)
+        sheet.set_column(col, col, widths[col] if col < len(widths) else 10 if col < own_col else OWN_WIDTH)
     _print_setup(sheet)
     groups = frozenset((year, e.section.level) for year, e in entries)
     return SchoolSheetLayout(last_row, groups, {i.id: FIRST_NUMERATOR + k for k, i in enumerate(indicators)})

@@ -11,8 +11,10 @@ from pathlib import Path
 
 from excel_balance.atomic import atomic_path
 from excel_balance.evaluate import lacking
+from excel_balance.evaluate.figures import gaps_count, gaps_text, off_plan_cells
 from excel_balance.evaluate.model import Evaluation
 from excel_balance.evaluate.rules import Status
+from excel_balance.names import child, file_name
 from excel_balance.plan import LEVELS
 from excel_balance.xlsx.book import document_time, new_workbook
 from excel_balance.xlsx.formats import Formats
@@ -39,7 +41,8 @@ class DistrictSummary:
     report: str
     counts: Counter
     certified: bool
-    obstacles: int
+    obstacles: int  # figures.gaps_count
+    off_plan: int  # figures.off_plan_cells, counted
     indicator_ids: tuple[str, ...]
     levels: tuple[LevelSummary, ...]
     other_met: int  # G/Q/S indicator × level cells meeting the standard
@@ -64,22 +67,22 @@ def summarise_district(evaluation: Evaluation, report: str) -> DistrictSummary:
               and c.status is not Status.NOT_APPLICABLE]
     return DistrictSummary(
         evaluation.plan.district, latest.year, report, Counter(c.status for c in latest.cells.values()),
-        evaluation.verdict.certified, len(evaluation.verdict.obstacles), resource_ids, tuple(levels),
+        evaluation.verdict.certified, gaps_count(evaluation), len(off_plan_cells(evaluation)), resource_ids, tuple(levels),
         sum(bool(c.standard_met) for c in others), len(others))
 
 
 def summary_name(region: str, year: int) -> str:
-    return f"{region}义务教育优质均衡监测汇总_{year}.xlsx"
+    return file_name(region, f"义务教育优质均衡监测汇总_{year}.xlsx")
 
 
 def write_summary_workbook(outcomes, outputs: Path, region: str) -> Path:
     """outcomes: the districts' DistrictOutcome (each with its summary and output path)."""
     summaries = [(o, o.summary) for o in outcomes]
     year = max(s.year for _, s in summaries)
-    target = outputs / summary_name(region, year)
+    target = child(outputs, summary_name(region, year))
     ids = summaries[0][1].indicator_ids
     with atomic_path(target) as tmp:
-        workbook = new_workbook(tmp, f"{region}义务教育优质均衡监测汇总", document_time(year + 1))
+        workbook = new_workbook(tmp, f"{region}义务教育优质均衡监测汇总", document_time())
         formats = Formats(workbook)
         sheet = workbook.add_worksheet(SHEET_NAME)
         headers = ["区县", "统计年度", "学段", *[f"{i} 全区值" for i in ids], *[f"{i} 差异系数" for i in ids],
@@ -114,7 +117,7 @@ def write_summary_workbook(outcomes, outputs: Path, region: str) -> Path:
                 sheet.write_number(row, col + 2, level.met / level.total, percent)
                 sheet.write_string(row, col + 3, f"{summary.other_met}/{summary.other_total}",
                                    ok if summary.other_met == summary.other_total else bad)
-                verdict = "已达到标准" if summary.certified else f"尚有{summary.obstacles}项差距"
+                verdict = "已达到标准" if summary.certified else gaps_text(summary.obstacles)
                 sheet.write_string(row, col + 4, verdict, ok if summary.certified else bad)
                 link = Path(outcome.output).relative_to(outputs).as_posix() if outcome.output else summary.report
                 sheet.write_url(row, col + 5, f"external:{link}", formats.centre, string="打开报告")
@@ -125,7 +128,8 @@ def write_summary_workbook(outcomes, outputs: Path, region: str) -> Path:
         sheet.set_column(1, 2, 8)
         sheet.set_column(3, 2 + 2 * n, 9)
         sheet.set_column(3 + 2 * n, last_col - 2, 12)
-        sheet.set_column(last_col - 1, last_col, 14)
+        sheet.set_column(last_col - 1, last_col - 1, 24)
+        sheet.set_column(last_col, last_col, 14)
         _chart(workbook, sheet, row, 3 + 2 * n + 2, last_col)
         sheet.repeat_rows(0)
         workbook.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from excel_balance.evaluate.figures import off_plan_cells, off_plan_header
 from excel_balance.evaluate.model import Evaluation
 from excel_balance.evaluate.units import behind_counts, indicator_status
 from excel_balance.xlsx.fit import line_count, row_height
@@ -33,10 +34,14 @@ def write_units_sheet(workbook, evaluation: Evaluation, formats: Formats) -> Non
                 sheet.write_blank(row, col, None, formats.centre)
         sheet.set_row(row, row_height(line_count(indicator.text, 50)))
     row = len(plan.indicators) + 1
-    sheet.merge_range(row, 0, row, 2, "未按规划推进的指标数（接近目标、未达年度目标、未达标）", formats.label_cell)
+    # The figure of the console and the title, split by unit (a cell counts for each of its units).
+    sheet.merge_range(row, 0, row, 1, f"{off_plan_header()}：全区、各单位负责的（接近目标、未达年度目标、未达标）",
+                      formats.label_cell)
+    sheet.write_number(row, 2, len(off_plan_cells(evaluation)), formats.integer)
+    counts = behind_counts(evaluation)
     for col, unit in enumerate(units, start=3):
-        sheet.write_number(row, col, behind_counts(evaluation)[unit], formats.integer)
-    sheet.set_row(row, 30)
+        sheet.write_number(row, col, counts[unit], formats.integer)
+    sheet.set_row(row, 45)
     sheet.set_column(0, 0, 6)
     sheet.set_column(1, 1, 50)
     sheet.set_column(2, 2, 16)

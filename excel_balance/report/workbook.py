@@ -7,10 +7,12 @@ from pathlib import Path
 
 from excel_balance.atomic import atomic_path
 from excel_balance.evaluate.model import Evaluation
+from excel_balance.names import file_name
 from excel_balance.report.changes_sheet import write_changes_sheet
 from excel_balance.report.cv_sheet import write_cv_sheet
 from excel_balance.report.gaps_sheet import write_gaps_sheet, write_school_gaps_sheet, write_todo_sheet
-from excel_balance.report.notes_sheet import write_notes_sheet
+from excel_balance.report.measures_sheet import write_measures_sheet
+from excel_balance.report.notes_sheet import CorrectionNotes, write_notes_sheet
 from excel_balance.report.plan_sheet import SHEET_NAME as PLAN_SHEET
 from excel_balance.report.progress_sheet import report_title, write_progress_sheet
 from excel_balance.report.school_sheet import write_school_sheet
@@ -21,7 +23,7 @@ from excel_balance.xlsx.formats import Formats
 
 
 def report_file_name(district: str, year: int) -> str:
-    return f"{district}义务教育优质均衡推进情况_{year}.xlsx"
+    return file_name(district, f"义务教育优质均衡推进情况_{year}.xlsx")
 
 
 def report_name(evaluation: Evaluation) -> str:
@@ -29,20 +31,18 @@ def report_name(evaluation: Evaluation) -> str:
 
 
 def write_report(evaluation: Evaluation, target: str | Path, generated_at: dt.datetime | None = None,
-                 corrections=()) -> Path:
-    """Write the report to `target`; the same evaluation gives the same bytes.
-
-    The document time is `generated_at`, else SOURCE_DATE_EPOCH, else 1 January of the year
-    after the latest census: never the wall clock.
-    """
+                 corrections: CorrectionNotes = CorrectionNotes()) -> Path:
+    """Write the report to `target`, made at `generated_at`, else SOURCE_DATE_EPOCH, else now: the
+    same evaluation at the same time gives the same bytes."""
     target = Path(target)
-    created = generated_at or document_time(evaluation.latest.year + 1)
+    created = document_time(generated_at)
     with atomic_path(target) as tmp:
         workbook = new_workbook(tmp, report_title(evaluation), created)
         formats = Formats(workbook)
         write_progress_sheet(workbook.add_worksheet(PLAN_SHEET), evaluation, formats)
         layout = write_school_sheet(workbook, evaluation, formats)
         write_cv_sheet(workbook, evaluation, layout, formats)
+        write_measures_sheet(workbook, evaluation, formats)
         write_gaps_sheet(workbook, evaluation, formats)
         write_school_gaps_sheet(workbook, evaluation, formats)
         write_todo_sheet(workbook, evaluation, formats)

@@ -1,0 +1,44 @@
+"""The supplement's own 填报说明: what its 补充数据 sheet holds, column by column, and its
+区级指标 sheet — not the census template's (which speaks of a 学校 sheet and building columns
+a supplement does not have). Takes the columns write_supplement chose, so a change of the export
+mapping changes the instructions with them."""
+
+from __future__ import annotations
+
+from excel_balance.census.exports import SUPPLEMENT_SHEET as SHEET
+from excel_balance.census.schema import COLUMNS_BY_KEY, INFO_SHEET, Applies, Kind
+from excel_balance.xlsx.fit import line_count, row_height
+from excel_balance.xlsx.formats import Formats
+
+LEVEL_NOTE = {Applies.PRIMARY: "只有小学部的学校填写，其他学校已预填0", Applies.JUNIOR: "只有初中部的学校填写，其他学校已预填0"}
+
+
+def supplement_rows(district: str, year: int, columns: list[str]) -> list[tuple[str, str]]:
+    """(label, text) rows of the instructions; `columns` are the figures' keys, in sheet order."""
+    rows = [
+        ("区县", district),
+        ("统计年度", str(year)),
+        ("用途", f"补充统计系统导出（基层表）中没有的数据。填好后与{year}年的导出一起放进 inputs/，"
+                 "运行 excel-balance run 时按学校标识码合并。"),
+        (f"“{SHEET}”表", "每所计校数的学校一行，学校标识码和学校名称已按导出预填，请勿修改，也不要增删学校"
+                        "（导出中没有的学校标识码会被拒绝）。"),
+    ]
+    if not columns:
+        rows.append(("需填写的列", "导出已含全部学校数据，只需填写“区级指标”表。"))
+    for key in columns:
+        column = COLUMNS_BY_KEY[key]
+        kind = "整数" if column.kind is Kind.INT else "数值"
+        parts = [column.note, LEVEL_NOTE.get(column.applies, ""), f"{kind}，单位{column.unit}；没有请填0（空白会被拒绝）"]
+        rows.append((column.title, "；".join(p for p in parts if p) + "。"))
+    rows.append(("“区级指标”表", "逐项填写全区情况：百分比填 96 或 96%，定性指标从下拉列表选择。"))
+    return rows
+
+
+def write_supplement_info(workbook, formats: Formats, district: str, year: int, columns: list[str]) -> None:
+    sheet = workbook.add_worksheet(INFO_SHEET)
+    sheet.set_column(0, 0, 26)
+    sheet.set_column(1, 1, 90)
+    for r, (label, text) in enumerate(supplement_rows(district, year, columns)):
+        sheet.write_string(r, 0, label, formats.label)
+        sheet.write_string(r, 1, text, formats.note)
+        sheet.set_row(r, row_height(line_count(text, 90)))
