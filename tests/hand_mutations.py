@@ -18,21 +18,24 @@ TESTS = ["tests/test_evaluate.py", "tests/test_boundaries.py"]
 
 # (survivor number in the issue, file, the function the change is made in, original, mutation)
 MUTATIONS = [
-    (1, "evaluate/judge.py", "def veto_present", '("存在", "有", "未达标")', '("存在",)'),
+    (1, "evaluate/judge.py", "def veto_present", '("存在", "有", "是", "未达标")', '("存在", "是")'),
     (2, "evaluate/__init__.py", "def overall_verdict", "if total and met < total:", "if total and met < total - 1:"),
     (2, "evaluate/__init__.py", "def overall_verdict", "elif present is None:", "elif False:"),
     (2, "evaluate/__init__.py", "def overall_verdict", "elif not value.cv_ok:", "elif False:"),
     (3, "evaluate/resources.py", "def level_indicator", "cv_shown <= threshold", "cv_shown < threshold"),
-    (4, "evaluate/judge.py", "def judge_number", "recorded.number >= target.value", "recorded.number > target.value"),
-    (4, "evaluate/judge.py", "def judge_number", "standard = indicator.standard.get(level)", "standard = None"),
-    (5, "evaluate/judge.py", "def judge_qualitative", "recorded.number >= standard", "recorded.number > standard"),
+    # Since issue 19, G9's 学时 and S1's survey percentage are their measures' one input: measured.py
+    # decides them (judge_number and judge_qualitative no longer see a number for either).
+    (4, "evaluate/measured.py", "def _judge", "headline.value >= target.value", "headline.value > target.value"),
+    (4, "evaluate/measured.py", "def _part", "standard = part.standard(level)", "standard = None"),
+    (5, "evaluate/measured.py", "def _part", "number >= standard", "number > standard"),
     (6, "evaluate/judge.py", "def judge_count", "level_result.total > 0", "level_result.total > 1"),
     (6, "evaluate/judge.py", "def judge_paired", "conditions.total > 0", "conditions.total > 1"),
     (7, "evaluate/judge.py", "def judge_paired", "music_met == total and", "music_met == total or"),
     (8, "evaluate/judge.py", "def _judge_word", '.get(column.level) == "无"', '.get(column.level) != "无"'),
     (9, "evaluate/judge.py", "def judge_percent", "percent_near(actual, target.value, decimals, margin)",
      "percent_near(actual, target.value, None, margin)"),
-    (9, "evaluate/judge.py", "def judge_percent", "None if exact else decimals_of(standard)", "None"),
+    (9, "evaluate/judge.py", "def judge_percent", "None if exact else percent_decimals(standard, decimals_of(standard))",
+     "None"),
     (10, "evaluate/sections.py", "def small_teaching_point", "return students < threshold",
      "return students <= threshold"),
     (10, "evaluate/school_conditions.py", "def within_size", "<= size_limit(school, settings)",
