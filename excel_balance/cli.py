@@ -195,7 +195,7 @@ def import_plan_file(source: Path, output: Path | None, baseline_year: int | Non
 
 @cli.command("template")
 @PLAN_OPTION
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="输出文件，默认 inputs/<区县><年度>年统计报表（填报模板）.xlsx。")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="输出文件，默认当前文件夹中的 <区县><年度>年统计报表（填报模板）.xlsx（填好后再放进 inputs/）。")
 @click.option("--year", type=click.IntRange(2000, 2100), help="统计年度，例如 2022（2022—2023学年）。")
 @click.option("--district", help="区县名称，默认取规划文件中的区县。")
 @click.option("--corrections", is_flag=True, help="改为生成空白的修正表 inputs/修正.xlsx。")
@@ -235,9 +235,10 @@ def template_command(plan_file: Path | None, output: Path | None, year: int | No
         return
     plan = own_plan_or_fail(plan_file)
     name = district or plan.district
-    target = output or child(Path("inputs"), file_name(name, f"{year or ''}{'年' if year else ''}统计报表（填报模板）.xlsx"))
+    # Not into inputs/: until filled in it is a blank template there (skipped with a note).
+    target = output or child(Path("."), file_name(name, f"{year or ''}{'年' if year else ''}统计报表（填报模板）.xlsx"))
     write_template(target, plan, year=year, district=name)
-    say(f"已生成填报模板：{target}")
+    say(f"已生成填报模板：{target.absolute()}（填好学校数据后放进 inputs/）")
 
 
 @cli.command("check")
@@ -296,10 +297,13 @@ def supplement_command(plan_file, output, year, exports) -> None:
     say(f"已生成补充表：{target}（请填写后放进 inputs/）")
 
 
+_REPORT_KINDS = {"refused": "无法使用", "duplicate": "未使用（重复）", "skipped": "跳过"}
+
+
 @cli.command("report")
 @PLAN_OPTION
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="输出的报告，默认 outputs/<区县>义务教育优质均衡推进情况_<最新年度>.xlsx。")
+              help="输出的报告，默认当前文件夹中的 <区县>义务教育优质均衡推进情况_<最新年度>.xlsx（不改动 outputs/）。")
 @click.option("--year", type=click.IntRange(2000, 2100), help="文件中没有写明统计年度时使用的年度。")
 @GENERATED_AT
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -311,31 +315,41 @@ def report_command(plan_file, output, year, generated_at, files) -> None:
       excel-balance report inputs/2019年统计.xlsx inputs/2022年统计.xlsx
       excel-balance report inputs
     """
-    from excel_balance.census.reader import read_census
+    from excel_balance.census.folder import read_inputs
     from excel_balance.evaluate import evaluate
     from excel_balance.evaluate.figures import gaps_count, gaps_text, off_plan_cells, off_plan_text
+    from excel_balance.report.notes_sheet import CorrectionNotes
     from excel_balance.report.workbook import report_name, write_report
+    from excel_balance.workflow import correction_notes, sample_warning
 
     plan = load_plan_or_fail(plan_file)
-    censuses, failed = [], False
-    for path in workbook_paths(files):
-        try:
-            censuses.append(read_census(path, year=year, settings=plan.settings, aliases=plan.census_aliases))
-        except ProblemsError as exc:
-            failed = True
-            say(f"{path.name}：无法使用", err=True)
-            echo_problems(exc.problems)
+    reading = read_inputs(workbook_paths(files), plan, year)
+    failed = False
+    for outcome in reading.files:
+        if outcome.kind in _REPORT_KINDS:
+            failed |= outcome.kind == "refused"
+            reason = f"（{outcome.reason}）" if outcome.reason else ""
+            say(f"{outcome.path.name}：{_REPORT_KINDS[outcome.kind]}{reason}", err=True)
+            echo_problems([] if outcome.kind == "skipped" else outcome.problems)
+    if reading.refused_corrections:
+        failed = True
+        say(f"修正表中有 {len(reading.refused_corrections)} 条修正无法应用：", err=True)
+        echo_problems(reading.refused_corrections)
     if failed:
         raise SystemExit(1)
-    from excel_balance.workflow import split_by_district
-
-    districts = sorted({part.district or plan.district for c in censuses for part in split_by_district(c)})
-    if len(districts) > 1:
-        raise Failure(f"这些文件属于多个区县（{'、'.join(districts)}）：请用 excel-balance run 按区县分别生成报告")
-    evaluation = evaluate(plan, censuses)
-    target = output or Path("outputs") / report_name(evaluation)
+    if len(reading.groups) > 1:
+        names = sorted({f.census.district or plan.district for g in reading.groups.values() for f in g.values()})
+        raise Failure(f"这些文件属于多个区县（{'、'.join(names)}）：请用 excel-balance run 按区县分别生成报告")
+    if not reading.groups:
+        raise Failure("给出的文件中没有可用的统计报表")
+    if reading.mixes_sample:
+        say(sample_warning(reading), err=True)
+    (by_year,) = reading.groups.values()
+    evaluation = evaluate(plan, [by_year[y].census for y in sorted(by_year)])
+    # The current folder, not outputs/: that is `run`'s, with its unit workbooks and manifest.
+    target = output or Path(report_name(evaluation))
     try:
-        write_report(evaluation, target, generated_at)
+        write_report(evaluation, target, generated_at, CorrectionNotes(tuple(correction_notes(reading.applied, by_year))))
     except OSError as exc:
         raise Failure(f"无法写入 {target}：{exc.strerror or exc}（文件是否正在 Excel 中打开？）")
     verdict = evaluation.verdict

@@ -23,32 +23,18 @@ from filelock import FileLock, Timeout
 
 from excel_balance import __version__, incident
 from excel_balance.atomic import remove_stale, write_failure
-from excel_balance.census.corrections import (
-    Correction,
-    apply_corrections,
-    is_corrections,
-    read_corrections,
-    unmatched,
-)
-from excel_balance.census.campuses import CAMPUS_SHEET, UnplacedCampus
-from excel_balance.census.exports import (
-    SUPPLEMENT_SHEET,
-    NotAnExport,
-    combine,
-    load_mapping,
-    read_campus_table,
-    read_export,
-    read_supplement,
-    sheet_names,
-)
+from excel_balance.census.campuses import UnplacedCampus
+from excel_balance.census.corrections import Correction
+from excel_balance.census.folder import FileOutcome, Reading, read_inputs
 from excel_balance.census.model import Census
-from excel_balance.census.reader import NotACensus, read_census
-from excel_balance.census.schema import COLUMNS_BY_KEY, SCHOOL_SHEET
+from excel_balance.census.schema import COLUMNS_BY_KEY
 from excel_balance.census.sniff import workbooks_in
 from excel_balance.evaluate import evaluate
 from excel_balance.evaluate.figures import gaps_text, off_plan_text
 from excel_balance.evaluate.model import Evaluation
 from excel_balance.evaluate.rules import Status
+from excel_balance.evaluate.school_conditions import campus_folds
+from excel_balance.evaluate.sections import build_sections
 from excel_balance.evaluate.units import UNITS_FOLDER, unit_workbook_name
 from excel_balance.names import child, district_key, safe_name
 from excel_balance.plan import Plan, load_plan
@@ -78,17 +64,6 @@ class OutputsUnwritable(Exception):
 
 
 @dataclass
-class FileOutcome:
-    path: Path
-    kind: str  # census | corrections | skipped | refused
-    reason: str = ""
-    problems: list[Problem] = field(default_factory=list)
-    census: Census | None = None
-    exports: list = field(default_factory=list)  # ExportSheets of an export workbook
-    combined: bool = False  # made by combining exports, not a file of its own
-
-
-@dataclass
 class DistrictOutcome:
     district: str
     years: list[int]
@@ -113,6 +88,7 @@ class RunReport:
     districts: list[DistrictOutcome] = field(default_factory=list)
     applied: list[Correction] = field(default_factory=list)
     refused_corrections: list[Problem] = field(default_factory=list)
+    reading: Reading = field(default_factory=Reading)
     summary_workbook: Path | None = None
     problems: list[Problem] = field(default_factory=list)  # of the run itself (summary, manifest)
 
@@ -127,53 +103,6 @@ def discover(inputs: Path) -> tuple[list[Path], list[FileOutcome]]:
     """Candidate workbooks and the files skipped, with why."""
     found, passed = workbooks_in(inputs)
     return found, [FileOutcome(path, "skipped", reason) for path, reason in passed]
-
-
-def recognise(path: Path, plan: Plan, year: int | None) -> FileOutcome:
-    """A census, an export of the census system, a supplement, a campus table, a corrections
-    table, a workbook that is none of these (skipped), or a refused one."""
-    names = sheet_names(path)
-    if is_corrections(path, names):
-        return FileOutcome(path, "corrections")
-    if names[:1] == [SUPPLEMENT_SHEET]:
-        return FileOutcome(path, "supplement")
-    if names[:1] == [CAMPUS_SHEET]:
-        return FileOutcome(path, "campuses")
-    if SCHOOL_SHEET not in names:  # not our template: first as an export (read once, not twice)
-        try:
-            return FileOutcome(path, "export", exports=read_export(path, year=year))
-        except NotAnExport:
-            pass  # a census whose one sheet has another name, or no census at all
-        except ProblemsError as export_problems:
-            return FileOutcome(path, "refused", "", export_problems.problems)
-    try:
-        census = read_census(path, year=year, settings=plan.settings, aliases=plan.census_aliases)
-    except NotACensus as exc:
-        return FileOutcome(path, "skipped", f"不是统计报表（{exc.problems[0].message}）")
-    except ProblemsError as exc:
-        return FileOutcome(path, "refused", "", exc.problems)
-    return FileOutcome(path, "census", census=census)
-
-
-def _combine_exports(report: RunReport) -> None:
-    """Exports, supplements and campus tables of the run → one census per district and year."""
-    sheets = [s for f in report.files if f.kind == "export" for s in f.exports]
-    if not sheets:
-        return
-    supplements, campuses = [], {}
-    for outcome in report.files:
-        try:
-            if outcome.kind == "supplement":
-                supplements.append(read_supplement(outcome.path))
-            elif outcome.kind == "campuses":
-                campuses.update(read_campus_table(outcome.path))
-        except ProblemsError as exc:
-            outcome.kind, outcome.problems = "refused", exc.problems
-    censuses, problems = combine(sheets, supplements, campuses, load_mapping())
-    for census in censuses:
-        report.files.append(FileOutcome(Path(census.file), "census", census=census, combined=True))
-    for problem in problems:
-        report.files.append(FileOutcome(Path(problem.file), "refused", "", [problem], combined=True))
 
 
 class PlanChooser:
@@ -281,22 +210,12 @@ def _run_locked(inputs, outputs, given: list[Plan], force, year, progress, only_
     reading_plan = given[0] if given else load_plan(default_plan_path())
     candidates, skipped = discover(inputs)
     report.files += skipped
-    for path in progress(candidates, "读取统计报表") if progress else candidates:
-        try:
-            report.files.append(recognise(path, reading_plan, year))
-        except Exception:  # a bug met by this file: the others are still processed
-            report.files.append(FileOutcome(path, "refused", "", [incident.record(outputs, path.name)]))
-    try:
-        _combine_exports(report)
-    except Exception:
-        for outcome in report.files:
-            if outcome.kind in ("export", "supplement", "campuses"):
-                outcome.kind, outcome.problems = "refused", [incident.record(outputs, outcome.path.name)]
-    corrections = _read_corrections(report, outputs)
-    groups = _group_by_district(report, reading_plan.district)
-    if only_district:
-        groups = {d: g for d, g in groups.items() if d == district_key(only_district)}
-    _apply_corrections(report, groups, corrections)
+    reading = read_inputs(candidates, reading_plan, year, district=only_district, progress=progress,
+                          on_bug=lambda path: incident.record(outputs, path.name))
+    report.files += reading.files
+    report.reading = reading
+    report.applied, report.refused_corrections = reading.applied, reading.refused_corrections
+    groups, corrections = reading.groups, reading.corrections
     manifest = _load_manifest(outputs)
     tasks = []
     taken: dict[Path, str] = {}
@@ -305,9 +224,7 @@ def _run_locked(inputs, outputs, given: list[Plan], force, year, progress, only_
         plan = choose_plan(district)
         censuses = [by_year[y].census for y in sorted(by_year)]
         # Refused rows go into every district's notes: a row that cannot be read names no district.
-        notes = CorrectionNotes(tuple(_correction_note(c) for c in report.applied if c.year in by_year and
-                                      any(s.school_id == c.school_id for s in by_year[c.year].census.schools)),
-                                tuple(report.refused_corrections))
+        notes = CorrectionNotes(tuple(correction_notes(report.applied, by_year)), tuple(report.refused_corrections))
         target = child(outputs, report_file_name(district, max(by_year)))
         if target in taken:  # `甲/乙` and `甲_乙` are two districts but one safe file name
             report.districts.append(DistrictOutcome(district, sorted(by_year), plan, problems=[Problem(
@@ -469,77 +386,15 @@ def _region(report: RunReport) -> str:
     return "、".join(sorted(regions)) or "全部区县"
 
 
-def _read_corrections(report: RunReport, outputs: Path) -> list[tuple[Path, Correction]]:
-    corrections = []
-    for outcome in report.files:
-        if outcome.kind == "corrections":
-            try:
-                readable, refused = read_corrections(outcome.path)
-            except ProblemsError as exc:
-                outcome.kind, outcome.problems = "refused", exc.problems
-                continue
-            except Exception:
-                outcome.kind, outcome.problems = "refused", [incident.record(outputs, outcome.path.name)]
-                continue
-            corrections += [(outcome.path, c) for c in readable]
-            report.refused_corrections += refused  # the other rows still apply
-    return corrections
-
-
-def split_by_district(census: Census) -> list[Census]:
-    """A census covering several districts (a 区县 column) as one census per district."""
-    named = {district_key(s.district) for s in census.schools if district_key(s.district)}
-    if not named or named == {district_key(census.district)}:
-        return [census]
-    parts = []
-    for district in sorted(named | ({""} if any(not district_key(s.district) for s in census.schools) else set())):
-        rows = tuple(s for s in census.schools if district_key(s.district) == district)
-        own = district or census.district
-        mine = own == census.district  # the district sheet is the file's own district's
-        parts.append(dataclasses.replace(census, district=own, schools=rows, recorded=census.recorded if mine else {},
-                                         inputs=census.inputs if mine else {}))
-    return parts
-
-
-def _group_by_district(report: RunReport, default_district: str) -> dict[str, dict[int, FileOutcome]]:
-    """Censuses by district and year; a second census of the same district and year is refused."""
-    groups: dict[str, dict[int, FileOutcome]] = {}
-    for outcome in list(report.files):
-        if outcome.kind == "census" and len(parts := split_by_district(outcome.census)) > 1:
-            outcome.kind = "split"
-            report.files += [FileOutcome(outcome.path, "census", census=p, combined=True) for p in parts]
-    for outcome in [f for f in report.files if f.kind == "census"]:
-        census = outcome.census
-        district = district_key(census.district) or district_key(default_district)
-        same_year = groups.setdefault(district, {}).get(census.year)
-        if same_year is not None:
-            outcome.kind = "refused"
-            outcome.problems = [Problem(outcome.path.name, "", f"与 {same_year.path.name} 同为{district}{census.year}年的统计报表，"
-                                                              "请只保留一个（本次使用前者）")]
-            continue
-        groups[district][census.year] = outcome
-    return groups
-
-
-def _apply_corrections(report: RunReport, groups, corrections: list[tuple[Path, Correction]]) -> None:
-    """Correct the censuses in place; a correction that matched no census is refused too."""
-    settled: set[int] = set()  # ids of corrections applied or refused somewhere
-    for _, by_year in sorted(groups.items()):
-        for census_year in sorted(by_year):
-            outcome = by_year[census_year]
-            for source in sorted({p for p, _ in corrections}):
-                mine = [c for p, c in corrections if p == source]
-                outcome.census, applied, refused = apply_corrections(outcome.census, mine, source.name)
-                report.applied += applied
-                report.refused_corrections += [problem for _, problem in refused]
-                settled |= {id(c) for c in applied} | {id(c) for c, _ in refused}
-    years = {y for by_year in groups.values() for y in by_year}
-    report.refused_corrections += [unmatched(c, p.name, years) for p, c in corrections if id(c) not in settled]
-
-
 def unit_folder(outputs: Path, district: str, districts: int) -> Path:
     """outputs/责任单位/, with a folder per district when a run covers several."""
     return child(outputs, UNITS_FOLDER) if districts == 1 else child(outputs, UNITS_FOLDER, safe_name(district))
+
+
+def correction_notes(applied: list[Correction], by_year: dict[int, FileOutcome]) -> list[tuple[str, ...]]:
+    """The corrections applied to one district's censuses, as the report's 数据说明 lists them."""
+    return [_correction_note(c) for c in applied if c.year in by_year and
+            any(s.school_id == c.school_id for s in by_year[c.year].census.schools)]
 
 
 def _correction_note(correction: Correction) -> tuple[str, ...]:
@@ -562,7 +417,7 @@ def _write(evaluation: Evaluation, target: Path, corrections: CorrectionNotes, c
 
 def summary_lines(report: RunReport) -> list[str]:
     """The Chinese summary a run ends with."""
-    kinds = Counter("census" if f.kind == "split" else f.kind for f in report.files if not f.combined)
+    kinds = Counter("census" if f.kind in ("split", "duplicate") else f.kind for f in report.files if not f.combined)
     extra = "".join(f"，{label} {kinds[kind]} 个" for kind, label in
                     (("export", "统计导出"), ("supplement", "补充表"), ("campuses", "校点归属表")) if kinds[kind])
     lines = [f"读取 {report.inputs}：统计报表 {kinds['census']} 个{extra}，修正表 {kinds['corrections']} 个，"
@@ -570,6 +425,12 @@ def summary_lines(report: RunReport) -> list[str]:
     for outcome in report.files:
         if outcome.kind == "skipped":
             lines.append(f"  跳过：{outcome.path.name}（{outcome.reason}）")
+    for outcome in report.files:
+        if outcome.kind == "duplicate":
+            lines.append(f"  未使用（重复）：{outcome.path.name}")
+            lines += [f"    {p.severity.value}：{p}" for p in outcome.problems]
+    if report.reading.mixes_sample:
+        lines.append(sample_warning(report.reading))
     for outcome in report.files:
         if outcome.kind == "refused":
             lines.append(f"  无法{'合并' if outcome.combined else '使用'}：{outcome.path.name}")
@@ -602,12 +463,30 @@ def summary_lines(report: RunReport) -> list[str]:
             f"按规划推进 {counts[Status.MET] + counts[Status.TARGET_MET]} 项，无数据 {counts[Status.NO_DATA]} 项")
         lines.append("  总体判断（对照国家标准）：" + (
             "已达到优质均衡标准" if summary.certified else f"{gaps_text(summary.obstacles)}，详见报告“推进规划”表"))
+        lines += exclusion_lines(district.censuses[-1], district.plan)
     if report.summary_workbook:
         lines.append(f"各区县汇总：{report.summary_workbook}")
     lines += [f"错误：{p}" for p in report.problems]
     if not report.districts and not any(f.kind == "refused" for f in report.files):
         lines.append(f"{report.inputs} 中没有统计报表：请把当年的教育事业统计报表放进该文件夹")
     return lines
+
+
+def exclusion_lines(census: Census, plan: Plan) -> list[str]:
+    """How many schools (sections) the latest census leaves out and how many campuses it folds
+    in, listed in the report's 数据说明; a fold that changes its school's G4 result named here."""
+    _, excluded, schools = build_sections(census.schools, plan.settings)
+    folds = campus_folds(schools, census.schools, plan.settings)
+    if not excluded and not folds:
+        return []
+    lines = [f"  {census.year}年：不参加资源配置及G3—G5测算 {len(excluded)} 项（学校或学段），"
+             f"分校区并入所属学校 {sum(len(f.campuses) for f in folds)} 个（逐项见报告“数据说明”）"]
+    return lines + [f"  注意：{fold.describe()}" for fold in folds if fold.breaks_size]
+
+
+def sample_warning(reading: Reading) -> str:
+    return (f"警告：{'、'.join(reading.samples)} 是示例数据（虚构），与真实数据一起使用了："
+            "如不是有意为之，请把示例文件移出输入文件夹后再运行")
 
 
 def email_evaluation(inputs: Path, outputs: Path, plan_file: Path | None, district: str | None,

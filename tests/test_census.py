@@ -112,14 +112,17 @@ def test_template_round_trips(clean):
 
 
 def test_cli_template(tmp_path, monkeypatch):
+    """Issue 16, item 2: the template goes to the current folder, not inputs/, and says where;
+    a blank template given to check is a note and exit 0, not an error."""
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["template", "--year", "2023"])
     assert result.exit_code == 0, result.output
-    assert result.output == "已生成填报模板：inputs/黔江区2023年统计报表（填报模板）.xlsx\n"
-    # A blank template is refused with a message, not a traceback.
-    result = CliRunner().invoke(cli, ["check", "inputs/黔江区2023年统计报表（填报模板）.xlsx"])
-    assert result.exit_code == 1
-    assert "学校：表头下没有学校数据" in result.output
+    blank = tmp_path / "黔江区2023年统计报表（填报模板）.xlsx"
+    assert result.output == f"已生成填报模板：{blank}（填好学校数据后放进 inputs/）\n"
+    assert not (tmp_path / "inputs").exists()
+    result = CliRunner().invoke(cli, ["check", blank.name])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"{blank.name}：空白的填报模板（表头下没有学校数据），已跳过：填写学校数据后再放入\n"
 
 
 # --- messy workbooks read to the same data ---------------------------------------------------

@@ -250,17 +250,17 @@ def test_outputs_that_cannot_be_locked(ws, monkeypatch):
 
 
 def test_an_internal_error_is_logged_and_the_run_goes_on(ws, qianjiang, monkeypatch):
-    import excel_balance.workflow as workflow
+    import excel_balance.census.folder as folder
 
     hostile_census(ws, qianjiang, name="黔江区2021年统计报表.xlsx")
-    real = workflow.recognise
+    real = folder.recognise
 
     def broken(path, *args):
         if "2021" in path.name:
             raise KeyError("a bug")
         return real(path, *args)
 
-    monkeypatch.setattr(workflow, "recognise", broken)
+    monkeypatch.setattr(folder, "recognise", broken)
     result = guarded(ws, "run")
     log = ws / "outputs" / "excel-balance-错误日志.txt"
     assert (f"    错误：黔江区2021年统计报表.xlsx：程序内部错误，未能处理（详情已写入 outputs/{log.name}）："

@@ -114,9 +114,12 @@ def test_baseline_and_not_applicable_cells(book, qianjiang, tmp_path, inputs):
 def test_title_verdict_and_legend(book):
     sheet = book["推进规划"]
     assert sheet["A1"].value == "黔江区义务教育优质均衡发展推进情况（2022年统计，2022—2023学年）"
-    assert sheet["A2"].value.startswith("总体判断（2022年，对照国家标准）：尚未达到优质均衡发展要求")
-    assert "资源配置：小学1/5所学校达标" in sheet["A2"].value
-    assert sheet["A3"].value == "图例"
+    # Issue 16: 5 and 3 sections against the plan's 71 and 23, said under the title.
+    assert sheet["A2"].value.startswith("注：2022年小学参加测算的学段为5个，规划的达标目标按71个制定")
+    assert sheet["A3"].value.startswith("注：2022年初中参加测算的学段为3个，规划的达标目标按23个制定")
+    assert sheet["A4"].value.startswith("总体判断（2022年，对照国家标准）：尚未达到优质均衡发展要求")
+    assert "资源配置：小学1/5所学校达标" in sheet["A4"].value
+    assert sheet["A5"].value == "图例"
     # Plan rows keep the plan's texts exactly.
     values = resolved(sheet)
     assert values[(find_row(sheet, "1.每百名学生拥有高于规定学历教师数：小学、初中分别达到4.2人以上、5.3人以上"), 5)] == "71/71"
@@ -297,7 +300,9 @@ def test_cli_report(inputs, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["report", *map(str, inputs)])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[0] == "已生成报告：outputs/黔江区义务教育优质均衡推进情况_2022.xlsx"
+    # Issue 16: into the current folder, never outputs/ (run's, with its unit workbooks and manifest).
+    assert result.output.splitlines()[0] == "已生成报告：黔江区义务教育优质均衡推进情况_2022.xlsx"
+    assert (tmp_path / "黔江区义务教育优质均衡推进情况_2022.xlsx").exists() and not (tmp_path / "outputs").exists()
     other = tmp_path / "2021年外区.xlsx"
     from excel_balance.census.template import write_template
     from excel_balance.plan import load_plan

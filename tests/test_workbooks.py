@@ -126,6 +126,8 @@ REPEATED = {
     "数据说明": None, "填报说明": None,  # sections of notes, no table header to repeat
     "字段": None, "候选学校": None,  # the hidden lists of the forms' dropdowns
     ("plan", "推进规划"): "$3:$5",  # the plan alone: below its label and title
+    # a city's district with a few sections: two notes (sections against the plan's 71 and 23) above
+    ("one year", "推进规划"): "$7:$9",
 }
 HEADER_FILLS = {HEADER_FILL, "FFEDEDED"}  # the template's optional columns are grey
 

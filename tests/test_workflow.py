@@ -185,7 +185,7 @@ def test_corrections_are_judged_row_by_row(workdir):
     assert CliRunner().invoke(cli, ["template", "--corrections", "-o", str(path)]).exit_code == 0
     book = openpyxl.load_workbook(path)
     sheet = book["修正"]
-    sheet.append(["2022—2023学年", first.school_id, "小学在校生数", first.values["students_primary"], 2000, "经核实为录入错误"])
+    sheet.append(["2022—2023学年", first.school_id, "小学在校生数", first.values["students_primary"], 2200, "经核实为录入错误"])
     sheet.append([2022, second.school_id, "骨干教师", 5, 6, ""])
     sheet.append(["2022年", "5000000001", "小学班数", 10, 11, "核实"])
     sheet.append(["2023年", first.school_id, "小学班数", 10, 11, "核实"])
@@ -209,14 +209,14 @@ def test_corrections_are_judged_row_by_row(workdir):
     ]
     report = workdir / "outputs" / REPORT
     notes = [[c for c in r if c] for r in openpyxl.load_workbook(report)["数据说明"].iter_rows(values_only=True)]
-    assert ["2022年 修正!D2", f"{first.school_id} 小学在校生数", f"{first.values['students_primary']:g} → 2000",
+    assert ["2022年 修正!D2", f"{first.school_id} 小学在校生数", f"{first.values['students_primary']:g} → 2200",
             "经核实为录入错误"] in notes
     assert ["2022年 修正!D6", f"{second.school_id} 小学班数", f"{second.values['classes_primary']:g} → 30", "核实"] in notes
     assert ["修正.xlsx", "修正!B4", "未应用",
             "2022年的统计报表中没有学校标识码为5000000001的学校（计校数的学校），未修正"] in notes
     assert sum(row[2:3] == ["未应用"] for row in notes) == 4
     detail = openpyxl.load_workbook(report, data_only=True)["学校明细"]
-    assert [r[5] for r in detail.iter_rows(values_only=True) if r[0] == 2022 and r[2] == first.school_id] == [2000]
+    assert [r[5] for r in detail.iter_rows(values_only=True) if r[0] == 2022 and r[2] == first.school_id] == [2200]
 
 
 def test_corrections_form_has_instructions_and_a_field_dropdown(tmp_path):
@@ -298,7 +298,8 @@ def test_data_notes_tell_the_run_time_settings_in_chinese_and_units_no_hashes(wo
     unit = openpyxl.load_workbook(workdir / "outputs" / "责任单位" / "区教委_优质均衡推进情况_2022.xlsx")["数据说明"]
     unit_rows = [[c for c in r if c] for r in unit.iter_rows(values_only=True)]
     assert [r[0] for r in unit_rows if len(r) == 1] == [
-        "生成信息", "输入文件", "未参加资源配置及G3—G5测算的学校（学段）", "人工修正（已应用）", "无"]
+        "生成信息", "输入文件", "未参加资源配置及G3—G5测算的学校（学段）", "分校区并入所属学校",  # issue 16
+        "人工修正（已应用）", "无"]
     assert ["统计年度", "区县", "文件名"] in unit_rows
     assert ["2019", "黔江区", SAMPLES[0].name] in unit_rows
     assert ["2022年 小学", "中塘教学点（5001140090）", "教学点在校生18人（不足50人），不参加测算"] in unit_rows

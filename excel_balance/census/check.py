@@ -9,11 +9,10 @@ from typing import Iterator
 
 from excel_balance.census.inputs import check_inputs
 from excel_balance.census.model import Census
-from excel_balance.census.reader import read_census
 from excel_balance.census.sniff import is_ignored
 from excel_balance.evaluate.sections import build_sections
 from excel_balance.plan import Plan, Settings
-from excel_balance.problems import ProblemsError, errors
+from excel_balance.problems import errors
 
 
 def section_counts(census: Census, settings: Settings) -> dict[str, int]:
@@ -37,15 +36,11 @@ def summarise(census: Census, settings: Settings) -> list[str]:
     return lines
 
 
-def describe_export(path: Path, year: int | None) -> list[str] | None:
+def describe_export(path: Path, sheets) -> list[str]:
     """What was recognised in a census-system export, what is missing and where to get it."""
-    from excel_balance.census.exports import NotAnExport, load_mapping, read_export
+    from excel_balance.census.exports import load_mapping
     from excel_balance.census.schema import COLUMNS_BY_KEY, Applies
 
-    try:
-        sheets = read_export(path, year=year)
-    except (NotAnExport, ProblemsError):
-        return None
     mapping = load_mapping()
     lines = [f"{path.name}：统计系统导出（按 templates/exports/{mapping.source} 识别，该映射未经真实导出核对）"]
     for sheet in sheets:
@@ -66,33 +61,64 @@ def describe_export(path: Path, year: int | None) -> list[str] | None:
     return lines
 
 
+ROLES = {"supplement": "补充表", "campuses": "校点归属表", "corrections": "修正表"}
+
+
 def check_files(files, plan: Plan, year: int | None) -> Iterator[tuple[str, bool]]:
-    """(line, usable) pairs: for each file its summary, or its problems."""
-    for path in map(Path, files):
+    """(line, usable) pairs: the files read together exactly as `run` reads them (combined,
+    grouped, corrected), and for each its summary, or its problems."""
+    from excel_balance.census.folder import read_inputs
+
+    given = list(map(Path, files))
+    reading = read_inputs([p for p in given if not is_ignored(p)], plan, year)
+    used = {id(f) for by_year in reading.groups.values() for f in by_year.values()}
+    own = [f for f in reading.files if not f.combined]
+    for path in given:  # in the order given, each file's outcome
         if is_ignored(path):
             yield f"{path.name}：临时文件或隐藏文件，已忽略", True
-            continue
-        try:
-            census = read_census(path, year=year, settings=plan.settings, aliases=plan.census_aliases)
-        except ProblemsError as exc:
-            described = describe_export(path, year)
-            if described is not None:
-                for line in described:
-                    yield line, True
-                continue
-            refused = errors(exc.problems)
-            yield f"{path.name}：无法使用，共 {len(refused)} 处错误", False
-            for problem in exc.problems:
-                yield f"  {problem.severity.value}：{problem}", False
-            continue
-        checked = check_inputs(plan, census)
-        unusable = errors(checked)
-        if unusable:
-            yield f"{path.name}：无法使用，共 {len(unusable)} 处错误", False
-            for problem in unusable:
-                yield f"  {problem.severity.value}：{problem}", False
-            continue
-        yield f"{path.name}：可以使用", True
-        census = dataclasses.replace(census, warnings=census.warnings + tuple(checked))
-        for line in summarise(census, plan.settings):
-            yield line, True
+        for outcome in (f for f in own if f.path == path):
+            yield from _describe(outcome, plan, used)
+    for outcome in reading.files:  # exports combined, files covering several districts split
+        if outcome.combined:
+            yield from _describe(outcome, plan, used)
+    for problem in reading.refused_corrections:
+        yield f"修正表无法使用：{problem}", False
+    if reading.mixes_sample:
+        yield f"警告：{'、'.join(reading.samples)} 是示例数据（虚构），与真实数据一起检查：请把示例文件移出后再运行", True
+
+
+def _describe(outcome, plan: Plan, used: set[int]) -> Iterator[tuple[str, bool]]:
+    name = outcome.path.name
+    if outcome.kind == "refused":
+        refused = errors(outcome.problems)
+        yield f"{name}：无法{'合并' if outcome.combined else '使用'}，共 {len(refused)} 处错误", False
+        yield from ((f"  {p.severity.value}：{p}", False) for p in outcome.problems)
+    elif outcome.kind == "export":
+        yield from ((line, True) for line in describe_export(outcome.path, outcome.exports))
+    elif outcome.kind in ROLES:
+        yield f"{name}：{ROLES[outcome.kind]}", True
+    elif outcome.kind == "skipped":
+        yield f"{name}：{outcome.reason}", True
+    elif outcome.kind == "duplicate":
+        yield f"{name}：未使用（重复）", True
+        yield from ((f"  {p.severity.value}：{p}", True) for p in outcome.problems)
+    elif outcome.kind == "census" and id(outcome) in used:
+        yield from _check_census(outcome, plan)
+
+
+def _check_census(outcome, plan: Plan) -> Iterator[tuple[str, bool]]:
+    census = outcome.census
+    title = outcome.path.name
+    if outcome.combined:  # exports combined, or one district's part of a file covering several
+        title = (f"统计导出合并为 {census.district or '—'}{census.year}年" if census.sources
+                 else f"{title}（{census.district or '—'}）")
+    checked = check_inputs(plan, census)
+    unusable = errors(checked)
+    if unusable:
+        yield f"{title}：无法使用，共 {len(unusable)} 处错误", False
+        yield from ((f"  {p.severity.value}：{p}", False) for p in unusable)
+        return
+    yield f"{title}：可以使用", True
+    census = dataclasses.replace(census, warnings=census.warnings + tuple(checked))
+    for line in summarise(census, plan.settings):
+        yield line, True

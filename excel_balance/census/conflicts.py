@@ -29,7 +29,8 @@ class Copy:
 
     def __str__(self) -> str:
         stamp = dt.datetime.fromtimestamp(self.mtime).strftime("%Y-%m-%d %H:%M:%S")
-        return f"{self.file} {self.where}（修改于 {stamp}）"
+        place = f"{self.file} {self.where}" if self.where else self.file
+        return f"{place}（修改于 {stamp}）"
 
 
 @dataclass(frozen=True)

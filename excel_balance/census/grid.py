@@ -91,7 +91,10 @@ def find_header(grid: list[list], merged: list, aliases: dict[str, str]) -> Head
                 else:
                     if candidates and candidates[0]:
                         texts[col] = candidates[0]
-            if len(columns) > best_score:
+            # A row that finds as many columns alone as with the row above it is the header; the
+            # row above is a title (merged over the header, it would spoil the names in messages).
+            alone = best is not None and len(columns) == best_score and best.last_row == row == last
+            if len(columns) > best_score or alone:
                 best_score = len(columns)
                 best = Header(row, last, columns, texts)
     if best is None or best_score < MIN_HEADER_MATCHES:

@@ -58,6 +58,12 @@ class NotACensus(ProblemsError):
     """A readable workbook that is not a census: no 学校 sheet, or no census header on it."""
 
 
+class BlankTemplate(ProblemsError):
+    """A census form with its header and no school rows: an unfilled template, skipped with a note."""
+
+    MESSAGE = "空白的填报模板（表头下没有学校数据），已跳过：填写学校数据后再放入"
+
+
 @dataclass
 class Context:
     file: str
@@ -123,6 +129,7 @@ def read_census(
     header = find_header(grid, merged, aliases or {})
     if header is None or not {"school_id", "name"} & set(header.columns):
         raise NotACensus([Problem(path.name, school_sheet, "找不到表头：前20行中没有“学校标识码”“学校名称”“办学类型”等列名")])
+    formulas.totals = frozenset(r + 1 for r in _total_rows(grid, header))
     present = _check_columns(header, school_sheet, ctx)
     if ctx.problems:
         raise ProblemsError(ctx.problems)
@@ -238,8 +245,7 @@ def _read_rows(grid, header: Header, present: list[str], sheet: str, ctx: Contex
         rows.append(r)
         data.append(row)
     if not data:
-        ctx.error(sheet, "", "表头下没有学校数据")
-        return [], totals
+        raise BlankTemplate([Problem(ctx.file, sheet, BlankTemplate.MESSAGE, Severity.NOTE)])
 
     found: list[tuple[int, int, str]] = []  # (row, col, message), reported in sheet order
     ok = [True] * len(data)
@@ -477,15 +483,19 @@ class _FormulaCells:
     def __init__(self, path: Path, fmt: Format, sheet: str, ctx: Context):
         self._path, self._fmt, self._sheet, self._ctx = path, fmt, sheet, ctx
         self._cells: set[tuple[str, str]] | None = None
+        self.totals: frozenset[int] = frozenset()  # sheet rows (1-based) of 合计: an empty total is checked, not used
+
 
     def __contains__(self, cell: tuple[str, str]) -> bool:
         if self._cells is None:
-            self._cells = _check_formulas(self._path, self._ctx, {self._sheet}) if self._fmt is Format.XLSX else set()
+            self._cells = (_check_formulas(self._path, self._ctx, {self._sheet}, self.totals)
+                           if self._fmt is Format.XLSX else set())
         return cell in self._cells
 
 
-def _check_formulas(path: Path, ctx: Context, sheets: set[str]) -> set[tuple[str, str]]:
-    """Formula cells saved without a cached value read as empty: name each one."""
+def _check_formulas(path: Path, ctx: Context, sheets: set[str], skip_rows=frozenset()) -> set[tuple[str, str]]:
+    """Formula cells saved without a cached value read as empty: name each one (but those on
+    `skip_rows`, a totals row, whose figures are no school's)."""
     found: set[tuple[str, str]] = set()
     try:
         with zipfile.ZipFile(path) as archive:
@@ -498,6 +508,8 @@ def _check_formulas(path: Path, ctx: Context, sheets: set[str]) -> set[tuple[str
                     continue
                 for match in _FORMULA_NO_VALUE.finditer(data):
                     ref = match[1].decode()
+                    if int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) in skip_rows:
+                        continue
                     found.add((name, ref))
                     ctx.error(name, ref, "公式单元格没有保存计算结果：请在 Excel 中打开、重新计算并保存，或改为填写数值")
     except (zipfile.BadZipFile, KeyError):

@@ -103,3 +103,41 @@ def level_conditions(sections: list[Section], settings: Settings) -> LevelCondit
         classes += level_classes
         classes_within += level_classes - section.school.value(f"oversize_{SECTION_KEY[section.level]}")
     return LevelConditions(music, art, len(sections), within, classes, classes_within)
+
+
+@dataclass(frozen=True)
+class Fold:
+    """Branch campuses folded into their school, and what that does to its size (G4)."""
+
+    school_id: str
+    name: str
+    campuses: tuple[str, ...]
+    students_before: float  # compulsory-stage students of the school's own row
+    students_after: float
+    limit: int
+
+    @property
+    def breaks_size(self) -> bool:
+        """Within the size limit alone, over it with its campuses: a G4 result the fold changed."""
+        return self.students_before <= self.limit < self.students_after
+
+    def describe(self) -> str:
+        text = (f"{self.name}（{self.school_id}）并入分校区{'、'.join(self.campuses)}：义务教育在校生"
+                f"{self.students_before:g}人 → {self.students_after:g}人")
+        if self.breaks_size:
+            text += f"，超过{self.limit}人，G4（学校规模）因并入由达标变为不达标：请核对分校区的所属学校标识码"
+        return text
+
+
+def campus_folds(schools, rows, settings: Settings) -> list[Fold]:
+    """Every school with branch campuses folded in (`schools` from sections.fold_campuses, `rows`
+    the census rows they were built from)."""
+    own = {r.school_id: r for r in rows if r.counted}
+    folds = []
+    for school in schools:
+        if school.campuses:
+            alone = School(school.school_id, school.name, school.school_type, own[school.school_id].values,
+                           school.urban_rural)
+            folds.append(Fold(school.school_id, school.name, school.campuses, alone.compulsory_students,
+                              school.compulsory_students, size_limit(school, settings)))
+    return folds

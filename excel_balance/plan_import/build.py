@@ -178,9 +178,14 @@ def _columns(header: list[list[Cell]], result: Imported) -> Columns | None:
                    (base.get(LEVELS[0]), base.get(LEVELS[1], base.get(LEVELS[0]))), years, baseline_label)
 
 
+# Lines a report's 推进规划 sheet prints above the plan's own title: its verdict and legend.
+_REPORT_LINES = ("总体判断", "图例")
+
+
 def _title(before: list[str]) -> tuple[str, str]:
     label = next((p for p in before if re.fullmatch(r"附\s*件\s*\d*", p)), "")
-    title = next((p for p in before if p != label and "规划" in p), next((p for p in before if p != label), ""))
+    lines = [p for p in before if p != label and not p.startswith(_REPORT_LINES)]
+    title = next((p for p in lines if "规划" in p), next(iter(lines), ""))
     return label, title
 
 

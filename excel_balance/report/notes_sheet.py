@@ -13,6 +13,7 @@ from excel_balance.census.schema import COLUMNS_BY_KEY
 from excel_balance.evaluate import REFINEMENT_NAMES
 from excel_balance.evaluate.measured import REPORTED
 from excel_balance.evaluate.model import Evaluation
+from excel_balance.evaluate.school_conditions import campus_folds
 from excel_balance.plan import Settings
 from excel_balance.xlsx.fit import line_count, row_height
 from excel_balance.xlsx.formats import Formats
@@ -137,6 +138,14 @@ def write_notes_sheet(workbook, evaluation: Evaluation, formats: Formats, correc
         line("年度、学段", "学校（学校标识码）", "", "原因")
         for year, item in excluded:
             line(f"{year}年 {item.level}", f"{item.name}（{item.school_id}）", "", item.reason)
+    folds = [(year, f) for year, r in evaluation.years.items()
+             for f in campus_folds(r.schools, r.census.schools, plan.settings)]
+    if folds:
+        section("分校区并入所属学校")
+        line("年度", "学校与分校区", "", "并入的影响")
+        for year, fold in folds:
+            line(f"{year}年", f"{fold.name}（{fold.school_id}）：{'、'.join(fold.campuses)}",
+                 "G4变化" if fold.breaks_size else "", fold.describe())
     if not short:
         section("区级指标")
         line("测算方法", "国家标准见 templates/measures/national.yaml，本规划不同的见规划文件 measures；算式见“区级指标测算”表")

@@ -6,11 +6,13 @@ what stands in the way, a legend, and a red banner for any veto condition record
 
 from __future__ import annotations
 
+from collections import Counter
+
 from excel_balance.evaluate.figures import gaps_count, gaps_text, off_plan_cells, off_plan_text
 from excel_balance.evaluate.measured import REPORTED
 from excel_balance.evaluate.model import Cell, Evaluation
 from excel_balance.evaluate.rules import Status
-from excel_balance.plan import DISTRICT, Indicator
+from excel_balance.plan import DISTRICT, CountTarget, Indicator, PairedCountTarget, Plan
 from excel_balance.report.plan_sheet import TEXT_COL, Columns, write_level_cells, write_plan_sheet
 from excel_balance.xlsx.fit import line_count, row_height
 from excel_balance.xlsx.formats import Formats
@@ -38,6 +40,44 @@ def report_title(evaluation: Evaluation) -> str:
     latest = evaluation.latest
     return (f"{evaluation.plan.district}义务教育优质均衡发展推进情况"
             f"（{latest.year}年统计，{latest.year}—{latest.year + 1}学年）")
+
+
+def sample_files(evaluation: Evaluation) -> list[str]:
+    """The fictitious sample files evaluated beside real ones (none when all are samples: a demo)."""
+    censuses = [r.census for r in evaluation.years.values()]
+    if all(c.sample for c in censuses):
+        return []
+    return sorted({c.file for c in censuses if c.sample})
+
+
+def plan_section_counts(plan: Plan) -> dict[str, int]:
+    """The sections per level the plan's count targets (62/71) were written for: their most
+    common denominator."""
+    totals: dict[str, Counter] = {}
+    for indicator in plan.indicators:
+        for cells in indicator.targets.values():
+            for level, cell in cells.items():
+                target = cell.target
+                counts = (target.music, target.art) if isinstance(target, PairedCountTarget) else (target,)
+                for count in counts:
+                    if isinstance(count, CountTarget):
+                        totals.setdefault(level, Counter())[count.total] += 1
+    return {level: counter.most_common(1)[0][0] for level, counter in totals.items()}
+
+
+def section_count_notes(evaluation: Evaluation) -> list[str]:
+    """A note per level whose sections differ from the plan's by more than its near margin: the
+    targets' denominators are the plan's, the actuals' the census's (the plan's footnote 3)."""
+    plan, latest = evaluation.plan, evaluation.latest
+    rule = next((f for f in plan.footnotes if f.startswith("3.")), "")
+    notes = []
+    for level, planned in plan_section_counts(plan).items():
+        actual = len(latest.sections_of(level))
+        if abs(actual - planned) > plan.settings.near_count_margin:
+            notes.append(f"注：{latest.year}年{level}参加测算的学段为{actual}个，规划的达标目标按{planned}个制定"
+                         f"（目标“a/{planned}”，实际“x/{actual}”），按比例判断"
+                         + (f"；规划说明{rule}" if rule else ""))
+    return notes
 
 
 def verdict_text(evaluation: Evaluation) -> str:
@@ -71,9 +111,15 @@ def write_progress_sheet(sheet, evaluation: Evaluation, formats: Formats, title:
         row += 1
 
     banner(title or report_title(evaluation), formats.title)
+    samples = sample_files(evaluation)
+    if samples:
+        banner(f"注意：{'、'.join(samples)} 是示例数据（虚构），与真实数据一起测算——本报告不能作为正式依据："
+               "请把示例文件移出 inputs/ 后重新生成", formats.banner)
     for veto in plan.vetoes:
         if evaluation.latest.vetoes.get(veto.id):
             banner(f"否决情形：{veto.text}（{evaluation.latest.year}年填报为“存在”）——有此情形的区县不予认定", formats.banner)
+    for note in section_count_notes(evaluation):
+        banner(note, formats.note)
     banner(summary or verdict_text(evaluation), formats.note)
     legend_height = _legend(sheet, row, columns, formats)
     sheet.set_row(row, legend_height)
