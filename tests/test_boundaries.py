@@ -13,7 +13,14 @@ import pytest
 from excel_balance.census.model import RecordedValue
 from excel_balance.census.schema import TYPE_ALIASES
 from excel_balance.evaluate import evaluate, evaluate_year
-from excel_balance.evaluate.judge import judge_count, judge_paired, judge_percent, veto_present
+from excel_balance.evaluate.judge import (
+    judge_count,
+    judge_number,
+    judge_paired,
+    judge_percent,
+    judge_qualitative,
+    veto_present,
+)
 from excel_balance.evaluate.resources import MEASURES, LevelIndicator, coefficient_of_variation, gap
 from excel_balance.evaluate.rules import Status, decimals_of, round_half_up, to_decimal, worse
 from excel_balance.evaluate.school_conditions import LevelConditions
@@ -672,3 +679,49 @@ def test_indoor_sports_rooms_split_like_the_other_facilities(qianjiang):
                              census_of(rows, columns={"indoor_sports_area"})).sections
     assert [round_half_up(s.section.facilities["indoor_sports_area"], 6) for s in sections] == [
         Decimal("166.000000"), Decimal("231.000000")]
+
+
+# --- judge.py's one-value judges, called directly -----------------------------------------------------
+# Since issue 19 the Qianjiang and national measures take G9's 学时, S1's percentage and Q8's word as
+# their one input (measured.py), so evaluate() no longer reaches these judges for them; a plan without
+# a measure for an indicator still does. The same boundaries, worked by hand, on the judges themselves.
+
+@pytest.mark.parametrize("year, text, number, status, met", [
+    (2022, "90学时", "90", Status.MET, True),  # 年均90学时以上: exactly 90 meets target and standard
+    (2022, "89.99学时", "89.99", Status.BEHIND, False),
+    (2022, "80学时", "80", Status.BEHIND, False),  # below the 90 standard, not only the target
+    (2019, "90学时", "90", Status.MET, True),  # the baseline column: the standard only
+    (2019, "89.99学时", "89.99", Status.NOT_MET, False),
+])
+def test_judge_number_at_90_hours(qianjiang, year, text, number, status, met):
+    value = RecordedValue("G9", "小学", text, Decimal(number), "抽查统计")
+    cell = judge_number(qianjiang, qianjiang.indicator("G9"), "小学", year, value)
+    assert (cell.actual_text, cell.status, cell.standard_met, cell.note) == (text, status, met, "抽查统计")
+
+
+@pytest.mark.parametrize("year, text, number, status, met", [
+    (2022, "85%", "85", Status.MET, True),  # 社会认可度达到85%以上: 85% exactly is enough
+    (2022, "84.9%", "84.9", Status.BEHIND, False),
+    (2019, "85%", "85", Status.MET, True),
+    (2019, "84.9%", "84.9", Status.NOT_MET, False),
+])
+def test_judge_qualitative_with_a_survey_percentage(qianjiang, year, text, number, status, met):
+    value = RecordedValue("S1", "全区", text, Decimal(number), "第三方问卷")
+    cell = judge_qualitative(qianjiang, qianjiang.indicator("S1"), "全区", year, value)
+    assert (cell.actual_text, cell.status, cell.standard_met, cell.note) == (text, status, met, "第三方问卷")
+
+
+def test_judge_qualitative_words(qianjiang, national):
+    def judged(plan, code, level, year, text, note=""):
+        cell = judge_qualitative(plan, plan.indicator(code), level, year, RecordedValue(code, level, text, None, note))
+        return cell.actual_text, cell.status, cell.standard_met, cell.note
+    assert judged(qianjiang, "Q8", "小学", 2022, "无") == ("无", Status.MET, True, "")  # 无过重课业负担
+    assert judged(qianjiang, "Q8", "初中", 2022, "有", "部分学校作业量偏大") == (
+        "有（部分学校作业量偏大）", Status.BEHIND, False, "部分学校作业量偏大")
+    assert judged(qianjiang, "G1", "全区", 2022, "达标") == ("达标", Status.MET, True, "")
+    assert judged(qianjiang, "G1", "全区", 2022, "不存在") == ("不存在", Status.MET, True, "")
+    assert judged(qianjiang, "G2", "全区", 2019, "未达标") == ("未达标", Status.NOT_MET, False, "")
+    # The national plan has no yearly targets: its standard text 无 says 无 is the goal.
+    assert judged(national, "Q8", "小学", 2022, "无") == ("无", Status.MET, True, "")
+    assert judged(national, "Q8", "初中", 2022, "有") == ("有", Status.NOT_MET, False, "")
+    assert judged(national, "G1", "全区", 2022, "达标") == ("达标", Status.MET, True, "")
