@@ -248,7 +248,7 @@ def template_command(plan_file: Path | None, output: Path | None, year: int | No
 def check_command(plan_file: Path | None, year: int | None, files: tuple[Path, ...]) -> None:
     """读取并检查统计报表，逐个文件列出概况和全部问题。给出文件夹时检查其中的全部工作簿。
 
-    全部文件可用时退出码为 0，否则为 1。
+    全部文件可用时退出码为 0，否则为 1（空白的填报模板、不是统计报表的工作簿只提示，不算不可用）。
 
     \b
     示例：

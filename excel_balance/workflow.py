@@ -494,6 +494,11 @@ def email_evaluation(inputs: Path, outputs: Path, plan_file: Path | None, distri
     """The evaluation whose unit workbooks are mailed, and their folder: a run of inputs/ (which
     rewrites nothing when nothing changed), cut at `year` when an earlier year is asked for."""
     report = run(inputs, outputs, [plan_file] if plan_file else [], lock_wait=lock_wait)
+    if report.failed:  # mail would go out from the other files, perhaps an older year, without a word
+        refused = sorted({f.path.name for f in report.files if f.kind == "refused"})
+        what = f"文件无法使用（{'、'.join(refused)}）" if refused else "修正或区县报告有问题"
+        raise LookupError(f"{inputs} 中有{what}：邮件会只按其余数据发出，可能不是最新年度或缺少修正，本次未发送。"
+                          "请先运行 excel-balance run 查看原因并处理后再发送")
     outcomes = [d for d in report.districts if d.summary is not None]
     if district:
         outcomes = [d for d in outcomes if d.district == district]

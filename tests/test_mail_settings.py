@@ -112,3 +112,23 @@ def test_email_for_a_district_on_the_national_standard_says_why(tmp_path, monkey
     assert result.output == ("错误：石柱县按国家标准测算，规划中没有责任单位分工，无单位可发："
                              "请把该区县的推进规划放进 templates/plans/（或用 --plan 指定）后再运行\n")
 
+
+
+def test_email_with_an_unusable_census_in_inputs_sends_nothing(tmp_path, monkeypatch, qianjiang):
+    """Mail used to go out silently for the previous year when the latest census was refused."""
+    import shutil
+
+    from tests.test_workflow import SAMPLES
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "inputs").mkdir()
+    for path in SAMPLES[:3]:
+        shutil.copy(path, tmp_path / "inputs" / path.name)
+    (tmp_path / "inputs" / "黔江区2022年统计报表.xlsx").write_bytes(b"PK\x03\x04 cut short")
+    assert CliRunner().invoke(cli, ["email", "--init"]).exit_code == 0
+    result = CliRunner().invoke(cli, ["email", "--dry-run", "预览", "--allow-sample"])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == (
+        "错误：inputs 中有文件无法使用（黔江区2022年统计报表.xlsx）：邮件会只按其余数据发出，可能不是最新年度或缺少修正，"
+        "本次未发送。请先运行 excel-balance run 查看原因并处理后再发送")
+    assert not (tmp_path / "预览").exists()

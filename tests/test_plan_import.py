@@ -258,7 +258,7 @@ def test_one_working_folder_plan_is_the_default_of_commands_without_census(tmp_p
     runner = CliRunner()
     assert runner.invoke(cli, ["plan", "--check"]).output.startswith("规划文件无问题：青石县，32 项指标")
     made = runner.invoke(cli, ["template", "--year", "2023"])
-    assert made.exit_code == 0 and (tmp_path / "inputs" / "青石县2023年统计报表（填报模板）.xlsx").exists()
+    assert made.exit_code == 0 and (tmp_path / "青石县2023年统计报表（填报模板）.xlsx").exists()  # current folder
     assert runner.invoke(cli, ["email", "--init"]).exit_code == 0
     assert "县教育局" in (tmp_path / "excel-balance.yaml").read_text("utf-8")
 

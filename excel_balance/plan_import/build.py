@@ -178,8 +178,9 @@ def _columns(header: list[list[Cell]], result: Imported) -> Columns | None:
                    (base.get(LEVELS[0]), base.get(LEVELS[1], base.get(LEVELS[0]))), years, baseline_label)
 
 
-# Lines a report's 推进规划 sheet prints above the plan's own title: its verdict and legend.
-_REPORT_LINES = ("总体判断", "图例")
+# Lines a report's 推进规划 sheet prints above the plan's own title (progress_sheet.py): banners for
+# sample data and vetoes, notes on section counts, the verdict and the legend.
+_REPORT_LINES = ("注意：", "否决情形：", "注：", "总体判断", "图例")
 
 
 def _title(before: list[str]) -> tuple[str, str]:
