@@ -22,7 +22,15 @@ from excel_balance.evaluate.judge import (
     veto_present,
 )
 from excel_balance.evaluate.resources import MEASURES, LevelIndicator, coefficient_of_variation, gap
-from excel_balance.evaluate.rules import Status, decimals_of, round_half_up, to_decimal, worse
+from excel_balance.evaluate.rules import (
+    Status,
+    decimals_of,
+    percent_decimals,
+    percent_text,
+    round_half_up,
+    to_decimal,
+    worse,
+)
 from excel_balance.evaluate.school_conditions import LevelConditions
 from excel_balance.evaluate.sections import School, split_weights
 from excel_balance.plan import PercentTarget, PlanCell, load_plan
@@ -725,3 +733,20 @@ def test_judge_qualitative_words(qianjiang, national):
     assert judged(national, "Q8", "小学", 2022, "无") == ("无", Status.MET, True, "")
     assert judged(national, "Q8", "初中", 2022, "有") == ("有", Status.NOT_MET, False, "")
     assert judged(national, "G1", "全区", 2022, "达标") == ("达标", Status.MET, True, "")
+
+
+def test_percent_text_never_prints_one_short_of_all_as_100():
+    # All is 100% at any decimals; 1,283/1,288 = 99.612…% prints 100% at 0 decimals, so one more: 99.6%;
+    # 99.9996% needs four decimals; 99.9999996% would need seven, past the cap of six: 100.000000%.
+    assert percent_text(Decimal(100), 1) == "100%"
+    assert percent_text(Decimal(128300) / Decimal(1288), 0) == "99.6%"
+    assert percent_text(Decimal("99.9996"), 0) == "99.9996%"
+    assert percent_text(Decimal("99.9999996"), 0) == "100.000000%"
+    assert percent_text(Decimal("91.55"), 0) == "92%"  # half-up (65/71 prints as the plan's 92%)
+    assert percent_text(Decimal("90.32"), 1) == "90.3%"
+
+
+def test_a_100_percent_target_is_compared_exactly():
+    # 100% means all (numerator = denominator): no rounding; any other target at its printed decimals.
+    assert (percent_decimals(Decimal(100), 0), percent_decimals(Decimal(95), 0), percent_decimals(Decimal("97.5"), 1)) == (
+        None, 0, 1)
