@@ -74,6 +74,23 @@ def test_the_sample_has_the_sections_of_the_seed(sample_evaluation):
 def test_every_status_appears_in_the_sample(sample_evaluation):
     statuses = {c.status for year in sample_evaluation.years.values() for c in year.cells.values()}
     assert statuses == set(Status)
+    cells = {(year, *key): sample_evaluation.years[year].cells[key] for year, key in SAMPLE_CELLS}
+    assert {key: (c.actual_text, c.target_text, c.status) for key, c in cells.items()} == {
+        (2019, "R1", "小学"): ("全区5.95人，达标71/71", "全区5.95人，达标71/71", Status.MET),  # every section
+        (2019, "R2", "小学"): ("全区0.64人，达标5/71", "全区0.64人，达标5/71", Status.NOT_MET),
+        (2020, "R2", "小学"): ("8/71", "8/71", Status.TARGET_MET),  # the target exactly, not yet the standard
+        (2020, "G4", "小学"): ("92%", "93%", Status.NEAR),  # one point short, within two
+        (2021, "R4", "小学"): ("58/70", "59/71", Status.NEAR),  # ⌈59·70/71⌉ = 59 needed: one short
+        (2021, "R2", "小学"): ("25/70", "28/71", Status.BEHIND),  # ⌈28·70/71⌉ = 28 needed: three short
+        (2020, "G9", "初中"): ("88学时", "年均90学时以上", Status.BEHIND),  # numbers have no "near"
+        (2022, "G7", "全区"): ("", "达标", Status.NO_DATA),  # not recorded in 2022
+        (2019, "G6", "初中"): ("", None, Status.NOT_APPLICABLE),  # the plan leaves it blank
+    }
+
+
+SAMPLE_CELLS = [(2019, ("R1", "小学")), (2019, ("R2", "小学")), (2020, ("R2", "小学")), (2020, ("G4", "小学")),
+                (2021, ("R4", "小学")), (2021, ("R2", "小学")), (2020, ("G9", "初中")), (2022, ("G7", "全区")),
+                (2019, ("G6", "初中"))]
 
 
 def test_the_sample_script_gives_the_same_bytes(tmp_path):

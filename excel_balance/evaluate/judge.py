@@ -120,8 +120,9 @@ def judge_percent(plan, indicator, level, year, actual: Decimal | None, recorded
         actual, standard, None if exact else percent_decimals(standard, decimals_of(standard)))
     decimals = column.target.decimals if isinstance(column.target, PercentTarget) else 0
     text = recorded.text if exact else percent_text(actual, decimals)
+    note = recorded.note if exact else ""
     if column.is_baseline:
-        return column.cell(text, standard_status(standard_met), standard_met)
+        return column.cell(text, standard_status(standard_met), standard_met, note)
     target: PercentTarget = column.target
     margin = plan.settings.near_percent_margin
     decimals = None if exact else percent_decimals(target.value, target.decimals)
@@ -129,7 +130,7 @@ def judge_percent(plan, indicator, level, year, actual: Decimal | None, recorded
         percent_met(actual, target.value, decimals), standard_met,
         percent_near(actual, target.value, decimals, margin),
     )
-    return column.cell(text, status, standard_met, recorded.note if recorded else "")
+    return column.cell(text, status, standard_met, note)
 
 
 def judge_number(plan, indicator, level, year, recorded: RecordedValue | None) -> Cell:

@@ -76,14 +76,15 @@ _SCALES = {d: 10.0 ** d for d in range(7)}
 
 def round_half_up(value: float | int | Decimal, decimals: int) -> Decimal:
     """Excel's and LibreOffice's ROUND: half away from zero on the decimal value."""
-    if type(value) is float and abs(value) < 1e9:
+    if type(value) is float and decimals in _SCALES:
         # Fast path: away from a tie, the nearest integer of the scaled float is the answer.
-        # Near one (5.795 is 579.4999… scaled) the exact decimal route below decides.
-        scaled = value * _SCALES[decimals] if decimals in _SCALES else None
-        if scaled is not None:
-            nearest = round(scaled)
-            if abs(scaled - nearest) < 0.49:
-                return Decimal(nearest).scaleb(-decimals)
+        # Near one (5.795 is 579.4999… scaled) the exact decimal route below decides. Below 1e12
+        # the scaled float is off by under 0.001, far inside the 0.01 kept from a tie; above it
+        # (134229835.1227705 to 6 decimals) only the decimal route is right.
+        scaled = value * _SCALES[decimals]
+        nearest = round(scaled) if abs(scaled) < 1e12 else None
+        if nearest is not None and abs(scaled - nearest) < 0.49:
+            return Decimal(nearest).scaleb(-decimals)
     quantum = _QUANTA.get(decimals) or Decimal(1).scaleb(-decimals)
     return to_decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
 
