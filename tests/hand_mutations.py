@@ -36,7 +36,7 @@ MUTATIONS = [
      "percent_near(actual, target.value, None, margin)"),
     (9, "evaluate/judge.py", "def judge_percent", "None if exact else percent_decimals(standard, decimals_of(standard))",
      "None"),
-    (10, "evaluate/sections.py", "def small_teaching_point", "return students < threshold",
+    (10, "census/scope.py", "def small_teaching_point", "return students < threshold",
      "return students <= threshold"),
     (10, "evaluate/school_conditions.py", "def within_size", "<= size_limit(school, settings)",
      "< size_limit(school, settings)"),

@@ -9,16 +9,17 @@ from typing import Iterator
 
 from excel_balance.census.inputs import check_inputs
 from excel_balance.census.model import Census
+from excel_balance.census.scope import fold_campuses, judged_sections
 from excel_balance.census.sniff import is_ignored
-from excel_balance.evaluate.sections import build_sections
 from excel_balance.plan import Plan, Settings
 from excel_balance.problems import errors
 
 
 def section_counts(census: Census, settings: Settings) -> dict[str, int]:
     """The primary and junior sections the resource indicators are judged on."""
-    sections, _, _ = build_sections(census.schools, settings, facilities=False)
-    return {level: sum(1 for s in sections if s.level == level) for level in ("小学", "初中")}
+    judged, _ = judged_sections(fold_campuses(census.schools), settings)
+    counts = Counter(level for _, level, _ in judged)
+    return {level: counts[level] for level in ("小学", "初中")}
 
 
 def summarise(census: Census, settings: Settings) -> list[str]:

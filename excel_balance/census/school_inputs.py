@@ -9,6 +9,7 @@ counts add to its parent's; its yes/no answers and 学时 are its parent's.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal
 
 from excel_balance.census.model import Census, RecordedValue, SchoolRow
@@ -38,18 +39,62 @@ def _has_level(school_type: SchoolType, suffix: str) -> bool:
     return school_type.has_primary if suffix == "primary" else school_type.has_junior
 
 
-def _folded(rows: tuple[SchoolRow, ...]) -> list[SchoolRow]:
+class _Same:
+    """A census's school rows as a cache key: by identity (rows hold dicts, so no hash of their own)."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self, rows: tuple[SchoolRow, ...]):
+        self.rows = rows
+
+    def __hash__(self) -> int:
+        return id(self.rows)
+
+    def __eq__(self, other) -> bool:
+        return self.rows is other.rows
+
+
+@dataclass(frozen=True)
+class _Folded:
+    """The counted schools with their campuses folded in, worked out once per census: every
+    measure and level asks (a province has 200,000 rows)."""
+
+    schools: tuple[SchoolRow, ...]
+    filled: frozenset[str]  # the columns some school fills
+    kinds: tuple[SchoolRow, ...]  # one school of each kind (all that _columns looks at)
+    kind_of: tuple[int, ...]  # each school's kind, an index into `kinds`
+
+
+def _folded(rows: tuple[SchoolRow, ...]) -> tuple[SchoolRow, ...]:
+    return _fold(_Same(rows)).schools
+
+
+@lru_cache(maxsize=4)  # the key holds its rows, so an id is never reused while cached
+def _fold(key: _Same) -> _Folded:
     """Counted schools, each campus's counts added (yes/no, 学时: the parent's own)."""
+    rows = key.rows
     own = ("hours_", "boarding", "charter", "informatized")
     schools = {r.school_id: dict(r.values) for r in rows if r.counted}
     for row in rows:
         if not row.counted and row.parent_id in schools:
             values = schools[row.parent_id]
-            for key, value in row.values.items():
-                if not key.startswith(own):
-                    values[key] = values.get(key, 0.0) + value
-    return [SchoolRow(r.school_id, r.name, r.school_type, schools[r.school_id], r.sponsor, r.urban_rural, True, "",
-                      r.row, r.district) for r in rows if r.counted]
+            for key_, value in row.values.items():
+                if not key_.startswith(own):
+                    values[key_] = values.get(key_, 0.0) + value
+    folded = tuple(SchoolRow(r.school_id, r.name, r.school_type, schools[r.school_id], r.sponsor, r.urban_rural, True,
+                             "", r.row, r.district) for r in rows if r.counted)
+    filled = frozenset().union(*(s.values.keys() for s in folded))
+    kinds: dict[tuple, int] = {}
+    kind_of = tuple(kinds.setdefault(_kind(s), len(kinds)) for s in folded)
+    first = {k: s for s, k in zip(reversed(folded), reversed(kind_of))}
+    return _Folded(folded, filled, tuple(first[k] for k in range(len(kinds))), kind_of)
+
+
+def _kind(school: SchoolRow) -> tuple:
+    """All that _columns reads of a school."""
+    boarding = school.values.get("boarding")
+    answered = "unanswered" if boarding is None else "否" if boarding == 0.0 else "是"
+    return school.school_type, school.sponsor == "公办", school.urban_rural in CATCHMENT_AREAS, answered
 
 
 def _columns(source: str, school: SchoolRow, suffix: str) -> tuple[str, ...] | None:
@@ -108,11 +153,12 @@ def uses_schools(measure: Measure, level: str, census: Census) -> bool:
     inputs = _school_inputs(measure)
     if not inputs:
         return False
-    schools = _folded(census.schools)
-    wanted = {c for item in inputs for s in schools for suffix in SUFFIXES[level]
+    folded = _fold(_Same(census.schools))
+    # Each kind of school needs the same columns: looking at one of each is looking at all.
+    wanted = {c for item in inputs for s in folded.kinds for suffix in SUFFIXES[level]
               for c in (_columns(item.schools, s, suffix) or ())}
     # No column wanted: no school in scope (G13 without 城区/镇区 public schools), nothing to add up.
-    return bool(wanted) and all(any(c in s.values for s in schools) for c in wanted)
+    return bool(wanted) and wanted <= folded.filled
 
 
 def school_figures(measure: Measure, level: str, census: Census) -> list[SchoolFigures]:
@@ -162,15 +208,17 @@ def check_school_inputs(measures: dict[str, Measure], census: Census) -> list[Pr
         for level in ("小学", "初中"):
             if not uses_schools(measure, level, census):
                 continue
-            for school in _folded(census.schools):
-                for item in _school_inputs(measure):
-                    for suffix in SUFFIXES[level]:
-                        for key in _columns(item.schools, school, suffix) or ():
-                            if key not in school.values:
-                                where = f"{SCHOOL_SHEET} 第{school.row}行"
-                                problems[(school.row, key)] = Problem(
-                                    census.file, where, f"{school.name}未填写“{COLUMNS_BY_KEY[key].title}”"
-                                    f"（{measure.indicator_id}按各校数据测算，其他学校已填写）", Severity.ERROR)
+            folded = _fold(_Same(census.schools))
+            needed = [tuple(dict.fromkeys(key for item in _school_inputs(measure) for suffix in SUFFIXES[level]
+                                          for key in _columns(item.schools, kind, suffix) or ()))
+                      for kind in folded.kinds]
+            for school, kind in zip(folded.schools, folded.kind_of):
+                for key in needed[kind]:
+                    if key not in school.values:
+                        where = f"{SCHOOL_SHEET} 第{school.row}行"
+                        problems[(school.row, key)] = Problem(
+                            census.file, where, f"{school.name}未填写“{COLUMNS_BY_KEY[key].title}”"
+                            f"（{measure.indicator_id}按各校数据测算，其他学校已填写）", Severity.ERROR)
             for part in measure.parts:
                 if part.kind != "ratio":
                     continue
@@ -189,8 +237,9 @@ def conflicts(measures: dict[str, Measure], census: Census, typed: dict[tuple[st
     problems = []
     for measure in measures.values():
         for level in ("小学", "初中", "全区"):
-            if not uses_schools(measure, level, census):
-                continue
+            keys = [(measure.indicator_id, level, normalise_plain(i.name)) for i in _school_inputs(measure)]
+            if not any(key in typed for key in keys) or not uses_schools(measure, level, census):
+                continue  # nothing typed to compare with (adding up a province's schools costs seconds)
             for name, value in district_inputs(measure, level, census).items():
                 given = typed.get((measure.indicator_id, level, normalise_plain(name)))
                 if given is not None and given.number is not None and given.number != value.number:
