@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterator
 
+from excel_balance.census.folder import gc_paused, read_inputs
 from excel_balance.census.inputs import check_inputs
 from excel_balance.census.model import Census
 from excel_balance.census.scope import fold_campuses, judged_sections
@@ -68,7 +69,6 @@ ROLES = {"supplement": "补充表", "campuses": "校点归属表", "corrections"
 def check_files(files, plan: Plan, year: int | None) -> Iterator[tuple[str, bool]]:
     """(line, usable) pairs: the files read together exactly as `run` reads them (combined,
     grouped, corrected), and for each its summary, or its problems."""
-    from excel_balance.census.folder import read_inputs
 
     given = list(map(Path, files))
     reading = read_inputs([p for p in given if not is_ignored(p)], plan, year)
@@ -113,13 +113,15 @@ def _check_census(outcome, plan: Plan) -> Iterator[tuple[str, bool]]:
     if outcome.combined:  # exports combined, or one district's part of a file covering several
         title = (f"统计导出合并为 {census.district or '—'}{census.year}年" if census.sources
                  else f"{title}（{census.district or '—'}）")
-    checked = check_inputs(plan, census)
-    unusable = errors(checked)
+    with gc_paused():  # a province's schools folded and counted: see gc_paused
+        checked = check_inputs(plan, census)
+        unusable = errors(checked)
+        summary = [] if unusable else summarise(
+            dataclasses.replace(census, warnings=census.warnings + tuple(checked)), plan.settings)
     if unusable:
         yield f"{title}：无法使用，共 {len(unusable)} 处错误", False
         yield from ((f"  {p.severity.value}：{p}", False) for p in unusable)
         return
     yield f"{title}：可以使用", True
-    census = dataclasses.replace(census, warnings=census.warnings + tuple(checked))
-    for line in summarise(census, plan.settings):
+    for line in summary:
         yield line, True

@@ -110,6 +110,7 @@ def read_census(
             sheet = workbook.get_sheet_by_name(school_sheet)
             grid = sheet.to_python(skip_empty_area=False)
             merged = sheet.merged_cell_ranges or []
+            del sheet  # calamine's own copy of the cells, as large as the grid: not needed any more
         except python_calamine.CalamineError as exc:
             raise ProblemsError([Problem(path.name, school_sheet, f"工作表已损坏，无法读取（{exc}）")]) from None
         info = read_info(workbook, sheet_names)
@@ -129,11 +130,12 @@ def read_census(
     header = find_header(grid, merged, aliases or {})
     if header is None or not {"school_id", "name"} & set(header.columns):
         raise NotACensus([Problem(path.name, school_sheet, "找不到表头：前20行中没有“学校标识码”“学校名称”“办学类型”等列名")])
-    formulas.totals = frozenset(r + 1 for r in _total_rows(grid, header))
+    total_rows = _total_rows(grid, header)
+    formulas.totals = frozenset(r + 1 for r in total_rows)
     present = _check_columns(header, school_sheet, ctx)
     if ctx.problems:
         raise ProblemsError(ctx.problems)
-    schools, totals = _read_rows(grid, header, present, school_sheet, ctx, formulas)
+    schools, totals = _read_rows(grid, header, present, school_sheet, ctx, total_rows, formulas)
     _check_schools(schools, school_sheet, header, settings, ctx)
     if totals is not None:
         _check_totals(schools, totals, header, school_sheet, ctx)
@@ -216,28 +218,32 @@ def _total_rows(grid, header: Header) -> set[int]:
         col = header.columns.get(key)
         if col is None:
             continue
-        cells = [(r, row[col]) for r, row in enumerate(grid) if r > header.last_row and col < len(row)]
-        found.update(r for r, v in cells if type(v) is str and ("合计" in v or "总计" in v))
+        for r in range(header.last_row + 1, len(grid)):
+            row = grid[r]
+            if col < len(row) and type(row[col]) is str and ("合计" in row[col] or "总计" in row[col]):
+                found.add(r)
     return found
 
 
 _MISSING = object()
 
 
-def _read_rows(grid, header: Header, present: list[str], sheet: str, ctx: Context, formulas=frozenset()):
-    # `formulas`: cells holding a formula without a cached value, which read as empty.
-    """Type and check the data rows, column by column (the fast path for large files)."""
+def _read_rows(grid, header: Header, present: list[str], sheet: str, ctx: Context, total_rows: set[int],
+               formulas=frozenset()):
+    """Type and check the data rows, column by column (the fast path for large files).
+    `total_rows`: the 合计 rows; `formulas`: cells holding a formula without a cached value,
+    which read as empty."""
     columns = [(COLUMNS_BY_KEY[k], header.columns[k]) for k in present]
     width = max(col for _, col in columns) + 1
     rows: list[int] = []
     data: list[list] = []
     totals = None
-    total_rows = _total_rows(grid, header)
+    probe = header.columns.get("school_id", header.columns.get("name"))  # filled in nearly every row
     for r in range(header.last_row + 1, len(grid)):
         row = grid[r]
         if len(row) < width:
             row = row + [""] * (width - len(row))
-        if row.count("") + row.count(None) == len(row):
+        if row[probe] in ("", None) and row.count("") + row.count(None) == len(row):
             continue
         if r in total_rows:
             totals = (r, row)
@@ -316,7 +322,8 @@ def _read_rows(grid, header: Header, present: list[str], sheet: str, ctx: Contex
         if k in patches:
             values.update(patches[k])
             values = {key: v for key, v in values.items() if v is not _MISSING}
-        values.update((key, float(flags[key][k] == "是")) for key in flags if flags[key][k])
+        if flags:
+            values.update((key, float(flags[key][k] == "是")) for key in flags if flags[key][k])
         schools.append(SchoolRow(ids[k], names[k], types[k], values, sponsor[k], urban[k], counted[k] != "否",
                                  parent[k], rows[k] + 1, districts[k]))
     return schools, totals

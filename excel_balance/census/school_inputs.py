@@ -74,15 +74,18 @@ def _fold(key: _Same) -> _Folded:
     """Counted schools, each campus's counts added (yes/no, 学时: the parent's own)."""
     rows = key.rows
     own = ("hours_", "boarding", "charter", "informatized")
-    schools = {r.school_id: dict(r.values) for r in rows if r.counted}
+    counted = {r.school_id: r for r in rows if r.counted}
+    added: dict[str, dict[str, float]] = {}  # the schools with campuses: their own figures plus the campuses'
     for row in rows:
-        if not row.counted and row.parent_id in schools:
-            values = schools[row.parent_id]
-            for key_, value in row.values.items():
-                if not key_.startswith(own):
-                    values[key_] = values.get(key_, 0.0) + value
-    folded = tuple(SchoolRow(r.school_id, r.name, r.school_type, schools[r.school_id], r.sponsor, r.urban_rural, True,
-                             "", r.row, r.district) for r in rows if r.counted)
+        if not row.counted and row.parent_id in counted:
+            values = added.setdefault(row.parent_id, dict(counted[row.parent_id].values))
+            for name, value in row.values.items():
+                if not name.startswith(own):
+                    values[name] = values.get(name, 0.0) + value
+    # A school without campuses stays the row it is (no copy: 200,000 of them cost seconds).
+    folded = tuple(r if r.school_id not in added and not r.parent_id else
+                   SchoolRow(r.school_id, r.name, r.school_type, added.get(r.school_id, r.values), r.sponsor,
+                             r.urban_rural, True, "", r.row, r.district) for r in rows if r.counted)
     filled = frozenset().union(*(s.values.keys() for s in folded))
     kinds: dict[tuple, int] = {}
     kind_of = tuple(kinds.setdefault(_kind(s), len(kinds)) for s in folded)

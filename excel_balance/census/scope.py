@@ -48,22 +48,19 @@ class Exclusion:
 
 
 def fold_campuses(rows: tuple[SchoolRow, ...]) -> list[School]:
-    """Schools in census order, each branch campus's figures added to its parent's."""
-    parents: dict[str, dict] = {}
+    """Schools in census order, each branch campus's figures added to its parent's. A school
+    without campuses shares its row's figures (read-only, both): copying 200,000 costs seconds."""
+    counted = {row.school_id: row for row in rows if row.counted}
+    added: dict[str, dict[str, float]] = {}
+    campuses: dict[str, list[str]] = {}
     for row in rows:
-        if row.counted:
-            parents[row.school_id] = {"row": row, "values": dict(row.values), "campuses": []}
-    for row in rows:
-        if not row.counted and row.parent_id in parents:
-            parent = parents[row.parent_id]
+        if not row.counted and row.parent_id in counted:
+            values = added.setdefault(row.parent_id, dict(counted[row.parent_id].values))
             for key, value in row.values.items():
-                parent["values"][key] = parent["values"].get(key, 0.0) + value
-            parent["campuses"].append(row.name)
-    return [
-        School(p["row"].school_id, p["row"].name, p["row"].school_type, p["values"], p["row"].urban_rural,
-               tuple(p["campuses"]))
-        for p in parents.values()
-    ]
+                values[key] = values.get(key, 0.0) + value
+            campuses.setdefault(row.parent_id, []).append(row.name)
+    return [School(r.school_id, r.name, r.school_type, added.get(r.school_id, r.values), r.urban_rural,
+                   tuple(campuses.get(r.school_id, ()))) for r in counted.values()]
 
 
 def small_teaching_point(school: School, settings: Settings) -> bool:
