@@ -312,7 +312,7 @@ def _read_rows(grid, header: Header, present: list[str], sheet: str, ctx: Contex
     sponsor, urban, counted, parent, districts = (
         get(k, blank) for k in ("sponsor", "urban_rural", "counted", "parent_id", "district"))
     ids, names = fields["school_id"], fields["name"]
-    flags = {key: fields[key] for key in FLAG_COLUMNS if key in fields}
+    flags = {key: fields[key] for key in FLAG_COLUMNS if key in fields and any(fields[key])}
     pick = itemgetter(*cols) if len(cols) > 1 else (lambda row: (row[cols[0]],))
     schools = []
     for k, row in enumerate(data):
@@ -419,6 +419,9 @@ def _ref(school: SchoolRow, cols: dict[str, int], key: str) -> str:
     return cell_ref(school.row - 1, cols[key]) if key in cols else f"第{school.row}行"
 
 
+_SECTIONS = tuple((s, level, f"oversize_{s}", f"classes_{s}") for s, level in (("primary", "小学"), ("junior", "初中")))
+
+
 def _check_levels(school: SchoolRow, sheet: str, cols, ctx: Context) -> None:
     t = school.school_type
     if t is SchoolType.SPECIAL:
@@ -436,17 +439,17 @@ def _check_levels(school: SchoolRow, sheet: str, cols, ctx: Context) -> None:
             if not present and get(key, 0) > 0:
                 ctx.error(sheet, _ref(school, cols, key),
                           f"办学类型为{t.label}，却填有{level}在校生数{_fmt(get(key))}：请核对办学类型或学生数")
-    for section, level in (("primary", "小学"), ("junior", "初中")):
+    for section, level, oversize_key, classes_key in _SECTIONS:
         if not students[section]:
             key = next((k for k in TEACHER_KEYS[section] if get(k, 0) > 0), None)
             if key:
                 ctx.error(sheet, _ref(school, cols, key), f"填有{level}教师，但{level}在校生数为0：请核对")
-        oversize = get(f"oversize_{section}", 0)
+        oversize = get(oversize_key, 0)
         if oversize:
-            classes = get(f"classes_{section}", 0)
+            classes = get(classes_key, 0)
             if oversize > classes:
-                ctx.error(sheet, _ref(school, cols, f"oversize_{section}"),
-                          f"{COLUMNS_BY_KEY[f'oversize_{section}'].header}{_fmt(oversize)}多于{level}班数{_fmt(classes)}")
+                ctx.error(sheet, _ref(school, cols, oversize_key),
+                          f"{COLUMNS_BY_KEY[oversize_key].header}{_fmt(oversize)}多于{level}班数{_fmt(classes)}")
 
 
 def _check_plausible(school: SchoolRow, sheet: str, cols, settings: Settings, ctx: Context) -> None:

@@ -24,6 +24,10 @@ class SchoolType(Enum):
     TWELVE_YEAR = 345
     SPECIAL = 512
 
+    # Members are singletons compared by identity: hash them so too, in C (Enum hashes the name
+    # in Python, and a province file asks a million times).
+    __hash__ = object.__hash__
+
     @property
     def label(self) -> str:
         return TYPE_NAMES[self]

@@ -87,10 +87,10 @@ def judged_sections(schools: list[School], settings: Settings) -> tuple[list[tup
             excluded.append(Exclusion(school.school_id, school.name, PRIMARY,
                                       f"教学点在校生{school.compulsory_students:g}人（{rule}），不参加测算"))
             continue
-        for level, present in ((PRIMARY, t.has_primary), (JUNIOR, t.has_junior)):
+        for level, present, key in ((PRIMARY, t.has_primary, "students_primary"), (JUNIOR, t.has_junior, "students_junior")):
             if not present:
                 continue
-            students = school.value(f"students_{SECTION_KEY[level]}")
+            students = school.value(key)
             if students <= 0:
                 excluded.append(Exclusion(school.school_id, school.name, level, f"{level}在校生数为0，该学段不参加测算"))
                 continue
