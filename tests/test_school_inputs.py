@@ -181,6 +181,19 @@ def test_a_school_leaving_a_needed_cell_blank_is_refused_with_its_row(qianjiang)
     ]
 
 
+def test_g13_asks_each_public_town_school_by_its_boarding_answer(qianjiang):
+    """Schools are checked by kind (type, public, town, boarding answer): unanswered, 否 and 是
+    must stay three kinds, though 否 is stored as 0.0 and 0.0 == False."""
+    rows = CATCHMENT + [row(6, "河滨小学", P, students_primary=300),  # not answered: asked for the answer
+                        row(7, "新华小学", P, boarding=0, students_primary=400),  # 否: asked for its local pupils
+                        row(8, "寄宿小学", P, boarding=1, students_primary=90)]  # 是: out of G13
+    problems = [p for p in check_inputs(qianjiang, census(rows)) if p.severity is Severity.ERROR]
+    assert [(p.where, p.message) for p in problems] == [
+        ("学校 第7行", "河滨小学未填写“是否寄宿制学校”（G13按各校数据测算，其他学校已填写）"),
+        ("学校 第8行", "新华小学未填写“小学就近划片入学在校生数(人)”（G13按各校数据测算，其他学校已填写）"),
+    ]
+
+
 # --- through the template, the reader and the report ---------------------------------------------
 
 def template_schools() -> list[dict]:
