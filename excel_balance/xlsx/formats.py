@@ -16,6 +16,7 @@ class Formats:
         self._workbook = workbook
         self._cache: dict[tuple, object] = {}
         cell = {**FONT, "border": 1, "valign": "vcenter", "text_wrap": True}
+        self.cell_style = cell  # for a writer's own variants of a table cell
         heading = {**FONT, **HEADING_FONT}
         self.title = self.make(**{**heading, "font_size": 18}, align="center", valign="vcenter")
         self.label = self.make(**{**heading, "font_size": 12}, valign="vcenter")
