@@ -134,16 +134,27 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
               help="从本区县规划文档（Word .docx 或 Excel .xlsx 中的规划表）生成规划文件。")
 @click.option("--baseline-year", type=click.IntRange(2000, 2100), help="现状年度（规划表中没有写明时必填）。")
 @click.option("--force", is_flag=True, help="导入时覆盖已有的规划文件。")
+@click.option("--form", is_flag=True, help="生成规划填写表（没有现成规划表的区县填写后用 --import 导入），"
+              "需给出 --district 和 --years。")
+@click.option("--district", help="规划填写表的区县名称，例如 某某县。")
+@click.option("--years", callback=lambda ctx, param, value: _plan_years(value),
+              help="规划填写表的规划年度，例如 2025-2027；现状年度默认为前一年（--baseline-year 可改）。")
 def plan_command(plan_file: Path | None, check: bool, output: Path | None, source: Path | None,
-                 baseline_year: int | None, force: bool) -> None:
-    """检查规划文件，把规划表输出为可打印的工作簿，或从规划文档导入规划文件。
+                 baseline_year: int | None, force: bool, form: bool, district: str | None,
+                 years: list[int] | None) -> None:
+    """检查规划文件，把规划表输出为可打印的工作簿，从规划文档导入规划文件，或生成规划填写表。
 
     \b
     示例：
       excel-balance plan --check --plan templates/plans/qianjiang.yaml
       excel-balance plan -o outputs/推进规划.xlsx
       excel-balance plan --import 推进规划.docx
+      excel-balance plan --form -o 规划填写.xlsx --district 某某县 --years 2025-2027
+      excel-balance plan --import 规划填写.xlsx
     """
+    if form:
+        plan_form_file(output, district, years, baseline_year)
+        return
     if source is not None:
         import_plan_file(source, output, baseline_year, force)
         return
@@ -160,6 +171,43 @@ def plan_command(plan_file: Path | None, check: bool, output: Path | None, sourc
     except OSError as exc:
         raise Failure(f"无法写入 {target}：{exc.strerror or exc}（文件是否正在 Excel 中打开？）")
     say(f"已生成规划表：{target}")
+
+
+_DISTRICT_ENDINGS = ("县", "区", "市", "旗")
+
+
+def _plan_years(value: str | None) -> list[int] | None:
+    """--years 2025-2027 (or one year) → [2025, 2026, 2027]."""
+    import re
+
+    if value is None:
+        return None
+    match = re.fullmatch(r"\s*((?:19|20)\d{2})\s*(?:[-—－–~～至到]+\s*((?:19|20)\d{2}))?\s*年?\s*", value)
+    first, last = (int(match[1]), int(match[2] or match[1])) if match else (0, 0)
+    if not match or not first <= last <= first + 9:
+        raise click.BadParameter(f"“{value}”应为起止年度，例如 2025-2027（最多10年）")
+    return list(range(first, last + 1))
+
+
+def plan_form_file(output: Path | None, district: str | None, years: list[int] | None,
+                   baseline_year: int | None) -> None:
+    from excel_balance.report.plan_form import write_plan_form
+
+    district = (district or "").strip()
+    if not district or years is None:
+        raise Failure("生成规划填写表需要区县和规划年度，例如 --district 某某县 --years 2025-2027")
+    if not district.endswith(_DISTRICT_ENDINGS):
+        raise Failure(f"区县名称“{district}”应以“县”“区”“市”或“旗”结尾（导入时从标题中读出区县）")
+    baseline = baseline_year or years[0] - 1
+    if baseline >= years[0]:
+        raise Failure(f"现状年度 {baseline} 应早于第一个规划年度 {years[0]}")
+    target = output or child(Path("."), file_name(district, "规划填写.xlsx"))
+    try:
+        write_plan_form(target, district, years, baseline)
+    except OSError as exc:
+        raise Failure(f"无法写入 {target}：{exc.strerror or exc}（文件是否正在 Excel 中打开？）")
+    say(f"已生成规划填写表：{target}（{years[0]}—{years[-1]}年，现状{baseline}年；"
+        f"按“填报说明”填写后运行 excel-balance plan --import {target.name}）")
 
 
 def import_plan_file(source: Path, output: Path | None, baseline_year: int | None, force: bool) -> None:

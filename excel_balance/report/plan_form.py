@@ -14,6 +14,8 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from excel_balance.atomic import atomic_path
 from excel_balance.plan import LEVELS, Indicator, Plan, PlanCell, load_plan
+from excel_balance.plan_import.build import NOT_APPLICABLE, TARGET_EXAMPLES
+from excel_balance.plan_import.tables import FORM_PROPERTY
 from excel_balance.report.plan_form_info import own_note_example, write_form_info
 from excel_balance.report.plan_sheet import SHEET_NAME, Columns, write_plan_sheet
 from excel_balance.resources import template_path
@@ -21,11 +23,6 @@ from excel_balance.xlsx.book import document_time, new_workbook
 from excel_balance.xlsx.fit import row_height
 from excel_balance.xlsx.formats import Formats
 
-# The workbook's custom property that tells plan --import this is the form: its blank cells are
-# unfilled, not the blank (不适用) cells of a printed plan table.
-FORM_PROPERTY = "excel-balance-plan-form"
-NOT_APPLICABLE = "不适用"
-DISTRICT_ENDINGS = ("自治县", "自治旗", "县", "区", "市", "旗")
 OWN_NOTE_ROWS = 3  # blank rows under the national footnote for the district's own notes
 NOTICE = "请先阅读“填报说明”工作表。白色格填写现状、各年度目标和责任单位；灰色“不适用”格不用填写。"
 
@@ -33,12 +30,12 @@ NOTICE = "请先阅读“填报说明”工作表。白色格填写现状、各�
 # should satisfy ({cell} replaced) or None, input message).
 _KINDS = {
     "qualitative": (["达标", "无"], None, "从下拉列表选择“达标”或“无”，也可按规划原文填写一句话。"),
-    "school_count": (None, 'ISNUMBER(FIND("/",{cell}))', "填写“达标学校数/学校总数”，例如 43/71。"),
+    "school_count": (None, 'ISNUMBER(FIND("/",{cell}))', "填写“达标学校数/学校总数”，例如 {example}。"),
     "paired_count": (None, 'AND(ISNUMBER(FIND("音乐",{cell})),ISNUMBER(FIND("美术",{cell})))',
-                     "音乐、美术专用教室分别填写，例如 音乐30/71，美术26/71。"),
+                     "音乐、美术专用教室分别填写，例如 {example}。"),
     "percent": (None, 'OR(ISNUMBER(FIND("%",{cell})),ISNUMBER(FIND("％",{cell})))',
-                "填写百分比，例如 95%、95.50%、保持95%以上。"),
-    "number": (None, None, "填写数值和单位，例如 年均90学时以上。"),
+                "填写百分比，例如 {example}、95.50%、保持95%以上。"),
+    "number": (None, None, "填写数值和单位，例如 {example}。"),
 }
 
 
@@ -105,6 +102,7 @@ def _fill_cells(sheet, plan: Plan, formats: FormFormats) -> None:
     header_rows = 1 + 1 + 3  # notice, title, the three header rows
     for r, indicator in enumerate(plan.indicators, start=header_rows):
         choices, formula, message = _KINDS[indicator.evaluation]
+        message = message.format(example=TARGET_EXAMPLES[indicator.evaluation])
         skip = {level for level, text in indicator.baseline.items() if text == NOT_APPLICABLE}
         for year, col in columns.value_columns():
             for offset, level in enumerate(indicator.levels):
