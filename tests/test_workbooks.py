@@ -3,7 +3,8 @@ setup, repeated header rows that belong to the table under them, 年度趋势's 
 caches, OOXML validity (openxml-audit), and the stages' import boundary.
 
 The sample run is the bundled sample (four years of 黔江区, `make run`), a city file of three
-districts (the summary workbook), and the forms: template, corrections, campus table, supplement.
+districts (the summary workbook), and the forms: template, corrections, campus table, supplement,
+plan form.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from excel_balance.census.corrections import write_corrections_template
 from excel_balance.census.campuses import UnplacedCampus, write_campus_template
 from excel_balance.census.exports import read_export, write_supplement
 from excel_balance.census.template import write_template
+from excel_balance.report.plan_form import write_plan_form
 from excel_balance.report.plan_workbook import write_plan_workbook
 from tests.census_data import clean_recorded
 from tests.export_data import export_schools, write_export
@@ -61,6 +63,7 @@ def written(tmp_path_factory, qianjiang) -> dict[str, Path]:
     books["summary"] = workflow.run(city, root / "city_outputs").summary_workbook
     books["one year"] = root / "city_outputs" / "黔江区义务教育优质均衡推进情况_2022.xlsx"
     books["plan"] = write_plan_workbook(qianjiang, root / "规划表.xlsx")
+    books["plan form"] = write_plan_form(root / "规划填写.xlsx", "青山县", [2025, 2026, 2027], 2024)
     books["template"] = write_template(root / "template.xlsx", qianjiang, year=2022)
     books["corrections"] = write_corrections_template(root / "修正.xlsx")
     books["campuses"] = write_campus_template(root / "校点归属.xlsx")
@@ -111,10 +114,10 @@ def test_every_sheet_prints_a3_landscape_one_page_wide_with_page_numbers(opened)
             assert (sheet.page_margins.top, sheet.page_margins.bottom) == (0.5, 0.6), where
             assert (sheet.oddFooter.left.text, sheet.oddFooter.center.text) == FOOTER, where
             sheets += 1
-    # The report, 11 unit workbooks, the summary, a one-year report, the plan, template, corrections
-    # (修正, 填报说明, the hidden 字段 list), campus table, one pre-filled (with its hidden 候选学校)
-    # and supplement.
-    assert sheets == 11 + 11 * 5 + 1 + 11 + 1 + 3 + 3 + 1 + 2 + 3
+    # The report, 11 unit workbooks, the summary, a one-year report, the plan, the plan form (推进规划,
+    # 填报说明), template, corrections (修正, 填报说明, the hidden 字段 list), campus table, one
+    # pre-filled (with its hidden 候选学校) and supplement.
+    assert sheets == 11 + 11 * 5 + 1 + 11 + 1 + 2 + 3 + 3 + 1 + 2 + 3
 
 
 # The rows each sheet repeats on every printed page: the header of its (one) table.
@@ -126,6 +129,7 @@ REPEATED = {
     "数据说明": None, "填报说明": None,  # sections of notes, no table header to repeat
     "字段": None, "候选学校": None,  # the hidden lists of the forms' dropdowns
     ("plan", "推进规划"): "$3:$5",  # the plan alone: below its label and title
+    ("plan form", "推进规划"): "$3:$5",  # below the notice and the title
     # a city's district with a few sections: two notes (sections against the plan's 71 and 23) above
     ("one year", "推进规划"): "$7:$9",
 }
