@@ -200,6 +200,15 @@ def test_filled_form_imports_to_a_plan_of_what_was_filled(form, tmp_path):
     assert check.exit_code == 0 and "规划文件无问题：青山县，32 项指标，规划年度 2025—2027" in check.output
 
 
+def test_form_with_the_national_footnote_alone_imports(form, tmp_path):
+    fill(form, filled_values())
+    result = invoke(tmp_path, "--import", "规划填写.xlsx")
+    assert result.exit_code == 0, result.output
+    written = tmp_path / "templates" / "plans" / "青山县.yaml"
+    assert f"footnotes:\n- {NATIONAL_FOOTNOTE}\n" in written.read_text("utf-8")  # a one-item list, in block style
+    assert load_plan(written).footnotes == (NATIONAL_FOOTNOTE,)
+
+
 def test_blank_cells_of_a_form_are_asked_for_by_cell(form, tmp_path):
     values = filled_values()
     fill(form, values)

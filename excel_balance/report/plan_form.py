@@ -23,6 +23,9 @@ from excel_balance.xlsx.book import document_time, new_workbook
 from excel_balance.xlsx.fit import row_height
 from excel_balance.xlsx.formats import Formats
 
+# Rows are high enough for three lines (three responsible units) once filled: Excel and LibreOffice
+# keep the height the file sets.
+FILL_LINES = 3
 OWN_NOTE_ROWS = 3  # blank rows under the national footnote for the district's own notes
 NOTICE = "请先阅读“填报说明”工作表。白色格填写现状、各年度目标和责任单位；灰色“不适用”格不用填写。"
 
@@ -88,7 +91,7 @@ def write_plan_form(target: str | Path, district: str, years: list[int], baselin
         sheet = workbook.add_worksheet(SHEET_NAME)
         sheet.merge_range(0, 0, 0, Columns(plan.plan_years).last, NOTICE, formats.banner)
         sheet.set_row(0, 24)
-        end = write_plan_sheet(sheet, plan, formats, first_row=1, height_above=24)
+        end = write_plan_sheet(sheet, plan, formats, first_row=1, height_above=24, min_row_height=row_height(FILL_LINES))
         _fill_cells(sheet, plan, formats)
         _own_notes(sheet, end, plan, formats)
         write_form_info(workbook, formats, plan)

@@ -9,6 +9,7 @@ from excel_balance.xlsx.formats import Formats
 
 INFO_SHEET = "填报说明"
 TEXT_WIDTH = 100
+ROW_SPACING = 6.0  # points between two instructions
 # Each kind of target: (the evaluation whose indicators it lists, label, how to fill it, with examples).
 KINDS = (
     ("qualitative", "目标：达标", "定性指标填“达标”，表示当年达到该项标准（下拉列表可选）；也可按规划原文写一句话，"
@@ -35,6 +36,7 @@ def info_rows(plan: Plan) -> list[tuple[str, str]]:
                  for i in plan.indicators if not i.merged and "不适用" in i.baseline.values()]
     merged = [i.id for i in plan.indicators if i.merged]
     years = f"{plan.plan_years[0]}—{plan.plan_years[-1]}"
+    kind = plan.district[-1]  # 县, 区, 市 or 旗, as the units are named
     rows = [
         ("区县", plan.district),
         ("年度", f"现状为{plan.baseline_year}年，规划年度{years}年（表头“{plan.baseline_label}”和各年度列）。"),
@@ -53,7 +55,7 @@ def info_rows(plan: Plan) -> list[tuple[str, str]]:
         ("不适用", f"只涉及一个学段的指标（{'，'.join(one_level)}），另一学段已填“不适用”（灰色），不用填写。"
                    f"两学段合并为一格的指标（{'、'.join(merged)}）每年只填一个全区目标。"
                    "除此以外，现状和各年度目标都要填写：空格在导入时会按单元格逐一列出，补填后再导入。"),
-        ("责任单位", "每行一个单位（单元格内按 Alt+Enter 换行），牵头单位写在第一行，例如\n  区教委\n  区财政局"),
+        ("责任单位", f"每行一个单位（单元格内按 Alt+Enter 换行），牵头单位写在第一行，例如\n  {kind}教委\n  {kind}财政局"),
         ("说明", "表格下方“说明：”已列出不予认定的情形；本区县的说明写在其下的空行中，每条一行，"
                  f"例如“{len(plan.footnotes) + 1}.{own_note_example(plan)}”"),
         ("填写单元格", "选中要填写的单元格时会显示填法提示；格式为文本，43/71 不会变成日期，95% 按原样保存。"),
@@ -66,6 +68,6 @@ def write_form_info(workbook, formats: Formats, plan: Plan) -> None:
     sheet.set_column(0, 0, 18)
     sheet.set_column(1, 1, TEXT_WIDTH)
     for r, (label, text) in enumerate(info_rows(plan)):
-        sheet.write_string(r, 0, label, formats.label)
+        sheet.write_string(r, 0, label, formats.note_title)
         sheet.write_string(r, 1, text, formats.note)
-        sheet.set_row(r, row_height(line_count(text, TEXT_WIDTH)))
+        sheet.set_row(r, row_height(line_count(text, TEXT_WIDTH)) + ROW_SPACING)
