@@ -11,7 +11,9 @@ from click.testing import CliRunner
 
 from excel_balance.cli import cli
 from excel_balance.plan import DISTRICT, load_plan
-from excel_balance.report.plan_form import write_plan_form
+from excel_balance.report.plan_form import NOTICE
+from tests.seed import norm
+from tests.test_plan_sheet import A3_LANDSCAPE, pdf_info, pdf_text
 
 COUNTY = "青山县"
 YEARS = (2025, 2026, 2027)
@@ -260,3 +262,22 @@ def test_form_of_one_year_with_a_given_baseline_and_default_name(tmp_path):
     sheet = openpyxl.load_workbook(tmp_path / "白云区规划填写.xlsx")["推进规划"]
     assert sheet["A2"].value == "白云区创建全国义务教育优质均衡发展区推进规划"
     assert (sheet["C3"].value, sheet["E4"].value, sheet["G3"].value) == ("2023年现状", "2026年", "责任单位")
+
+
+def test_libreoffice_prints_the_filled_form_on_a3_with_its_instructions(form, soffice, tmp_path):
+    values = filled_values()
+    fill(form, values)
+    pdf = soffice(form, tmp_path / "lo")
+    assert pdf_info(pdf)["Page size"].strip() == A3_LANDSCAPE
+    pages = pdf_text(pdf)
+    # Three pages of the table, each with its header, and the instructions on the fourth.
+    assert len(pages) == int(pdf_info(pdf)["Pages"]) == 4
+    for page in pages[:3]:
+        assert "指标名称" in page and "责任单位" in page and "2027年" in page
+    assert pages[0].splitlines()[:3] == ["推进规划 第 1 页，共 4 页", NOTICE, "青山县创建全国义务教育优质均衡发展县推进规划"]
+    assert pages[3].splitlines()[:2] == ["填报说明 第 4 页，共 4 页", "区县 青山县"]
+    assert "现状为2024年，规划年度2025—2027年（表头“2024年现状”和各年度列）。" in pages[3]
+    table = norm("".join(pages[:3]))
+    for text in ("县发展改革委", "县教育督导室", "音乐60/60，美术60/60", "保持85%以上",
+                 "全县达标46/60", NATIONAL_FOOTNOTE):
+        assert norm(text) in table, text
