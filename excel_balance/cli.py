@@ -137,11 +137,10 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 @click.option("--form", is_flag=True, help="生成规划填写表（没有现成规划表的区县填写后用 --import 导入），"
               "需给出 --district 和 --years。")
 @click.option("--district", help="规划填写表的区县名称，例如 某某县。")
-@click.option("--years", callback=lambda ctx, param, value: _plan_years(value),
-              help="规划填写表的规划年度，例如 2025-2027；现状年度默认为前一年（--baseline-year 可改）。")
+@click.option("--years", help="规划填写表的规划年度，例如 2025-2027；现状年度默认为前一年（--baseline-year 可改）。")
 def plan_command(plan_file: Path | None, check: bool, output: Path | None, source: Path | None,
                  baseline_year: int | None, force: bool, form: bool, district: str | None,
-                 years: list[int] | None) -> None:
+                 years: str | None) -> None:
     """检查规划文件，把规划表输出为可打印的工作簿，从规划文档导入规划文件，或生成规划填写表。
 
     \b
@@ -176,26 +175,24 @@ def plan_command(plan_file: Path | None, check: bool, output: Path | None, sourc
 _DISTRICT_ENDINGS = ("县", "区", "市", "旗")
 
 
-def _plan_years(value: str | None) -> list[int] | None:
+def _plan_years(value: str) -> list[int]:
     """--years 2025-2027 (or one year) → [2025, 2026, 2027]."""
     import re
 
-    if value is None:
-        return None
     match = re.fullmatch(r"\s*((?:19|20)\d{2})\s*(?:[-—－–~～至到]+\s*((?:19|20)\d{2}))?\s*年?\s*", value)
     first, last = (int(match[1]), int(match[2] or match[1])) if match else (0, 0)
     if not match or not first <= last <= first + 9:
-        raise click.BadParameter(f"“{value}”应为起止年度，例如 2025-2027（最多10年）")
+        raise Failure(f"--years “{value}”应为起止年度，例如 2025-2027（最多10年）")
     return list(range(first, last + 1))
 
 
-def plan_form_file(output: Path | None, district: str | None, years: list[int] | None,
-                   baseline_year: int | None) -> None:
+def plan_form_file(output: Path | None, district: str | None, span: str | None, baseline_year: int | None) -> None:
     from excel_balance.report.plan_form import write_plan_form
 
     district = (district or "").strip()
-    if not district or years is None:
+    if not district or span is None:
         raise Failure("生成规划填写表需要区县和规划年度，例如 --district 某某县 --years 2025-2027")
+    years = _plan_years(span)
     if not district.endswith(_DISTRICT_ENDINGS):
         raise Failure(f"区县名称“{district}”应以“县”“区”“市”或“旗”结尾（导入时从标题中读出区县）")
     baseline = baseline_year or years[0] - 1

@@ -253,7 +253,8 @@ def test_form_options_are_checked(tmp_path, args, message):
 @pytest.mark.parametrize("years", ["2027-2025", "2025-2040", "明年"])
 def test_form_years_must_be_a_span(tmp_path, years):
     result = invoke(tmp_path, "--form", "--district", "青山县", "--years", years)
-    assert result.exit_code == 2 and f"“{years}”应为起止年度，例如 2025-2027（最多10年）" in result.output
+    assert result.exit_code == 1 and result.output == f"错误：--years “{years}”应为起止年度，例如 2025-2027（最多10年）\n"
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_form_of_one_year_with_a_given_baseline_and_default_name(tmp_path):
