@@ -133,7 +133,7 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 @click.option("--import", "source", type=click.Path(dir_okay=False, path_type=Path),
               help="从本区县规划文档（Word .docx 或 Excel .xlsx 中的规划表）生成规划文件。")
 @click.option("--baseline-year", type=click.IntRange(2000, 2100), help="现状年度（规划表中没有写明时必填）。")
-@click.option("--force", is_flag=True, help="导入时覆盖已有的规划文件。")
+@click.option("--force", is_flag=True, help="导入时覆盖已有的规划文件（--form 时覆盖已有的填写表）。")
 @click.option("--form", is_flag=True, help="生成规划填写表（没有现成规划表的区县填写后用 --import 导入），"
               "需给出 --district 和 --years。")
 @click.option("--district", help="规划填写表的区县名称，例如 某某县。")
@@ -152,7 +152,7 @@ def plan_command(plan_file: Path | None, check: bool, output: Path | None, sourc
       excel-balance plan --import 规划填写.xlsx
     """
     if form:
-        plan_form_file(output, district, years, baseline_year)
+        plan_form_file(output, district, years, baseline_year, force)
         return
     if source is not None:
         import_plan_file(source, output, baseline_year, force)
@@ -186,7 +186,8 @@ def _plan_years(value: str) -> list[int]:
     return list(range(first, last + 1))
 
 
-def plan_form_file(output: Path | None, district: str | None, span: str | None, baseline_year: int | None) -> None:
+def plan_form_file(output: Path | None, district: str | None, span: str | None, baseline_year: int | None,
+                   force: bool) -> None:
     from excel_balance.report.plan_form import write_plan_form
 
     district = (district or "").strip()
@@ -199,6 +200,8 @@ def plan_form_file(output: Path | None, district: str | None, span: str | None, 
     if baseline >= years[0]:
         raise Failure(f"现状年度 {baseline} 应早于第一个规划年度 {years[0]}")
     target = output or child(Path("."), file_name(district, "规划填写.xlsx"))
+    if target.exists() and not force:  # it may be filled in already
+        raise Failure(f"{target} 已存在，未覆盖：如需重新生成请加 --force，或用 -o 指定另一个文件")
     try:
         write_plan_form(target, district, years, baseline)
     except OSError as exc:

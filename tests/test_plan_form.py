@@ -257,6 +257,17 @@ def test_form_years_must_be_a_span(tmp_path, years):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_form_already_there_is_kept_without_force(form, tmp_path):
+    fill(form, filled_values())
+    before = form.read_bytes()
+    result = invoke(tmp_path, "--form", "-o", "规划填写.xlsx", "--district", COUNTY, "--years", "2025-2027")
+    assert result.exit_code == 1
+    assert result.output == "错误：规划填写.xlsx 已存在，未覆盖：如需重新生成请加 --force，或用 -o 指定另一个文件\n"
+    assert form.read_bytes() == before
+    result = invoke(tmp_path, "--form", "-o", "规划填写.xlsx", "--district", COUNTY, "--years", "2025-2027", "--force")
+    assert result.exit_code == 0 and not openpyxl.load_workbook(form)["推进规划"]["E6"].value
+
+
 def test_form_of_one_year_with_a_given_baseline_and_default_name(tmp_path):
     result = invoke(tmp_path, "--form", "--district", "白云区", "--years", "2026", "--baseline-year", "2023")
     assert result.exit_code == 0, result.output
