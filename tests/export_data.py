@@ -142,8 +142,9 @@ def fill_supplement(path: Path, rows: list[dict], recorded: dict) -> Path:
     for cells in sheet.iter_rows(min_row=2):
         source = by_id[cells[0].value]
         for cell, title in zip(cells[2:], header[2:]):
-            key = next(k for k in SUPPLEMENT_KEYS if title.startswith(_header(k)))
-            cell.value = source.get(key, 0)
+            column = next(c for c in COLUMNS_BY_KEY.values() if c.title == title)
+            # a required figure a school lacks is 0; an optional school column is left blank
+            cell.value = source.get(column.key, 0 if column.required else None)
     district = book["区级指标"]
     for cells in district.iter_rows(min_row=2):  # 编号, 指标内容, 学段, 填报项目, 单位, 数值
         item = cells[3].value
@@ -153,6 +154,3 @@ def fill_supplement(path: Path, rows: list[dict], recorded: dict) -> Path:
     book.save(path)
     return path
 
-
-def _header(key: str) -> str:
-    return COLUMNS_BY_KEY[key].header
