@@ -269,12 +269,13 @@ def _read_sheet(path: Path, name: str, level: str, sha: str, year: int, grid, st
             ctx.error(name, cell_ref(r, identity["school_type"]), f"办学类型“{text('school_type')}”无法识别")
             continue
         item["school_type"] = school_type
-        for key, typed in (("sponsor", _sponsor), ("urban_rural", _urban_rural)):
-            if identity.get(key) is not None:
-                item[key] = typed(text(key))
-                if item[key] is None:
-                    ctx.error(name, cell_ref(r, identity[key]), f"“{paths[identity[key]]}”的值“{text(key)}”无法识别"
-                                                                 f"（可填{'/'.join(CHOICES[key])}）")
+        if identity.get("sponsor") is not None:
+            item["sponsor"] = _sponsor(text("sponsor"))
+        if identity.get("urban_rural") is not None:
+            item["urban_rural"] = _urban_rural(text("urban_rural"))
+            if item["urban_rural"] is None:
+                ctx.error(name, cell_ref(r, identity["urban_rural"]), f"“{paths[identity['urban_rural']]}”的值"
+                          f"“{text('urban_rural')}”无法识别（可填城区/镇区/乡村，或统计用城乡划分代码如111、121、220）")
         width = len(row)
         for key, cols in columns.items():
             total = 0.0

@@ -109,8 +109,9 @@ def _teachers(school: SchoolRow, level: str) -> Decimal:
 
 
 def _mean(hours: Decimal, teachers: Decimal) -> Decimal:
-    """学时 per teacher, shown and compared at one decimal like a typed 年均学时."""
-    return (hours / teachers).quantize(Decimal("0.1"), ROUND_HALF_UP).normalize()
+    """学时 per teacher, shown and compared at one decimal like a typed 年均学时 (90.0 as 90, not 9E+1)."""
+    mean = (hours / teachers).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return mean.quantize(Decimal(1)) if mean == mean.to_integral_value() else mean
 
 
 def _school_inputs(measure: Measure) -> list[Input]:
@@ -209,8 +210,10 @@ def conflicts(measures: dict[str, Measure], census: Census, typed: dict[tuple[st
             for name, value in district_inputs(measure, level, census).items():
                 given = typed.get((measure.indicator_id, level, normalise_plain(name)))
                 if given is not None and given.number is not None and given.number != value.number:
+                    unit = measure.input(name).unit
                     problems.append(Problem(census.file, given.cell, f"{measure.indicator_id}{level}“{name}”填报为"
-                                            f"{given.text}，学校表各校合计为{value.text}，按学校表测算",
+                                            f"{given.number.normalize():f}{unit}，“{SCHOOL_SHEET}”表各校合计为"
+                                            f"{value.number.normalize():f}{unit}，按“{SCHOOL_SHEET}”表测算",
                                             Severity.WARNING))
     return problems
 
