@@ -62,11 +62,11 @@ def test_the_sample_has_the_sections_of_the_seed(sample_evaluation):
     baseline = sample_evaluation.years[2019]
     assert [baseline.resource_count(level)[1] for level in ("小学", "初中")] == [71, 23]
     reasons = {e.name: e.reason for e in baseline.excluded}
-    assert sum("不足50人" in r for r in reasons.values()) == 3 and "特殊教育学校" in reasons
+    assert sum("不足50人" in r for r in reasons.values()) == 5 and "特殊教育学校" in reasons
     rows = read_census(SAMPLES[0]).schools
     assert sum(not s.counted for s in rows) == 1  # the branch campus
     assert Counter(s.school_type.label for s in rows if s.counted) == Counter(
-        {"小学": 66, "初级中学": 16, "完全中学": 2, "九年一贯制学校": 4, "十二年一贯制学校": 1, "小学教学点": 3,
+        {"小学": 66, "初级中学": 16, "完全中学": 2, "九年一贯制学校": 4, "十二年一贯制学校": 1, "小学教学点": 5,
          "特殊教育学校": 1})
     assert all(read_census(p).sample for p in SAMPLES)
 
