@@ -187,13 +187,14 @@ def test_a_school_leaving_a_needed_cell_blank_is_refused_with_its_row(qianjiang)
 
 def template_schools() -> list[dict]:
     """clean_schools with the new columns: G12 小学 (40 + 28 + 10) / (40 + 30 + 10) = 78 / 80 = 97.5%
-    (石会 short of 2, its 1 campus teacher counted with 正阳: 9 + 1 = 10); Q4 石会 4.9 of 100 万元."""
+    (石会 short of 2, its 1 campus teacher counted with 正阳: 9 + 1 = 10); Q4 石会 4.9 of 100 万元;
+    Q3 水田教学点 (30 pupils: too small for a section, yet a school) without a 章程: 5 of 6 小学."""
     filled = {
         "城南小学": dict(teachers_primary=40, certified_primary=40, charter="是", informatized="是",
                      public_funds=100, training_funds=6),
         "石会小学": dict(teachers_primary=30, certified_primary=28, charter="是", informatized="是",
                      public_funds=100, training_funds=4.9),
-        "水田教学点": dict(teachers_primary=0, certified_primary=0, charter="是", informatized="是",
+        "水田教学点": dict(teachers_primary=0, certified_primary=0, charter="否", informatized="是",
                       public_funds=2, training_funds=0.1),
         "白土教学点": dict(teachers_primary=0, certified_primary=0, charter="是", informatized="是",
                       public_funds=3, training_funds=0.2),
@@ -248,6 +249,22 @@ def test_the_report_lists_the_schools_below_in_school_sheet_gaps_and_todo(school
         ("G12", "小学", 2023, "100%", "5/6", 1, "0500114002", "石会小学", 2, "人"),
         ("Q4", "小学", 2023, "100%", "5/6", 1, "0500114002", "石会小学", pytest.approx(0.1), "万元"),
     ]
+
+
+def test_a_small_teaching_point_below_a_school_level_standard_is_listed_without_a_section(school_report):
+    """水田教学点 has no 学校明细 row (no section: 30 pupils), so 各校缺口 and 攻坚清单 name what it lacks."""
+    book, _ = school_report
+    assert not [r for r in book["学校明细"].iter_rows(min_row=2, values_only=True) if r[3] == "水田教学点"]
+    gaps = list(book["各校缺口"].iter_rows(min_row=2, values_only=True))
+    headers = gaps[0]
+    assert headers[:4] == ("学段", "学校标识码", "学校名称", "R1缺口（人）") and headers[10:] == (
+        "G12 持证上岗率", "Q3 制定章程并实现信息化的学校比例", "Q4 按5%安排教师培训经费的学校比例")
+    rows = {(r[0], r[2]): r for r in gaps[1:]}
+    assert rows[("小学", "水田教学点")][3:] == (None,) * 7 + (None, "未制定章程", None)
+    assert rows[("小学", "石会小学")][10:] == (
+        "2名教师待取得教师资格证", None, "教师培训经费4.9万元，应不低于5万元（公用经费预算100万元的5%）")
+    todo = [r[:10] for r in book["攻坚清单"].iter_rows(min_row=2, values_only=True) if r[0] == "Q3" and r[2]]
+    assert todo == [("Q3", "小学", 2023, "100%", "5/6", 1, "0500114003", "水田教学点", 1, "所")]
 
 
 def test_the_progress_shows_the_pooled_figure(school_report):

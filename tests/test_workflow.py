@@ -302,7 +302,7 @@ def test_data_notes_tell_the_run_time_settings_in_chinese_and_units_no_hashes(wo
         "人工修正（已应用）", "无"]
     assert ["统计年度", "区县", "文件名"] in unit_rows
     assert ["2019", "黔江区", SAMPLES[0].name] in unit_rows
-    assert ["2022年 小学", "中塘教学点（5001140090）", "教学点在校生18人（不足50人），不参加测算"] in unit_rows
+    assert ["2022年 小学", "中塘教学点（5001140090）", "教学点在校生18人（不足50人），不参加资源配置指标测算"] in unit_rows
     assert not [c for r in unit_rows for c in r if re.fullmatch(r"[0-9a-f]{64}", str(c))]
     assert any(re.fullmatch(r"[0-9a-f]{64}", str(c)) for r in rows for c in r)  # the report keeps them
 
