@@ -492,6 +492,7 @@ def write_supplement(target: Path, sheets: list[ExportSheet], plan: Plan, mappin
     from excel_balance.census.supplement_info import write_supplement_info
     from excel_balance.census.template import validate_column, write_district_sheet
     from excel_balance.xlsx.book import document_time, new_workbook
+    from excel_balance.xlsx.fit import fit_width, line_count, row_height
     from excel_balance.xlsx.formats import Formats
 
     mapping = mapping or load_mapping()
@@ -516,14 +517,17 @@ def write_supplement(target: Path, sheets: list[ExportSheet], plan: Plan, mappin
             sheet.write_string(0, col, text, formats.header)
         sheet.set_column(0, 0, 14)
         sheet.set_column(1, 1, 28)
+        lines = 2
         for col, column in enumerate((COLUMNS_BY_KEY[k] for k in wanted), start=2):
             sheet.write_string(0, col, column.title, formats.header if column.required else optional)
             if column.note or not column.required:
                 sheet.write_comment(0, col, column.note + ("" if column.required else "（选填）"),
                                     {"x_scale": 2, "font_name": "宋体"})
-            sheet.set_column(col, col, 14)
+            width = 14 if column.required else fit_width([column.title], 14, 18)
+            sheet.set_column(col, col, width)
+            lines = max(lines, line_count(column.title, width))
             validate_column(sheet, column, col, len(schools))
-        sheet.set_row(0, 30 if all(COLUMNS_BY_KEY[k].required for k in wanted) else 58)  # titles of 2 or 4 lines
+        sheet.set_row(0, row_height(lines))
         for r, (school_id, school) in enumerate(sorted(schools.items()), start=1):
             sheet.write_string(r, 0, school_id, formats.centre)
             sheet.write_string(r, 1, school["name"], formats.text)

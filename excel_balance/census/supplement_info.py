@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from excel_balance.census.exports import SUPPLEMENT_SHEET as SHEET
 from excel_balance.census.schema import COLUMNS_BY_KEY, INFO_SHEET, Applies, Kind
-from excel_balance.xlsx.fit import line_count, row_height
+from excel_balance.xlsx.fit import fit_width, line_count, row_height
 from excel_balance.xlsx.formats import Formats
 
 OPTIONAL_LEVEL_NOTE = {Applies.PRIMARY: "有小学部的学校填写", Applies.JUNIOR: "有初中部的学校填写"}
@@ -47,9 +47,10 @@ def supplement_rows(district: str, year: int, columns: list[str]) -> list[tuple[
 
 def write_supplement_info(workbook, formats: Formats, district: str, year: int, columns: list[str]) -> None:
     sheet = workbook.add_worksheet(INFO_SHEET)
-    sheet.set_column(0, 0, 26)
+    rows = supplement_rows(district, year, columns)
+    sheet.set_column(0, 0, fit_width([label for label, _ in rows], minimum=26, maximum=40))  # the longest title
     sheet.set_column(1, 1, 90)
-    for r, (label, text) in enumerate(supplement_rows(district, year, columns)):
+    for r, (label, text) in enumerate(rows):
         sheet.write_string(r, 0, label, formats.label)
         sheet.write_string(r, 1, text, formats.note)
         sheet.set_row(r, row_height(line_count(text, 90)))
