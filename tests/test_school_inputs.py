@@ -19,7 +19,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from click.testing import CliRunner
 
+from excel_balance.cli import cli
 from excel_balance.census.exports import combine, load_mapping, read_export, read_supplement, write_supplement
 from excel_balance.census.inputs import check_inputs
 from excel_balance.census.model import Census, RecordedValue, SchoolRow
@@ -409,3 +411,41 @@ def test_an_unreadable_school_level_cell_in_an_export_is_named(tmp_path):
     assert [str(p) for p in caught.value.problems] == [  # 石会, the second school, on row 7; W, X: the extra columns
         "2022小学基层表.xlsx 基层表!W7：“城乡分类”的值“城中村”无法识别（可填城区/镇区/乡村，或统计用城乡划分代码如111、121、220）",
         "2022小学基层表.xlsx 基层表!X7：“是否制定章程”的值“已制定”应为是或否"]
+
+
+def test_run_with_exports_and_a_supplement_lists_the_schools_below(tmp_path, monkeypatch):
+    """`supplement` then `run`, as staff do: the school columns filled in the supplement decide G12
+    and the report names 石会小学 (see the figures above) and warns of the typed 120 / 120."""
+    monkeypatch.chdir(tmp_path)
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    rows = school_level_rows()
+    for level, name in (("小学", "2022小学基层表.xlsx"), ("初中", "2022中学基层表.xlsx")):
+        write_export(inputs / name, level, rows)
+    runner = CliRunner()
+    made = runner.invoke(cli, ["supplement", *(str(p) for p in sorted(inputs.iterdir()))])
+    assert made.exit_code == 0, made.output
+    fill_supplement(inputs / "补充数据_黔江区2022.xlsx", rows, clean_recorded())
+    result = runner.invoke(cli, ["run"])
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(tmp_path / "outputs" / "黔江区义务教育优质均衡推进情况_2022.xlsx")
+    gaps = {r[2]: r for r in book["各校缺口"].iter_rows(min_row=3, values_only=True) if r[0] == "小学"}
+    headers = [c.value for c in book["各校缺口"][2]]
+    assert gaps["石会小学"][headers.index("G12 持证上岗率")] == "2名教师待取得教师资格证"
+    notes = {r[3] for r in book["数据说明"].iter_rows(values_only=True) if r[2] == "警告"}
+    assert "G12小学“持有教师资格证的专任教师数”填报为120人，“学校”表各校合计为112人，按“学校”表测算" in notes
+
+
+def test_a_supplement_answer_outside_its_dropdown_is_refused_with_its_cell(tmp_path, qianjiang):
+    rows = school_level_rows()
+    exports = [write_export(tmp_path / "2022小学基层表.xlsx", "小学", rows),
+               write_export(tmp_path / "2022中学基层表.xlsx", "初中", rows)]
+    sheets = [s for p in exports for s in read_export(p)]
+    rows[0]["charter"] = "已制定"
+    path = fill_supplement(write_supplement(tmp_path / "补充数据_黔江区2022.xlsx", sheets, qianjiang), rows, {})
+    column = [c.value for c in openpyxl.load_workbook(path)["补充数据"][1]].index("是否制定章程")
+    with pytest.raises(ProblemsError) as caught:
+        read_supplement(path)
+    letter = openpyxl.utils.get_column_letter(column + 1)
+    assert [str(p) for p in caught.value.problems] == [
+        f"补充数据_黔江区2022.xlsx 补充数据!{letter}2：是否制定章程“已制定”不是可选值（是/否）"]
