@@ -371,7 +371,12 @@ def test_the_supplement_and_check_for_an_export_with_key_teachers(public_exports
     assert "    小学骨干教师数 ← 教基1102/县级以上骨干教师(小学)" in lines
     assert "    小学体育艺术专任教师数 ← 专任教师/#按授课课程分/体育与健康 + 专任教师/#按授课课程分/艺术/计" in lines
     primary = lines[:lines.index("2022中学基层表.xlsx：统计系统导出（按 templates/exports/教育统计导出.yaml 识别，该映射未经真实导出核对）")]
-    assert primary[-1] == "  导出中没有、需用补充表填写：小学超45人班数、达标音乐专用教室数、达标美术专用教室数（excel-balance supplement 生成补充表）"
+    assert primary[-2] == "  导出中没有、需用补充表填写：小学超45人班数、达标音乐专用教室数、达标美术专用教室数（excel-balance supplement 生成补充表）"
+    assert primary[-1] == (  # one line, not a 未找到 line per optional column (专任教师数: the 学历 columns added up)
+        "  选填的各校数据导出中没有（可在补充表填写，用于按各校测算G9、G12、G13、Q3、Q4）：小学持有教师资格证的专任教师数、"
+        "小学近5年完成培训学时达标的专任教师数、小学专任教师年均培训学时、小学就近划片入学在校生数、是否寄宿制学校、"
+        "是否制定章程、管理与教学信息化、上年度公用经费预算、教师培训经费")
+    assert not [line for line in lines if line.startswith("    未找到：")]
 
 
 def test_another_spelling_of_the_key_teacher_columns(tmp_path):

@@ -222,7 +222,7 @@ def _read_sheet(path: Path, name: str, level: str, sha: str, year: int, grid, st
                 mapping: ExportMapping, ctx: Context) -> ExportSheet:
     by_path = {p: c for c, p in paths.items()}
     result = ExportSheet(path.name, name, level, sha, year)
-    identity = {key: next((by_path[p] for p in paths if p in by_path), None) for key, paths in mapping.identity.items()}
+    identity = {key: next((by_path[p] for p in tried if p in by_path), None) for key, tried in mapping.identity.items()}
     for key in ("name", "school_id", "school_type"):  # the others may be absent
         if identity[key] is None:
             ctx.error(name, "", f"缺少“{mapping.identity[key][0]}”列")
