@@ -153,7 +153,7 @@ def build_sections(rows: tuple[SchoolRow, ...], settings: Settings,
             threshold = settings.teaching_point_threshold
             rule = f"不足{threshold}人" if settings.teaching_point_comparator == "<" else f"{threshold}人及以下"
             excluded.append(Exclusion(school.school_id, school.name, PRIMARY,
-                                      f"教学点在校生{school.compulsory_students:g}人（{rule}），不参加测算"))
+                                      f"教学点在校生{school.compulsory_students:g}人（{rule}），不参加资源配置指标测算"))
             continue
         weights = split_weights(school, settings) if facilities else {}
         for level, present in ((PRIMARY, t.has_primary), (JUNIOR, t.has_junior)):
