@@ -274,6 +274,8 @@ def _resources(w: _Writer, row: int) -> int:
 def _shares(w: _Writer, row: int) -> list[int]:
     """The share of sections meeting 资源配置 per year and level, the chart's data; returns the
     rows of the years (none: nothing to chart)."""
+    if not any(i.evaluation == "school_count" for i in w.evaluation.plan.indicators):
+        return []  # a unit with no resource indicator
     shares = resource_shares(w.evaluation)
     levels = [level for level in LEVELS if any(key[1] == level for key in shares)]
     years = sorted({year for year, _ in shares})
@@ -332,7 +334,8 @@ def _gaps(w: _Writer, row: int) -> int:
         w.put(row, RIGHT + 1, label, w.text)
         w.put(row, RIGHT + 4, unit, w.centre)
         cells = [(RIGHT + 2, gaps_sheet.COUNT_COL, count, w.integer),
-                 (RIGHT + 3, gaps_sheet.TOTAL_COL, total, w.integer if whole else w.amount[unit]),
+                 # as 缺口测算 stores it: XlsxWriter writes a number to 16 digits
+                 (RIGHT + 3, gaps_sheet.TOTAL_COL, float(f"{total:.16g}"), w.integer if whole else w.amount[unit]),
                  (RIGHT + 5, gaps_sheet.LEAD_COL, plan.indicator(indicator_id).lead_unit, w.centre)]
         for col, source_col, value, fmt in cells:
             if source is None:
