@@ -179,8 +179,10 @@ def write_overview_sheet(workbook, sheet, evaluation: Evaluation, formats: Forma
     right = _movement(w, right + 1)
     for r in range(max(w.heights) + 1):
         sheet.set_row(r, w.heights.get(r, 10.0))
+    last = max(w.heights)
     if chart_rows:
-        _chart(w, right + 1, max(w.heights), chart_rows)
+        last = _chart(w, right + 1, last, chart_rows)
+    sheet.print_area(0, 0, last, LAST_COL)
 
 
 def _figures(w: _Writer, row: int, whole_district: bool) -> tuple[int, int]:
@@ -372,11 +374,13 @@ def _movement(w: _Writer, row: int) -> int:
     return last + 1
 
 
-def _chart(w: _Writer, first: int, last: int, rows: list[int]) -> None:
-    """A column chart of the shares, in the right block from row `first` down to `last`."""
+def _chart(w: _Writer, first: int, last: int, rows: list[int]) -> int:
+    """A column chart of the shares, in the right block from row `first` down to `last` (or a row
+    below when that is too short); returns the last row it takes."""
     height = sum(w.heights.get(r, 10.0) for r in range(first, last + 1))
     if height < CHART_MIN_HEIGHT:  # too little room beside the tables: a row of its own below
-        w.sheet.set_row(last + 1, CHART_MIN_HEIGHT - height)
+        last += 1
+        w.sheet.set_row(last, CHART_MIN_HEIGHT - height)
         height = CHART_MIN_HEIGHT
     levels = [level for level in LEVELS if any(key[1] == level for key in resource_shares(w.evaluation))]
     chart = w.workbook.add_chart({"type": "column"})
@@ -394,3 +398,4 @@ def _chart(w: _Writer, first: int, last: int, rows: list[int]) -> None:
     width = sum(int(width * 7 + 0.5) + 5 for width in WIDTHS[RIGHT:])  # XlsxWriter's pixels per column
     chart.set_size({"width": width - 8, "height": int(height * 4 / 3) - 8})
     w.sheet.insert_chart(first, RIGHT, chart, {"x_offset": 4, "y_offset": 4, "object_position": 3})
+    return last
