@@ -335,3 +335,13 @@ def test_a_libreoffice_that_hangs_is_stopped_and_the_old_pdf_kept(one_year, monk
     assert old.read_text() == "old"
     left = subprocess.run(["pgrep", "-f", str(tmp_path / "bin")], capture_output=True, text=True).stdout
     assert not left.strip()  # the sleeping "LibreOffice" was stopped with its children
+
+
+def test_a_failed_conversion_fails_the_run_and_names_the_pdf(one_year, monkeypatch, tmp_path):
+    fake_soffice(tmp_path / "bin", 'echo "Error: source file could not be loaded" >&2; exit 3')
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:/usr/bin:/bin")
+    result = CliRunner().invoke(cli, ["run", "--pdf"])
+    assert result.exit_code == 1
+    assert (f"错误：{REPORT[:-5]}.pdf：LibreOffice 转换失败（退出码 3：Error: source file could not be loaded）"
+            in result.output.splitlines())
+    assert (one_year / "outputs" / REPORT).exists() and not list((one_year / "outputs").glob("*.pdf"))

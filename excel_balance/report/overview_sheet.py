@@ -32,7 +32,7 @@ LAST_COL = len(WIDTHS) - 1
 SIZE = 13  # points: the type of every table; the sheets it sums up use 10.5
 GAP_UNITS = ("人", "㎡", "万元")
 LARGEST = 5  # gaps shown per unit
-# The status columns of the area table, the worst last but one, then the off-plan count.
+# The status columns of the area table (未达年度目标 and 未达标 share a colour), then the off-plan count.
 STATUS_COLUMNS = [
     ("已达标", (Status.MET,)),
     ("达到年度目标", (Status.TARGET_MET,)),
@@ -112,7 +112,8 @@ class _Writer:
     by the two blocks), set once at the end."""
 
     def __init__(self, workbook, sheet, evaluation: Evaluation, formats: Formats, sources: Sources):
-        self.workbook, self.sheet, self.evaluation, self.formats, self.sources = workbook, sheet, evaluation, formats, sources
+        self.workbook, self.sheet, self.evaluation = workbook, sheet, evaluation
+        self.formats, self.sources = formats, sources
         self.heights: dict[int, float] = {}
         cell = {**FONT, "font_size": SIZE, "border": 1, "valign": "vcenter", "text_wrap": True}
         make = formats.make
