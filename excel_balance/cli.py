@@ -350,6 +350,24 @@ def supplement_command(plan_file, folder, district, year, exports) -> None:
         say(f"已生成补充表：{target}（请填写后放进 inputs/）")
 
 
+PDF_OPTION = click.option("--pdf", is_flag=True,
+                          help="同时用 LibreOffice 把报告打印为 PDF，放在报告旁边（未安装 LibreOffice 时给出提示）。")
+
+
+def print_pdf(workbook: Path) -> None:
+    """The report's PDF beside it; LibreOffice missing is said, not an error (the report is there)."""
+    from excel_balance.report.pdf import NOT_FOUND, NoLibreOffice, write_pdfs
+
+    try:
+        (result,) = write_pdfs([workbook]).values()
+    except NoLibreOffice:
+        say(NOT_FOUND, err=True)
+        return
+    if not isinstance(result, Path):
+        raise Failure(str(result))
+    say(f"已生成 PDF：{result}")
+
+
 _REPORT_KINDS = {"refused": "无法使用", "duplicate": "未使用（重复）", "skipped": "跳过"}
 
 
@@ -358,15 +376,17 @@ _REPORT_KINDS = {"refused": "无法使用", "duplicate": "未使用（重复）"
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="输出的报告，默认当前文件夹中的 <区县>义务教育优质均衡推进情况_<最新年度>.xlsx（不改动 outputs/）。")
 @click.option("--year", type=click.IntRange(2000, 2100), help="文件中没有写明统计年度时使用的年度。")
+@PDF_OPTION
 @GENERATED_AT
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-def report_command(plan_file, output, year, generated_at, files) -> None:
+def report_command(plan_file, output, year, pdf, generated_at, files) -> None:
     """测算一个区县各年度的统计报表，生成推进情况报告工作簿。给出文件夹时使用其中的全部工作簿。
 
     \b
     示例：
       excel-balance report inputs/2019年统计.xlsx inputs/2022年统计.xlsx
       excel-balance report inputs
+      excel-balance report --pdf inputs
     """
     from excel_balance.census.folder import read_inputs
     from excel_balance.evaluate import evaluate
@@ -407,6 +427,8 @@ def report_command(plan_file, output, year, generated_at, files) -> None:
         raise Failure(f"无法写入 {target}：{exc.strerror or exc}（文件是否正在 Excel 中打开？）")
     verdict = evaluation.verdict
     say(f"已生成报告：{target}")
+    if pdf:
+        print_pdf(target)
     say(f"{verdict.year}年对照年度目标：{off_plan_text(len(off_plan_cells(evaluation)))}")
     say(f"{verdict.year}年总体判断（对照国家标准）："
         + ("已达到优质均衡标准" if verdict.certified else gaps_text(gaps_count(evaluation))))
@@ -425,9 +447,10 @@ def report_command(plan_file, output, year, generated_at, files) -> None:
 @click.option("--wait", type=click.FloatRange(0), default=10.0, show_default=True,
               help="另一次运行正在写同一输出文件夹时，最多等待的秒数。")
 @click.option("--open", "open_outputs", is_flag=True, help="本次生成了报告时，完成后打开输出文件夹。")
+@PDF_OPTION
 @GENERATED_AT
 def run_command(inputs: Path, outputs: Path, plan_files, force: bool, year, district, wait: float,
-                open_outputs: bool, generated_at) -> None:
+                open_outputs: bool, pdf: bool, generated_at) -> None:
     """读取 inputs/ 中的统计报表，按区县生成推进情况报告到 outputs/。
 
     无法使用的文件会列出原因，其余文件照常处理；有文件无法使用时退出码为 1。
@@ -437,6 +460,7 @@ def run_command(inputs: Path, outputs: Path, plan_files, force: bool, year, dist
       excel-balance run
       excel-balance run --inputs D:\\优质均衡\\报表 --outputs D:\\优质均衡\\报告
       excel-balance run --open
+      excel-balance run --pdf
     """
     from excel_balance.workflow import OutputsUnwritable, RunBusy, run, summary_lines
 
@@ -446,7 +470,7 @@ def run_command(inputs: Path, outputs: Path, plan_files, force: bool, year, dist
         raise Failure(f"找不到输入文件夹 {inputs}：请新建该文件夹并放入统计报表，或用 --inputs 指定")
     try:
         report = run(inputs, outputs, plan_files, force=force, year=year, lock_wait=wait, progress=_progress,
-                     district=district, generated_at=generated_at)
+                     district=district, generated_at=generated_at, pdf=pdf)
     except RunBusy:
         raise Failure(f"另一个 excel-balance 正在处理 {outputs}，请等它完成后再运行")
     except OutputsUnwritable as exc:

@@ -16,6 +16,7 @@ SCHOOL_GAPS_SHEET = "各校缺口"
 GAP_WIDTH = 13
 OWN_WIDTH = 24  # what a school lacks for G9–Q4, in words
 TODO_SHEET = "攻坚清单"
+COUNT_COL, TOTAL_COL, LEAD_COL = 2, 3, 5
 
 
 def _headers(sheet, row: int, headers: list[str], formats: Formats) -> None:
@@ -55,8 +56,10 @@ def gap_label(evaluation: Evaluation, indicator_id: str) -> str:
     return f"{indicator.id} {evaluation.plan.measures[indicator.id].headline.label}（各校）"
 
 
-def write_gaps_sheet(workbook, evaluation: Evaluation, formats: Formats) -> None:
+def write_gaps_sheet(workbook, evaluation: Evaluation, formats: Formats) -> dict[tuple[str, str], int]:
+    """Returns the row (0-based) of each (level, indicator id), for the overview's references."""
     plan = evaluation.plan
+    rows = {}
     sheet = workbook.add_worksheet(GAPS_SHEET)
     headers = ["学段", "指标", "未达标学校数", "缺口合计", "单位", "牵头单位", "配合单位"]
     _headers(sheet, 0, headers[:6], formats)
@@ -66,6 +69,7 @@ def write_gaps_sheet(workbook, evaluation: Evaluation, formats: Formats) -> None
         indicator = plan.indicator(indicator_id)
         helpers = "、".join(indicator.units[1:]) or "—"
         row += 1
+        rows[(level, indicator_id)] = row
         sheet.write_string(row, 0, level, formats.centre)
         sheet.write_string(row, 1, gap_label(evaluation, indicator_id), formats.text)
         sheet.write_number(row, 2, count, formats.integer)
@@ -79,6 +83,7 @@ def write_gaps_sheet(workbook, evaluation: Evaluation, formats: Formats) -> None
         sheet.set_row(row, row_height(line_count(helpers, 4 * GAP_WIDTH)))
     _page(sheet, [8, 36, 12, 12, 8, 16, *[GAP_WIDTH] * 4])
     sheet.freeze_panes(1, 0)
+    return rows
 
 
 def write_school_gaps_sheet(workbook, evaluation: Evaluation, formats: Formats) -> None:
