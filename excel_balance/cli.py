@@ -133,17 +133,27 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 @click.option("--import", "source", type=click.Path(dir_okay=False, path_type=Path),
               help="从本区县规划文档（Word .docx 或 Excel .xlsx 中的规划表）生成规划文件。")
 @click.option("--baseline-year", type=click.IntRange(2000, 2100), help="现状年度（规划表中没有写明时必填）。")
-@click.option("--force", is_flag=True, help="导入时覆盖已有的规划文件。")
+@click.option("--force", is_flag=True, help="导入时覆盖已有的规划文件（--form 时覆盖已有的填写表）。")
+@click.option("--form", is_flag=True, help="生成规划填写表（没有现成规划表的区县填写后用 --import 导入），"
+              "需给出 --district 和 --years。")
+@click.option("--district", help="规划填写表的区县名称，例如 某某县。")
+@click.option("--years", help="规划填写表的规划年度，例如 2025-2027；现状年度默认为前一年（--baseline-year 可改）。")
 def plan_command(plan_file: Path | None, check: bool, output: Path | None, source: Path | None,
-                 baseline_year: int | None, force: bool) -> None:
-    """检查规划文件，把规划表输出为可打印的工作簿，或从规划文档导入规划文件。
+                 baseline_year: int | None, force: bool, form: bool, district: str | None,
+                 years: str | None) -> None:
+    """检查规划文件，把规划表输出为可打印的工作簿，从规划文档导入规划文件，或生成规划填写表。
 
     \b
     示例：
       excel-balance plan --check --plan templates/plans/qianjiang.yaml
       excel-balance plan -o outputs/推进规划.xlsx
       excel-balance plan --import 推进规划.docx
+      excel-balance plan --form -o 规划填写.xlsx --district 某某县 --years 2025-2027
+      excel-balance plan --import 规划填写.xlsx
     """
+    if form:
+        plan_form_file(output, district, years, baseline_year, force)
+        return
     if source is not None:
         import_plan_file(source, output, baseline_year, force)
         return
@@ -160,6 +170,44 @@ def plan_command(plan_file: Path | None, check: bool, output: Path | None, sourc
     except OSError as exc:
         raise Failure(f"无法写入 {target}：{exc.strerror or exc}（文件是否正在 Excel 中打开？）")
     say(f"已生成规划表：{target}")
+
+
+_DISTRICT_ENDINGS = ("县", "区", "市", "旗")
+
+
+def _plan_years(value: str) -> list[int]:
+    """--years 2025-2027 (or one year) → [2025, 2026, 2027]."""
+    import re
+
+    match = re.fullmatch(r"\s*((?:19|20)\d{2})\s*(?:[-—－–~～至到]+\s*((?:19|20)\d{2}))?\s*年?\s*", value)
+    first, last = (int(match[1]), int(match[2] or match[1])) if match else (0, 0)
+    if not match or not first <= last <= first + 9:
+        raise Failure(f"--years “{value}”应为起止年度，例如 2025-2027（最多10年）")
+    return list(range(first, last + 1))
+
+
+def plan_form_file(output: Path | None, district: str | None, span: str | None, baseline_year: int | None,
+                   force: bool) -> None:
+    from excel_balance.report.plan_form import write_plan_form
+
+    district = (district or "").strip()
+    if not district or span is None:
+        raise Failure("生成规划填写表需要区县和规划年度，例如 --district 某某县 --years 2025-2027")
+    years = _plan_years(span)
+    if not district.endswith(_DISTRICT_ENDINGS):
+        raise Failure(f"区县名称“{district}”应以“县”“区”“市”或“旗”结尾（导入时从标题中读出区县）")
+    baseline = baseline_year or years[0] - 1
+    if baseline >= years[0]:
+        raise Failure(f"现状年度 {baseline} 应早于第一个规划年度 {years[0]}")
+    target = output or child(Path("."), file_name(district, "规划填写.xlsx"))
+    if target.exists() and not force:  # it may be filled in already
+        raise Failure(f"{target} 已存在，未覆盖：如需重新生成请加 --force，或用 -o 指定另一个文件")
+    try:
+        write_plan_form(target, district, years, baseline)
+    except OSError as exc:
+        raise Failure(f"无法写入 {target}：{exc.strerror or exc}（文件是否正在 Excel 中打开？）")
+    say(f"已生成规划填写表：{target}（{years[0]}—{years[-1]}年，现状{baseline}年；"
+        f"按“填报说明”填写后运行 excel-balance plan --import {target.name}）")
 
 
 def import_plan_file(source: Path, output: Path | None, baseline_year: int | None, force: bool) -> None:
@@ -302,6 +350,24 @@ def supplement_command(plan_file, folder, district, year, exports) -> None:
         say(f"已生成补充表：{target}（请填写后放进 inputs/）")
 
 
+PDF_OPTION = click.option("--pdf", is_flag=True,
+                          help="同时用 LibreOffice 把报告打印为 PDF，放在报告旁边（未安装 LibreOffice 时给出提示）。")
+
+
+def print_pdf(workbook: Path) -> None:
+    """The report's PDF beside it; LibreOffice missing is said, not an error (the report is there)."""
+    from excel_balance.report.pdf import NOT_FOUND, NoLibreOffice, write_pdfs
+
+    try:
+        (result,) = write_pdfs([workbook]).values()
+    except NoLibreOffice:
+        say(NOT_FOUND, err=True)
+        return
+    if not isinstance(result, Path):
+        raise Failure(str(result))
+    say(f"已生成 PDF：{result}")
+
+
 _REPORT_KINDS = {"refused": "无法使用", "duplicate": "未使用（重复）", "skipped": "跳过"}
 
 
@@ -310,15 +376,17 @@ _REPORT_KINDS = {"refused": "无法使用", "duplicate": "未使用（重复）"
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="输出的报告，默认当前文件夹中的 <区县>义务教育优质均衡推进情况_<最新年度>.xlsx（不改动 outputs/）。")
 @click.option("--year", type=click.IntRange(2000, 2100), help="文件中没有写明统计年度时使用的年度。")
+@PDF_OPTION
 @GENERATED_AT
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-def report_command(plan_file, output, year, generated_at, files) -> None:
+def report_command(plan_file, output, year, pdf, generated_at, files) -> None:
     """测算一个区县各年度的统计报表，生成推进情况报告工作簿。给出文件夹时使用其中的全部工作簿。
 
     \b
     示例：
       excel-balance report inputs/2019年统计.xlsx inputs/2022年统计.xlsx
       excel-balance report inputs
+      excel-balance report --pdf inputs
     """
     from excel_balance.census.folder import read_inputs
     from excel_balance.evaluate import evaluate
@@ -359,6 +427,8 @@ def report_command(plan_file, output, year, generated_at, files) -> None:
         raise Failure(f"无法写入 {target}：{exc.strerror or exc}（文件是否正在 Excel 中打开？）")
     verdict = evaluation.verdict
     say(f"已生成报告：{target}")
+    if pdf:
+        print_pdf(target)
     say(f"{verdict.year}年对照年度目标：{off_plan_text(len(off_plan_cells(evaluation)))}")
     say(f"{verdict.year}年总体判断（对照国家标准）："
         + ("已达到优质均衡标准" if verdict.certified else gaps_text(gaps_count(evaluation))))
@@ -377,9 +447,10 @@ def report_command(plan_file, output, year, generated_at, files) -> None:
 @click.option("--wait", type=click.FloatRange(0), default=10.0, show_default=True,
               help="另一次运行正在写同一输出文件夹时，最多等待的秒数。")
 @click.option("--open", "open_outputs", is_flag=True, help="本次生成了报告时，完成后打开输出文件夹。")
+@PDF_OPTION
 @GENERATED_AT
 def run_command(inputs: Path, outputs: Path, plan_files, force: bool, year, district, wait: float,
-                open_outputs: bool, generated_at) -> None:
+                open_outputs: bool, pdf: bool, generated_at) -> None:
     """读取 inputs/ 中的统计报表，按区县生成推进情况报告到 outputs/。
 
     无法使用的文件会列出原因，其余文件照常处理；有文件无法使用时退出码为 1。
@@ -389,6 +460,7 @@ def run_command(inputs: Path, outputs: Path, plan_files, force: bool, year, dist
       excel-balance run
       excel-balance run --inputs D:\\优质均衡\\报表 --outputs D:\\优质均衡\\报告
       excel-balance run --open
+      excel-balance run --pdf
     """
     from excel_balance.workflow import OutputsUnwritable, RunBusy, run, summary_lines
 
@@ -398,7 +470,7 @@ def run_command(inputs: Path, outputs: Path, plan_files, force: bool, year, dist
         raise Failure(f"找不到输入文件夹 {inputs}：请新建该文件夹并放入统计报表，或用 --inputs 指定")
     try:
         report = run(inputs, outputs, plan_files, force=force, year=year, lock_wait=wait, progress=_progress,
-                     district=district, generated_at=generated_at)
+                     district=district, generated_at=generated_at, pdf=pdf)
     except RunBusy:
         raise Failure(f"另一个 excel-balance 正在处理 {outputs}，请等它完成后再运行")
     except OutputsUnwritable as exc:

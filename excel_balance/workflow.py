@@ -41,6 +41,7 @@ from excel_balance.plan import Plan, load_plan
 from excel_balance.problems import Problem, ProblemsError
 from excel_balance.report.summary_workbook import DistrictSummary, summarise_district, write_summary_workbook
 from excel_balance.report.notes_sheet import CorrectionNotes
+from excel_balance.report.pdf import NOT_FOUND, NoLibreOffice, pdf_path, write_pdfs
 from excel_balance.report.unit_workbook import write_unit_workbooks
 from excel_balance.report.workbook import report_file_name
 from excel_balance.resources import default_plan_path, shipped_plan_paths, template_path, working_plan_paths
@@ -76,6 +77,7 @@ class DistrictOutcome:
     problems: list[Problem] = field(default_factory=list)
     summary: DistrictSummary | None = None
     censuses: list[Census] = field(default_factory=list)
+    pdf: Path | None = None  # the report printed to PDF (run --pdf)
 
     def evaluated(self) -> Evaluation:
         return self.evaluation or evaluate(self.plan, self.censuses)
@@ -90,6 +92,7 @@ class RunReport:
     refused_corrections: list[Problem] = field(default_factory=list)
     reading: Reading = field(default_factory=Reading)
     summary_workbook: Path | None = None
+    pdf_unavailable: bool = False  # --pdf asked, LibreOffice not found
     problems: list[Problem] = field(default_factory=list)  # of the run itself (summary, manifest)
 
     @property
@@ -184,8 +187,10 @@ def run(
     progress: Callable[[list, str], Iterable] | None = None,
     district: str | None = None,
     generated_at: dt.datetime | None = None,
+    pdf: bool = False,
 ) -> RunReport:
-    """Process every file in `inputs` into `outputs`; raises RunBusy if another run holds it."""
+    """Process every file in `inputs` into `outputs`; raises RunBusy if another run holds it.
+    `pdf`: each district's report also printed to PDF beside it (when LibreOffice is found)."""
     inputs, outputs = Path(inputs), Path(outputs)
     given = [load_plan(p) for p in plans]
     try:
@@ -199,7 +204,10 @@ def run(
                                 "或用 --outputs 指定其他文件夹") from None
     try:
         remove_stale(outputs)  # left by a run that was killed; we hold the lock, so none is in use
-        return _run_locked(inputs, outputs, given, force, year, progress, district, document_time(generated_at))
+        report = _run_locked(inputs, outputs, given, force, year, progress, district, document_time(generated_at))
+        if pdf:
+            _print_pdfs(report)
+        return report
     finally:
         lock.release()
 
@@ -258,6 +266,24 @@ def _run_locked(inputs, outputs, given: list[Plan], force, year, progress, only_
         report.problems.append(Problem(str(outputs), "", f"写入失败（{failure.strerror or failure}）") if failure
                                else incident.record(outputs, "各区县汇总"))
     return report
+
+
+def _print_pdfs(report: RunReport) -> None:
+    """Each report's PDF, printed again when the report was (or the PDF is missing or older)."""
+    outcomes = [d for d in report.districts if not d.problems and d.output is not None and d.output.exists()]
+    stale = [d.output for d in outcomes if d.written or not pdf_path(d.output).exists()
+             or pdf_path(d.output).stat().st_mtime < d.output.stat().st_mtime]
+    try:
+        printed = write_pdfs(stale)
+    except NoLibreOffice:
+        report.pdf_unavailable = True
+        return
+    for outcome in outcomes:
+        result = printed.get(outcome.output, pdf_path(outcome.output))
+        if isinstance(result, Path):
+            outcome.pdf = result
+        else:
+            report.problems.append(Problem(pdf_path(outcome.output).name, "", str(result)))
 
 
 @dataclass
@@ -455,6 +481,8 @@ def summary_lines(report: RunReport) -> list[str]:
         lines.append(f"{district.district}（{years}年，规划：{Path(district.plan.source).name or '内置'}）→ "
                      f"{district.output}（{district.note}）")
         lines.append(f"  各责任单位的工作簿：{district.unit_folder}/")
+        if district.pdf:
+            lines.append(f"  PDF：{district.pdf}")
         summary = district.summary
         counts = summary.counts
         lines.append(
@@ -466,6 +494,8 @@ def summary_lines(report: RunReport) -> list[str]:
         lines += exclusion_lines(district.censuses[-1], district.plan)
     if report.summary_workbook:
         lines.append(f"各区县汇总：{report.summary_workbook}")
+    if report.pdf_unavailable:
+        lines.append(NOT_FOUND)
     lines += [f"错误：{p}" for p in report.problems]
     if not report.districts and not any(f.kind == "refused" for f in report.files):
         lines.append(f"{report.inputs} 中没有统计报表：请把当年的教育事业统计报表放进该文件夹")

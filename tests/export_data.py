@@ -83,11 +83,14 @@ def public_columns(columns: list[tuple]) -> list[tuple]:
 
 def write_export(path: Path, level: str, rows: list[dict], year: int = 2022, rename: dict | None = None,
                  district: str = "黔江区", constant_memory: bool = False, public: bool = False,
-                 region: str = "重庆市") -> Path:
+                 region: str = "重庆市", extra: dict[tuple, str] | None = None) -> Path:
     """One level's export: a title row, four merged header rows, a row per school or campus
-    (a row's own "district" wins over `district`)."""
+    (a row's own "district" wins over `district`); `extra` columns at the end, by header path →
+    the row's key (or, per level, the key + _primary / _junior), blank where the row has none."""
     columns = PRIMARY if level == "小学" else JUNIOR
     columns = public_columns(columns) if public else columns
+    extra = extra or {}
+    columns = columns + list(extra)
     types = PRIMARY_TYPES if level == "小学" else JUNIOR_TYPES
     rename = rename or {}
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": constant_memory})
@@ -117,6 +120,8 @@ def write_export(path: Path, level: str, rows: list[dict], year: int = 2022, ren
         if row["school_type"] not in types:
             continue
         values = _values(row, level)
+        suffix = "_primary" if level == "小学" else "_junior"
+        values |= {path: row.get(key, row.get(key + suffix)) for path, key in extra.items()}
         identity = [row["name"], row["school_id"], row["school_type"], "重庆市", region, row.get("district", district),
                     "0" if row.get("counted") == "否" else "1"]
         for c, text in enumerate(identity):
@@ -125,6 +130,8 @@ def write_export(path: Path, level: str, rows: list[dict], year: int = 2022, ren
             value = values.get(column, 0)
             if isinstance(value, str):
                 sheet.write_string(r, c, value)
+            elif value is None:
+                continue
             else:
                 sheet.write_number(r, c, value)
         r += 1
@@ -142,8 +149,9 @@ def fill_supplement(path: Path, rows: list[dict], recorded: dict) -> Path:
     for cells in sheet.iter_rows(min_row=2):
         source = by_id[cells[0].value]
         for cell, title in zip(cells[2:], header[2:]):
-            key = next(k for k in SUPPLEMENT_KEYS if title.startswith(_header(k)))
-            cell.value = source.get(key, 0)
+            column = next(c for c in COLUMNS_BY_KEY.values() if c.title == title)
+            # a required figure a school lacks is 0; an optional school column is left blank
+            cell.value = source.get(column.key, 0 if column.required else None)
     district = book["区级指标"]
     for cells in district.iter_rows(min_row=2):  # 编号, 指标内容, 学段, 填报项目, 单位, 数值
         item = cells[3].value
@@ -153,6 +161,3 @@ def fill_supplement(path: Path, rows: list[dict], recorded: dict) -> Path:
     book.save(path)
     return path
 
-
-def _header(key: str) -> str:
-    return COLUMNS_BY_KEY[key].header

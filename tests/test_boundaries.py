@@ -341,7 +341,7 @@ def test_teaching_points_at_50_students(qianjiang, students, counted):
     assert [(s.section.name, s.section.level, s.section.students) for s in result.sections_of("小学")] == (
         [("教学点", "小学", students)] if counted else [])
     reasons = [e.reason for e in result.excluded]
-    assert reasons == ([] if counted else ["教学点在校生49人（不足50人），不参加测算"])
+    assert reasons == ([] if counted else ["教学点在校生49人（不足50人），不参加资源配置指标测算"])
 
 
 @pytest.mark.parametrize("kind, primary, junior, within", [
@@ -648,7 +648,7 @@ def test_teaching_points_under_a_50_or_fewer_rule(qianjiang):
             school("0500101202", "大教学点", "小学教学点", students_primary=51, classes_primary=3)]
     result = evaluate_year(plan, census_of(rows))
     assert [(e.school_id, e.reason) for e in result.excluded] == [
-        ("0500101201", "教学点在校生50人（50人及以下），不参加测算")]
+        ("0500101201", "教学点在校生50人（50人及以下），不参加资源配置指标测算")]
     assert [s.section.name for s in result.sections] == ["大教学点"]
 
 

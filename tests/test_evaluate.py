@@ -317,7 +317,7 @@ def test_sections_left_out_and_campuses_folded(qianjiang):
     rows.append(school("0500114011", "停招小学", "小学", students_primary=0, classes_primary=0))
     sections, excluded, schools = build_sections(census_of(rows).schools, qianjiang.settings)
     reasons = {(e.name, e.level): e.reason for e in excluded}
-    assert reasons[("水田教学点", "小学")] == "教学点在校生30人（不足50人），不参加测算"
+    assert reasons[("水田教学点", "小学")] == "教学点在校生30人（不足50人），不参加资源配置指标测算"
     assert reasons[("停招小学", "小学")] == "小学在校生数为0，该学段不参加测算"
     assert reasons[("特殊教育学校", "特殊教育")].startswith("特殊教育学校不参加资源配置指标测算")
     # 白土教学点 has 60 students: a primary section. The east campus's 40 students join 正阳.

@@ -118,16 +118,36 @@ def test_the_supplement_explains_its_own_columns(exports, tmp_path, qianjiang):
     titles = [c.value for c in book["补充数据"][1]]
     info = [r[:2] for r in book["填报说明"].iter_rows(values_only=True)]
     labels = [label for label, _ in info]
-    assert labels == ["区县", "统计年度", "用途", "“补充数据”表", *titles[2:], "“区级指标”表"]
-    assert titles[2:] == ["小学骨干教师数(人)", "初中骨干教师数(人)", "小学超45人班数(个)", "初中超50人班数(个)",
-                          "达标音乐专用教室数(间)", "达标美术专用教室数(间)"]
+    assert labels == ["区县", "统计年度", "用途", "“补充数据”表", *titles[2:8], "灰色列（选填）", *titles[8:], "“区级指标”表"]
+    assert titles[2:8] == ["小学骨干教师数(人)", "初中骨干教师数(人)", "小学超45人班数(个)", "初中超50人班数(个)",
+                           "达标音乐专用教室数(间)", "达标美术专用教室数(间)"]
+    # Optional, for G9 (黔江: 年均学时), G12, G13, Q3, Q4 per school: 专任教师数 is in the export (学历 added up).
+    assert titles[8:] == ["举办者", "城乡分类", "小学持有教师资格证的专任教师数(人)", "初中持有教师资格证的专任教师数(人)",
+                          "小学专任教师年均培训学时(学时)", "初中专任教师年均培训学时(学时)", "小学就近划片入学在校生数(人)",
+                          "初中就近划片入学在校生数(人)", "是否寄宿制学校", "是否制定章程", "管理与教学信息化",
+                          "上年度公用经费预算(万元)", "教师培训经费(万元)"]
     texts = dict(info)
     assert (texts["区县"], texts["统计年度"]) == ("黔江区", "2022")
     assert texts["小学超45人班数(个)"] == ("学生数超过45人的班数；只有小学部的学校填写，其他学校已预填0；"
                                          "整数，单位个；没有请填0（空白会被拒绝）。")
     assert texts["达标音乐专用教室数(间)"] == "面积不小于96平方米的音乐专用教室；整数，单位间；没有请填0（空白会被拒绝）。"
+    assert texts["小学持有教师资格证的专任教师数(人)"] == "选填；持有相应学段及以上教师资格证；有小学部的学校填写；整数，单位人。"
+    assert texts["是否寄宿制学校"] == "选填；是/否；寄宿制学校不计入就近划片入学比例；从下拉列表选择。"
+    assert texts["灰色列（选填）"].startswith("按各校数据测算G9、G12、G13、Q3、Q4，并在报告中列出未达标的学校。")
     everything = "".join(f"{a}{b}" for a, b in info)
     assert "“学校”表" not in everything and "校舍" not in everything and "选填列" not in everything
+    # As in the census template: notes on the headers, optional ones grey, dropdowns and number checks.
+    sheet = book["补充数据"]
+    headers = {c.value: c for c in sheet[1]}
+    assert headers["是否制定章程"].comment.text == "是/否（选填）"
+    assert headers["是否制定章程"].fill.fgColor.rgb.endswith("EDEDED")
+    assert headers["小学骨干教师数(人)"].fill.fgColor.rgb.endswith("D9E1F2")
+    checks = {str(v.sqref).split(":")[0]: (v.type, v.formula1) for v in sheet.data_validations.dataValidation}
+    assert checks[f"{headers['管理与教学信息化'].column_letter}2"] == ("list", '"是,否"')
+    assert checks[f"{headers['城乡分类'].column_letter}2"] == ("list", '"城区,镇区,乡村"')
+    assert checks[f"{headers['教师培训经费(万元)'].column_letter}2"] == ("decimal", "0")
+    # Blank, not 0, in a school's optional cells: a blank is "not given".
+    assert {sheet.cell(2, headers[t].column).value for t in ("举办者", "小学就近划片入学在校生数(人)")} == {None}
 
 
 def test_a_supplement_naming_a_school_not_in_the_export(exports, tmp_path, qianjiang):
@@ -342,15 +362,21 @@ def test_the_supplement_and_check_for_an_export_with_key_teachers(public_exports
     sheets = [s for p in public_exports for s in read_export(p)]
     path = write_supplement(tmp_path / "补充数据.xlsx", sheets, qianjiang)
     header = [c.value for c in openpyxl.load_workbook(path)["补充数据"][1]]
-    assert header == ["学校标识码", "学校名称", "小学超45人班数(个)", "初中超50人班数(个)", "达标音乐专用教室数(间)",
-                      "达标美术专用教室数(间)"]
+    assert header[:6] == ["学校标识码", "学校名称", "小学超45人班数(个)", "初中超50人班数(个)", "达标音乐专用教室数(间)",
+                          "达标美术专用教室数(间)"]
+    assert header[6] == "举办者"  # then the optional school columns (test_the_supplement_explains_its_own_columns)
     result = CliRunner().invoke(cli, ["check", *map(str, public_exports)])  # together, as run reads them
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert "    小学骨干教师数 ← 教基1102/县级以上骨干教师(小学)" in lines
     assert "    小学体育艺术专任教师数 ← 专任教师/#按授课课程分/体育与健康 + 专任教师/#按授课课程分/艺术/计" in lines
     primary = lines[:lines.index("2022中学基层表.xlsx：统计系统导出（按 templates/exports/教育统计导出.yaml 识别，该映射未经真实导出核对）")]
-    assert primary[-1] == "  导出中没有、需用补充表填写：小学超45人班数、达标音乐专用教室数、达标美术专用教室数（excel-balance supplement 生成补充表）"
+    assert primary[-2] == "  导出中没有、需用补充表填写：小学超45人班数、达标音乐专用教室数、达标美术专用教室数（excel-balance supplement 生成补充表）"
+    assert primary[-1] == (  # one line, not a 未找到 line per optional column (专任教师数: the 学历 columns added up)
+        "  选填的各校数据导出中没有（可在补充表填写，用于按各校测算G9、G12、G13、Q3、Q4）：小学持有教师资格证的专任教师数、"
+        "小学近5年完成培训学时达标的专任教师数、小学专任教师年均培训学时、小学就近划片入学在校生数、是否寄宿制学校、"
+        "是否制定章程、管理与教学信息化、上年度公用经费预算、教师培训经费")
+    assert not [line for line in lines if line.startswith("    未找到：")]
 
 
 def test_another_spelling_of_the_key_teacher_columns(tmp_path):

@@ -19,7 +19,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from click.testing import CliRunner
 
+from excel_balance.cli import cli
+from excel_balance.census.exports import combine, load_mapping, read_export, read_supplement, write_supplement
 from excel_balance.census.inputs import check_inputs
 from excel_balance.census.model import Census, RecordedValue, SchoolRow
 from excel_balance.census.reader import read_census
@@ -30,9 +33,10 @@ from excel_balance.evaluate.measured import MEASURED, SchoolShort
 from excel_balance.evaluate.rules import Status
 from excel_balance.census.schema import SchoolType
 from excel_balance.plan import load_plan
-from excel_balance.problems import Severity
+from excel_balance.problems import ProblemsError, Severity
 from excel_balance.report.workbook import write_report
 from tests.census_data import clean_recorded, clean_schools
+from tests.export_data import JUNIOR_TYPES, PRIMARY_TYPES, export_schools, fill_supplement, write_export
 
 ROOT = Path(__file__).parent.parent
 P, NINE, J = SchoolType.PRIMARY, SchoolType.NINE_YEAR, SchoolType.JUNIOR
@@ -159,7 +163,7 @@ def test_a_typed_district_value_the_schools_contradict_is_a_warning_and_the_scho
     problems = check_inputs(qianjiang, typed)
     assert [(p.severity, p.where, p.message) for p in problems] == [
         (Severity.WARNING, "区级指标!F7",
-         "G12小学“持有教师资格证的专任教师数”填报为80，学校表各校合计为78，按学校表测算")]
+         "G12小学“持有教师资格证的专任教师数”填报为80人，“学校”表各校合计为78人，按“学校”表测算")]
     assert evaluate_year(qianjiang, typed).cells[("G12", "小学")].actual_text == "97.5%"
 
 
@@ -198,13 +202,14 @@ def test_g13_asks_each_public_town_school_by_its_boarding_answer(qianjiang):
 
 def template_schools() -> list[dict]:
     """clean_schools with the new columns: G12 小学 (40 + 28 + 10) / (40 + 30 + 10) = 78 / 80 = 97.5%
-    (石会 short of 2, its 1 campus teacher counted with 正阳: 9 + 1 = 10); Q4 石会 4.9 of 100 万元."""
+    (石会 short of 2, its 1 campus teacher counted with 正阳: 9 + 1 = 10); Q4 石会 4.9 of 100 万元;
+    Q3 水田教学点 (30 pupils: too small for a section, yet a school) without a 章程: 5 of 6 小学."""
     filled = {
         "城南小学": dict(teachers_primary=40, certified_primary=40, charter="是", informatized="是",
                      public_funds=100, training_funds=6),
         "石会小学": dict(teachers_primary=30, certified_primary=28, charter="是", informatized="是",
                      public_funds=100, training_funds=4.9),
-        "水田教学点": dict(teachers_primary=0, certified_primary=0, charter="是", informatized="是",
+        "水田教学点": dict(teachers_primary=0, certified_primary=0, charter="否", informatized="是",
                       public_funds=2, training_funds=0.1),
         "白土教学点": dict(teachers_primary=0, certified_primary=0, charter="是", informatized="是",
                       public_funds=3, training_funds=0.2),
@@ -261,6 +266,22 @@ def test_the_report_lists_the_schools_below_in_school_sheet_gaps_and_todo(school
     ]
 
 
+def test_a_small_teaching_point_below_a_school_level_standard_is_listed_without_a_section(school_report):
+    """水田教学点 has no 学校明细 row (no section: 30 pupils), so 各校缺口 and 攻坚清单 name what it lacks."""
+    book, _ = school_report
+    assert not [r for r in book["学校明细"].iter_rows(min_row=2, values_only=True) if r[3] == "水田教学点"]
+    gaps = list(book["各校缺口"].iter_rows(min_row=2, values_only=True))
+    headers = gaps[0]
+    assert headers[:4] == ("学段", "学校标识码", "学校名称", "R1缺口（人）") and headers[10:] == (
+        "G12 持证上岗率", "Q3 制定章程并实现信息化的学校比例", "Q4 按5%安排教师培训经费的学校比例")
+    rows = {(r[0], r[2]): r for r in gaps[1:]}
+    assert rows[("小学", "水田教学点")][3:] == (None,) * 7 + (None, "未制定章程", None)
+    assert rows[("小学", "石会小学")][10:] == (
+        "2名教师待取得教师资格证", None, "教师培训经费4.9万元，应不低于5万元（公用经费预算100万元的5%）")
+    todo = [r[:10] for r in book["攻坚清单"].iter_rows(min_row=2, values_only=True) if r[0] == "Q3" and r[2]]
+    assert todo == [("Q3", "小学", 2023, "100%", "5/6", 1, "0500114003", "水田教学点", 1, "所")]
+
+
 def test_the_progress_shows_the_pooled_figure(school_report):
     book, _ = school_report
     texts = {c.value for row in book["推进规划"].iter_rows() for c in row if isinstance(c.value, str)}
@@ -279,3 +300,165 @@ def test_no_data_names_both_ways_of_giving_a_school_level_figure(qianjiang):
     cell = evaluate_year(qianjiang, census([replace(r, values={}) for r in TEACHERS])).cells[("G12", "小学")]
     assert (cell.status, cell.note) == (Status.NO_DATA, "按测算方法请在“区级指标”表填写：专任教师数（人）、"
                                         "持有教师资格证的专任教师数（人）（或在“学校”表填写各校数据）")
+
+
+# --- through the census system's exports and a filled supplement ---------------------------------
+
+SCHOOL_LEVEL = {  # each school's columns; 专任教师数 is what the export's 学历 columns add up to (below)
+    "城南小学": dict(certified_primary=42, hours_primary=95, local_primary=800, boarding="否", charter="是",
+                 informatized="是", public_funds=100, training_funds=6),
+    "石会小学": dict(certified_primary=12, hours_primary=84, local_primary=290, boarding="否", charter="是",
+                 informatized="否", public_funds=100, training_funds=4.9),
+    "水田教学点": dict(certified_primary=5, hours_primary=90, charter="是", informatized="是", public_funds=2,
+                  training_funds=0.1),
+    "白土教学点": dict(certified_primary=6, hours_primary=90, charter="是", informatized="是", public_funds=3,
+                  training_funds=0.2),
+    "民族初级中学": dict(certified_junior=55, hours_junior=91, boarding="是", charter="是", informatized="是",
+                   public_funds=150, training_funds=8),
+    # its campus's 4 teachers and 40 pupils are on the school's own row, as a supplement has it
+    "正阳九年制学校": dict(certified_primary=15, hours_primary=90, local_primary=200, certified_junior=17,
+                    hours_junior=92, local_junior=200, boarding="否", charter="是", informatized="是",
+                    public_funds=80, training_funds=4),
+    "育英学校": dict(certified_primary=32, hours_primary=92, certified_junior=33, hours_junior=92, charter="是",
+                 informatized="是", public_funds=200, training_funds=10),
+    "正阳九年制学校（东校区）": {},
+    "实验中学": dict(certified_junior=75, hours_junior=88, local_junior=1150, boarding="否", charter="是",
+                 informatized="是", public_funds=300, training_funds=15),
+}
+
+
+def school_level_rows() -> list[dict]:
+    """export_schools with the school-level columns. The test export has 2 teachers 高中阶段及以下 per
+    school and, in the 中学 export, 3 more with 专科: 专任教师数 = 高于规定学历 + 2 (小学) or + 5 (初中)."""
+    rows = []
+    for source in export_schools():
+        row = {**source, **SCHOOL_LEVEL[source["name"]]}
+        for key, more, types in (("primary", 2, PRIMARY_TYPES), ("junior", 5, JUNIOR_TYPES)):
+            if row["school_type"] in types:
+                row[f"teachers_{key}"] = row[f"qualified_{key}"] + more
+        rows.append(row)
+    return rows
+
+
+SCHOOL_CELLS = [(code, level) for code in ("G9", "G12", "G13", "Q3", "Q4") for level in ("小学", "初中")]
+
+
+def school_level_view(result) -> dict:
+    """Each school-level cell as a user sees it: figure, status, inputs, and the schools listed with
+    their gaps (the row aside: the 学校 sheet's and the export's differ)."""
+    return {key: (c.actual_text, c.status, c.standard_met, [(i.name, v.text) for i, v in c.measured.inputs],
+                  [(s.school_id, s.name, s.text, s.lacks, s.need, s.unit) for s in c.measured.below])
+            for key in SCHOOL_CELLS for c in [result.cells[key]]}
+
+
+def test_exports_and_a_filled_supplement_give_the_school_level_figures_of_the_template(tmp_path, qianjiang):
+    """G12 小学 (42 + 12 + 5 + 6 + 15 + 32) / (42 + 14 + 5 + 6 + 15 + 32) = 112 / 114 = 98.2%;
+    G9 小学 (42×95 + 14×84 + 5×90 + 6×90 + 15×90 + 32×92) / 114 = 10,450 / 114 = 91.7学时, 初中
+    (55×91 + 17×92 + 33×92 + 75×88) / 180 = 16,205 / 180 = 90.0 → 90学时; G13 (民族 boarding, 育英
+    private, the teaching points rural) 小学 (800 + 290 + 200) / (800 + 300 + 206) = 1,290 / 1,306 = 98.8%,
+    初中 (200 + 1,150) / (210 + 1,200) = 95.7%; Q3 and Q4 小学 5 of 6 schools = 83.3% (石会)."""
+    rows = school_level_rows()
+    template = read_census(write_template(tmp_path / "2022.xlsx", qianjiang, year=2022, schools=rows,
+                                          recorded=clean_recorded()))
+    exports = [write_export(tmp_path / "2022小学基层表.xlsx", "小学", rows),
+               write_export(tmp_path / "2022中学基层表.xlsx", "初中", rows)]
+    sheets = [s for p in exports for s in read_export(p)]
+    supplement = fill_supplement(write_supplement(tmp_path / "补充数据.xlsx", sheets, qianjiang), rows, clean_recorded())
+    [census], problems = combine(sheets, [read_supplement(supplement)], [], load_mapping())
+    assert problems == []
+    from_exports, from_template = evaluate_year(qianjiang, census), evaluate_year(qianjiang, template)
+    assert school_level_view(from_exports) == school_level_view(from_template)
+    cells = from_exports.cells
+    assert {key: cells[key].actual_text for key in SCHOOL_CELLS} == {
+        ("G9", "小学"): "91.7学时", ("G9", "初中"): "90学时", ("G12", "小学"): "98.2%", ("G12", "初中"): "100%",
+        ("G13", "小学"): "98.8%", ("G13", "初中"): "95.7%", ("Q3", "小学"): "83.3%", ("Q3", "初中"): "100%",
+        ("Q4", "小学"): "83.3%", ("Q4", "初中"): "100%"}
+    assert [(s.name, s.lacks) for s in cells[("G12", "小学")].measured.below] == [("石会小学", "2名教师待取得教师资格证")]
+    assert [(s.name, s.lacks) for s in cells[("G9", "初中")].measured.below] == [("实验中学", "2学时（年均培训）待补")]
+    assert [(s.name, s.lacks) for s in cells[("G13", "小学")].measured.below] == [
+        ("石会小学", "10名学生未就近划片入学"), ("正阳九年制学校", "6名学生未就近划片入学")]
+    assert [(s.name, s.need, s.unit) for s in cells[("Q4", "小学")].measured.below] == [("石会小学", Decimal("0.1"), "万元")]
+    # The typed 区级指标 value both carry (120 / 120) differs from the schools' 114 / 112: the same warnings.
+    warned = [[p.message for p in check_inputs(qianjiang, c) if p.severity is Severity.WARNING] for c in (census, template)]
+    assert warned[0] == warned[1] == [  # and G9 初中's typed 92学时 against the schools' 90
+        "G9初中“专任教师年均培训学时”填报为92学时，“学校”表各校合计为90学时，按“学校”表测算",
+        "G12小学“专任教师数”填报为120人，“学校”表各校合计为114人，按“学校”表测算",
+        "G12小学“持有教师资格证的专任教师数”填报为120人，“学校”表各校合计为112人，按“学校”表测算"]
+
+
+def test_an_export_carrying_the_school_level_columns_needs_no_supplement_for_them(tmp_path, qianjiang):
+    """举办者 and 城乡分类 as the census system writes them (a code, a 民办 body), flags as 1/0 or 是/否."""
+    rows = school_level_rows()
+    for row in rows:
+        row["urban_rural_code"] = {"城区": "111", "镇区": "121", "乡村": "220"}[row["urban_rural"]]
+        row["sponsor_body"] = "民办" if row["sponsor"] == "民办" else "县级教育部门"
+    extra = {("举办者",): "sponsor_body", ("城乡分类",): "urban_rural_code", ("是否寄宿制学校",): "boarding",
+             ("是否制定章程",): "charter", ("管理与教学信息化",): "informatized",
+             ("上年度公用经费预算（万元）",): "public_funds", ("教师培训经费（万元）",): "training_funds",
+             ("专任教师", "#其中", "持有教师资格证"): "certified", ("专任教师", "年均培训学时"): "hours",
+             ("在校生数", "#其中", "就近划片入学"): "local"}
+    exports = [write_export(tmp_path / "2022小学基层表.xlsx", "小学", rows, extra=extra),
+               write_export(tmp_path / "2022中学基层表.xlsx", "初中", rows, extra=extra)]
+    sheets = [s for p in exports for s in read_export(p)]
+    assert sheets[0].found["urban_rural"] == "城乡分类" and sheets[0].found["charter"] == "是否制定章程"
+    header = [c.value for c in openpyxl.load_workbook(write_supplement(tmp_path / "s.xlsx", sheets, qianjiang))["补充数据"][1]]
+    assert "举办者" not in header and "是否制定章程" not in header and "小学专任教师年均培训学时(学时)" not in header
+    [census], problems = combine(sheets, [], [], load_mapping())
+    assert problems == []
+    yuying = next(s for s in census.schools if s.name == "育英学校")
+    assert (yuying.sponsor, yuying.urban_rural, yuying.values["charter"]) == ("民办", "城区", 1.0)
+    assert "boarding" not in yuying.values  # a blank cell is not given (not 否)
+    template = read_census(write_template(tmp_path / "2022.xlsx", qianjiang, year=2022, schools=rows))
+    assert school_level_view(evaluate_year(qianjiang, census)) == school_level_view(evaluate_year(qianjiang, template))
+
+
+def test_an_unreadable_school_level_cell_in_an_export_is_named(tmp_path):
+    rows = school_level_rows()
+    rows[1]["charter"] = "已制定"
+    rows[1]["urban_rural_code"] = "城中村"
+    for row in rows[2:]:
+        row["urban_rural_code"] = "111"
+    extra = {("城乡分类",): "urban_rural_code", ("是否制定章程",): "charter"}
+    with pytest.raises(ProblemsError) as caught:
+        read_export(write_export(tmp_path / "2022小学基层表.xlsx", "小学", rows, extra=extra))
+    assert [str(p) for p in caught.value.problems] == [  # 石会, the second school, on row 7; W, X: the extra columns
+        "2022小学基层表.xlsx 基层表!W7：“城乡分类”的值“城中村”无法识别（可填城区/镇区/乡村，或统计用城乡划分代码如111、121、220）",
+        "2022小学基层表.xlsx 基层表!X7：“是否制定章程”的值“已制定”应为是或否"]
+
+
+def test_run_with_exports_and_a_supplement_lists_the_schools_below(tmp_path, monkeypatch):
+    """`supplement` then `run`, as staff do: the school columns filled in the supplement decide G12
+    and the report names 石会小学 (see the figures above) and warns of the typed 120 / 120."""
+    monkeypatch.chdir(tmp_path)
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    rows = school_level_rows()
+    for level, name in (("小学", "2022小学基层表.xlsx"), ("初中", "2022中学基层表.xlsx")):
+        write_export(inputs / name, level, rows)
+    runner = CliRunner()
+    made = runner.invoke(cli, ["supplement", *(str(p) for p in sorted(inputs.iterdir()))])
+    assert made.exit_code == 0, made.output
+    fill_supplement(inputs / "补充数据_黔江区2022.xlsx", rows, clean_recorded())
+    result = runner.invoke(cli, ["run"])
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(tmp_path / "outputs" / "黔江区义务教育优质均衡推进情况_2022.xlsx")
+    gaps = {r[2]: r for r in book["各校缺口"].iter_rows(min_row=3, values_only=True) if r[0] == "小学"}
+    headers = [c.value for c in book["各校缺口"][2]]
+    assert gaps["石会小学"][headers.index("G12 持证上岗率")] == "2名教师待取得教师资格证"
+    notes = {r[3] for r in book["数据说明"].iter_rows(values_only=True) if r[2] == "警告"}
+    assert "G12小学“持有教师资格证的专任教师数”填报为120人，“学校”表各校合计为112人，按“学校”表测算" in notes
+
+
+def test_a_supplement_answer_outside_its_dropdown_is_refused_with_its_cell(tmp_path, qianjiang):
+    rows = school_level_rows()
+    exports = [write_export(tmp_path / "2022小学基层表.xlsx", "小学", rows),
+               write_export(tmp_path / "2022中学基层表.xlsx", "初中", rows)]
+    sheets = [s for p in exports for s in read_export(p)]
+    rows[0]["charter"] = "已制定"
+    path = fill_supplement(write_supplement(tmp_path / "补充数据_黔江区2022.xlsx", sheets, qianjiang), rows, {})
+    column = [c.value for c in openpyxl.load_workbook(path)["补充数据"][1]].index("是否制定章程")
+    with pytest.raises(ProblemsError) as caught:
+        read_supplement(path)
+    letter = openpyxl.utils.get_column_letter(column + 1)
+    assert [str(p) for p in caught.value.problems] == [
+        f"补充数据_黔江区2022.xlsx 补充数据!{letter}2：是否制定章程“已制定”不是可选值（是/否）"]

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.export_data import export_schools, write_export
+from tests.test_plan_form import fill, filled_values
 from tests.test_workflow import REPO, REPORT, SAMPLES
 
 EPOCH = "1700000000"  # 2023-11-14: the same document time for both installs
@@ -165,6 +166,14 @@ def test_every_command_runs_from_the_wheel(environment, workdir, qianjiang):
                        (["--campuses", "-o", "forms/校点归属.xlsx"], "forms/校点归属.xlsx")):
         out = _run([tool, "template", *args], workdir)
         assert made in out and (workdir / made).stat().st_size > 5000, args
+    # The plan form from the installed national plan, filled in and imported back.
+    out = _run([tool, "plan", "--form", "-o", "forms/规划填写.xlsx", "--district", "青山县", "--years", "2025-2027"], workdir)
+    assert "已生成规划填写表：forms/规划填写.xlsx" in out
+    fill(workdir / "forms" / "规划填写.xlsx", filled_values())
+    out = _run([tool, "plan", "--import", "forms/规划填写.xlsx", "-o", "forms/青山县.yaml"], workdir)
+    assert "已生成规划文件：forms/青山县.yaml" in out
+    out = _run([tool, "plan", "--check", "--plan", "forms/青山县.yaml"], workdir)
+    assert out.strip() == "规划文件无问题：青山县，32 项指标，规划年度 2025—2027。"
 
     rows = export_schools()
     (workdir / "导出").mkdir()

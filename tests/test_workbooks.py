@@ -3,7 +3,8 @@ setup, repeated header rows that belong to the table under them, 年度趋势's 
 caches, OOXML validity (openxml-audit), and the stages' import boundary.
 
 The sample run is the bundled sample (four years of 黔江区, `make run`), a city file of three
-districts (the summary workbook), and the forms: template, corrections, campus table, supplement.
+districts (the summary workbook), and the forms: template, corrections, campus table, supplement,
+plan form.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from excel_balance.census.corrections import write_corrections_template
 from excel_balance.census.campuses import UnplacedCampus, write_campus_template
 from excel_balance.census.exports import read_export, write_supplement
 from excel_balance.census.template import write_template
+from excel_balance.report.plan_form import write_plan_form
 from excel_balance.report.plan_workbook import write_plan_workbook
 from tests.census_data import clean_recorded
 from tests.export_data import export_schools, write_export
@@ -61,6 +63,7 @@ def written(tmp_path_factory, qianjiang) -> dict[str, Path]:
     books["summary"] = workflow.run(city, root / "city_outputs").summary_workbook
     books["one year"] = root / "city_outputs" / "黔江区义务教育优质均衡推进情况_2022.xlsx"
     books["plan"] = write_plan_workbook(qianjiang, root / "规划表.xlsx")
+    books["plan form"] = write_plan_form(root / "规划填写.xlsx", "青山县", [2025, 2026, 2027], 2024)
     books["template"] = write_template(root / "template.xlsx", qianjiang, year=2022)
     books["corrections"] = write_corrections_template(root / "修正.xlsx")
     books["campuses"] = write_campus_template(root / "校点归属.xlsx")
@@ -106,15 +109,18 @@ def test_every_sheet_prints_a3_landscape_one_page_wide_with_page_numbers(opened)
             where = (name, sheet.title)
             assert (setup.paperSize, setup.orientation) == (8, "landscape"), where
             assert sheet.sheet_properties.pageSetUpPr.fitToPage, where
-            # 学校明细 is two pages wide (legible type); an absent fitToWidth is OOXML's 1.
-            assert (setup.fitToWidth or 1, setup.fitToHeight) == ((2 if sheet.title == "学校明细" else 1), 0), where
+            # 学校明细 is two pages wide (legible type), 总览 one page; an absent fitToWidth or
+            # fitToHeight is OOXML's 1.
+            pages = {"学校明细": (2, 0), "总览": (1, 1)}.get(sheet.title, (1, 0))
+            assert (setup.fitToWidth or 1, 1 if setup.fitToHeight is None else setup.fitToHeight) == pages, where
             assert (sheet.page_margins.top, sheet.page_margins.bottom) == (0.5, 0.6), where
             assert (sheet.oddFooter.left.text, sheet.oddFooter.center.text) == FOOTER, where
             sheets += 1
-    # The report, 11 unit workbooks, the summary, a one-year report, the plan, template, corrections
-    # (修正, 填报说明, the hidden 字段 list), campus table, one pre-filled (with its hidden 候选学校)
-    # and supplement.
-    assert sheets == 11 + 11 * 5 + 1 + 11 + 1 + 3 + 3 + 1 + 2 + 3
+    # The report, 11 unit workbooks, the summary, a one-year report (each report and unit workbook
+    # with its 总览), the plan, the plan form (推进规划, 填报说明), template, corrections (修正,
+    # 填报说明, the hidden 字段 list), campus table, one pre-filled (with its hidden 候选学校) and
+    # supplement.
+    assert sheets == 12 + 11 * 6 + 1 + 12 + 1 + 2 + 3 + 3 + 1 + 2 + 3
 
 
 # The rows each sheet repeats on every printed page: the header of its (one) table.
@@ -124,8 +130,10 @@ REPEATED = {
     "学校变动": "$1:$1", "责任单位": "$1:$1", "年度趋势": "$1:$1", "各区县汇总": "$1:$1",
     "学校": "$1:$1", "区级指标": "$1:$1", "修正": "$1:$1", "校点归属": "$1:$1", "补充数据": "$1:$1",
     "数据说明": None, "填报说明": None,  # sections of notes, no table header to repeat
+    "总览": None,  # one page
     "字段": None, "候选学校": None,  # the hidden lists of the forms' dropdowns
     ("plan", "推进规划"): "$3:$5",  # the plan alone: below its label and title
+    ("plan form", "推进规划"): "$3:$5",  # below the notice and the title
     # a city's district with a few sections: two notes (sections against the plan's 71 and 23) above
     ("one year", "推进规划"): "$7:$9",
 }
@@ -248,20 +256,25 @@ def test_trend_pages_break_between_chart_bands_and_fit_a3_at_full_scale(written,
     assert sheet.print_title_rows == "$1:$1" and height(0) == 15
 
 
-def test_trend_charts_cache_no_point_for_a_blank_cell(written, opened):
+def test_trend_charts_cache_no_point_for_a_blank_cell(written):
     path = written["report"]
-    sheet = opened["report"]["年度趋势"]
+    cached = openpyxl.load_workbook(path, data_only=True)  # 总览's shares are formulas
     blank = 0
+    sheets = []
     for ref, points in chart_caches(path):
-        cells = sheet[ref.split("!")[1].replace("$", "")][0]
+        name, cells_ref = ref.split("!")
+        sheets.append(name.strip("'"))
+        cells = cached[name.strip("'")][cells_ref.replace("$", "")][0]
         for idx, cell in enumerate(cells):
             if cell.value is None:
                 assert idx not in points, (ref, cell.coordinate)
                 blank += 1
             else:
                 assert points[idx] == pytest.approx(cell.value), (ref, cell.coordinate)
-    # 34 target series have no 2019 target; 34 actual series no 2023 and 2024 figures yet.
+    # 34 target series have no 2019 target; 34 actual series no 2023 and 2024 figures yet. 总览's
+    # chart (its shares per level, formulas cached with their values) has a point for every year.
     assert blank == 34 + 34 * 2
+    assert sheets.count("总览") == 2 and len(sheets) == 68 + 2  # 年度趋势: 68 series (see above)
 
 
 def test_one_year_trend_note_is_whole(opened):

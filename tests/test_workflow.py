@@ -62,11 +62,11 @@ def test_the_sample_has_the_sections_of_the_seed(sample_evaluation):
     baseline = sample_evaluation.years[2019]
     assert [baseline.resource_count(level)[1] for level in ("小学", "初中")] == [71, 23]
     reasons = {e.name: e.reason for e in baseline.excluded}
-    assert sum("不足50人" in r for r in reasons.values()) == 3 and "特殊教育学校" in reasons
+    assert sum("不足50人" in r for r in reasons.values()) == 5 and "特殊教育学校" in reasons
     rows = read_census(SAMPLES[0]).schools
     assert sum(not s.counted for s in rows) == 1  # the branch campus
     assert Counter(s.school_type.label for s in rows if s.counted) == Counter(
-        {"小学": 66, "初级中学": 16, "完全中学": 2, "九年一贯制学校": 4, "十二年一贯制学校": 1, "小学教学点": 3,
+        {"小学": 66, "初级中学": 16, "完全中学": 2, "九年一贯制学校": 4, "十二年一贯制学校": 1, "小学教学点": 5,
          "特殊教育学校": 1})
     assert all(read_census(p).sample for p in SAMPLES)
 
@@ -302,7 +302,7 @@ def test_data_notes_tell_the_run_time_settings_in_chinese_and_units_no_hashes(wo
         "人工修正（已应用）", "无"]
     assert ["统计年度", "区县", "文件名"] in unit_rows
     assert ["2019", "黔江区", SAMPLES[0].name] in unit_rows
-    assert ["2022年 小学", "中塘教学点（5001140090）", "教学点在校生18人（不足50人），不参加测算"] in unit_rows
+    assert ["2022年 小学", "中塘教学点（5001140090）", "教学点在校生18人（不足50人），不参加资源配置指标测算"] in unit_rows
     assert not [c for r in unit_rows for c in r if re.fullmatch(r"[0-9a-f]{64}", str(c))]
     assert any(re.fullmatch(r"[0-9a-f]{64}", str(c)) for r in rows for c in r)  # the report keeps them
 

@@ -41,7 +41,7 @@ def summarise(census: Census, settings: Settings) -> list[str]:
 def describe_export(path: Path, sheets) -> list[str]:
     """What was recognised in a census-system export, what is missing and where to get it."""
     from excel_balance.census.exports import load_mapping
-    from excel_balance.census.schema import COLUMNS_BY_KEY, Applies
+    from excel_balance.census.schema import COLUMNS_BY_KEY, SCHOOL_INPUT_KEYS, Applies
 
     mapping = load_mapping()
     lines = [f"{path.name}：统计系统导出（按 templates/exports/{mapping.source} 识别，该映射未经真实导出核对）"]
@@ -50,7 +50,7 @@ def describe_export(path: Path, sheets) -> list[str]:
         for key, used in sheet.found.items():
             lines.append(f"    {COLUMNS_BY_KEY[key].header} ← {used}")
         for key in sheet.missing:
-            if key not in mapping.supplement:  # those are listed below, once
+            if key not in mapping.supplement and key not in SCHOOL_INPUT_KEYS:  # those are listed below, once
                 wanted = mapping.describe(sheet.level, key)
                 lines.append(f"    未找到：{COLUMNS_BY_KEY[key].header}（{wanted}）：请核对表头，或修改映射文件中的这一行")
     found = {key for sheet in sheets for key in sheet.found}
@@ -60,6 +60,11 @@ def describe_export(path: Path, sheets) -> list[str]:
                if k not in found and not other_level.get(COLUMNS_BY_KEY[k].applies)]
     if lacking:
         lines.append(f"  导出中没有、需用补充表填写：{'、'.join(lacking)}（excel-balance supplement 生成补充表）")
+    optional = sorted({k for sheet in sheets for k in sheet.missing if k in SCHOOL_INPUT_KEYS} - found,
+                      key=list(COLUMNS_BY_KEY).index)
+    if optional:
+        lines.append(f"  选填的各校数据导出中没有（可在补充表填写，用于按各校测算G9、G12、G13、Q3、Q4）："
+                     f"{'、'.join(COLUMNS_BY_KEY[k].header for k in optional)}")
     return lines
 
 

@@ -28,6 +28,7 @@ from excel_balance.census.campuses import UnplacedCampus, candidates
 from excel_balance.census.conflicts import Copy, decide
 from excel_balance.census.grid import cell_ref
 from excel_balance.census.model import Census, SchoolRow
+from excel_balance.census.school_inputs import needed_columns
 from excel_balance.census.reader import (
     Context,
     number_problem,
@@ -38,8 +39,11 @@ from excel_balance.census.reader import (
 )
 from excel_balance.census.schema import (
     CANONICAL,
+    CHOICES,
     COLUMNS_BY_KEY,
     DISTRICT_SHEET,
+    FLAG_COLUMNS,
+    SCHOOL_INPUT_KEYS,
     TYPE_ALIASES,
     normalise_header,
     normalise_plain,
@@ -69,7 +73,7 @@ Candidates = tuple[tuple[str, ...], ...]  # header-path sums tried in order; the
 
 @dataclass(frozen=True)
 class ExportMapping:
-    identity: dict[str, str]
+    identity: dict[str, tuple[str, ...]]  # the header paths tried in order
     levels: dict[str, dict[str, Candidates]]
     school: dict[str, Candidates]
     supplement: tuple[str, ...]
@@ -109,7 +113,8 @@ def load_mapping(path: Path | None = None) -> ExportMapping:
         raise ProblemsError([Problem(str(path), where, f"统计导出的列名映射无法使用（{exc}）：请改正，"
                                                        "或删除工作文件夹中的这个文件以使用随程序提供的映射")]) from None
     return ExportMapping(
-        identity={k: normalise_path(v) for k, v in doc["identity"].items()},
+        identity={k: tuple(normalise_path(p) for p in (v["first_of"] if isinstance(v, dict) else [v]))
+                  for k, v in doc["identity"].items()},
         levels={level: {k: _candidates(v) for k, v in fields.items()} for level, fields in doc["levels"].items()},
         school={k: _candidates(v) for k, v in doc["school"].items()},
         supplement=tuple(doc.get("supplement") or ()),
@@ -155,7 +160,7 @@ def header_paths(grid: list[list], merged: list, first: int, last: int) -> dict[
 
 def _locate_header(grid: list[list], mapping: ExportMapping) -> tuple[int, int] | None:
     """(first, last) header rows: from the row naming 学校名称 to the row before the first ID."""
-    name = mapping.identity["name"]
+    name = mapping.identity["name"][0]
     for r in range(min(HEADER_SCAN, len(grid))):
         cols = [c for c, v in enumerate(grid[r]) if normalise_plain(v) == name]
         if not cols:
@@ -217,10 +222,13 @@ def _read_sheet(path: Path, name: str, level: str, sha: str, year: int, grid, st
                 mapping: ExportMapping, ctx: Context) -> ExportSheet:
     by_path = {p: c for c, p in paths.items()}
     result = ExportSheet(path.name, name, level, sha, year)
-    identity = {key: by_path.get(p) for key, p in mapping.identity.items()}
-    for key in ("name", "school_id", "school_type"):  # region, district, counted, parent may be absent
+    identity = {key: next((by_path[p] for p in tried if p in by_path), None) for key, tried in mapping.identity.items()}
+    for key in ("name", "school_id", "school_type"):  # the others may be absent
         if identity[key] is None:
-            ctx.error(name, "", f"缺少“{mapping.identity[key]}”列")
+            ctx.error(name, "", f"缺少“{mapping.identity[key][0]}”列")
+    for key in ("sponsor", "urban_rural"):
+        if identity.get(key) is not None:
+            result.found[key] = paths[identity[key]]
     columns: dict[str, tuple[int, ...]] = {}
     for key, choices in mapping.fields(level).items():
         wanted = next((c for c in choices if all(p in by_path for p in c)), None)
@@ -229,7 +237,7 @@ def _read_sheet(path: Path, name: str, level: str, sha: str, year: int, grid, st
             result.found[key] = " + ".join(wanted)
         else:
             result.missing.append(key)
-            if key not in OPTIONAL and key not in mapping.supplement:
+            if key not in OPTIONAL and key not in SCHOOL_INPUT_KEYS and key not in mapping.supplement:
                 absent = "”或“".join("、".join(p for p in c if p not in by_path) for c in choices)
                 ctx.error(name, "", f"{level}导出缺少“{absent}”列（{COLUMNS_BY_KEY[key].header}）："
                                     f"请核对表头，或在 templates/exports/{mapping.source} 中改为导出实际的列名")
@@ -261,10 +269,28 @@ def _read_sheet(path: Path, name: str, level: str, sha: str, year: int, grid, st
             ctx.error(name, cell_ref(r, identity["school_type"]), f"办学类型“{text('school_type')}”无法识别")
             continue
         item["school_type"] = school_type
+        if identity.get("sponsor") is not None:
+            item["sponsor"] = _sponsor(text("sponsor"))
+        if identity.get("urban_rural") is not None:
+            item["urban_rural"] = _urban_rural(text("urban_rural"))
+            if item["urban_rural"] is None:
+                ctx.error(name, cell_ref(r, identity["urban_rural"]), f"“{paths[identity['urban_rural']]}”的值"
+                          f"“{text('urban_rural')}”无法识别（可填城区/镇区/乡村，或统计用城乡划分代码如111、121、220）")
         width = len(row)
         for key, cols in columns.items():
             total = 0.0
             column = COLUMNS_BY_KEY[key]
+            if key in SCHOOL_INPUT_KEYS:  # optional per school: a blank cell is not given, not 0
+                cells = [row[col] if col < width else None for col in cols]
+                if all(v in (None, "") for v in cells):
+                    continue
+                if key in FLAG_COLUMNS:
+                    flag = _FLAGS.get(_id_text(cells[0]))
+                    if flag is None:
+                        ctx.error(name, cell_ref(r, cols[0]), f"“{paths[cols[0]]}”的值“{cells[0]}”应为是或否")
+                    else:
+                        item[key] = flag
+                    continue
             for col in cols:
                 value = row[col] if col < width else None
                 # the common case, a plain number in range, skips the checks (NaN does not)
@@ -281,6 +307,26 @@ def _read_sheet(path: Path, name: str, level: str, sha: str, year: int, grid, st
             item[key] = total
         result.rows.append(item)
     return result
+
+
+_FLAGS = {"是": 1.0, "1": 1.0, "否": 0.0, "0": 0.0}
+_AREAS = {"主城区": "城区", "城乡结合区": "城区", "镇中心区": "镇区", "镇乡结合区": "镇区", "特殊区域": "镇区",
+          "乡中心区": "乡村", "村庄": "乡村"}
+
+
+def _sponsor(text: str) -> str:
+    """公办 or 民办 from an export's 举办者 (a 民办 school's says so; others are public bodies)."""
+    return "" if not text else ("民办" if "民办" in text else "公办")
+
+
+def _urban_rural(text: str) -> str | None:
+    """城区, 镇区 or 乡村 from a word, a 统计用城乡划分代码 (111…220) or its name; None if unknown."""
+    text = normalise_plain(text)
+    if text in ("", "城区", "镇区", "乡村"):
+        return text
+    if re.fullmatch(r"[12]\d\d", text):
+        return {"11": "城区", "12": "镇区"}.get(text[:2], "乡村" if text[0] == "2" else None)
+    return next((area for name, area in _AREAS.items() if name in text), None)
 
 
 # --- supplement and campus table ------------------------------------------------------------------
@@ -342,7 +388,8 @@ def read_supplement(path: Path) -> Supplement:
     fmt, grid, district_sheet, district_grid, info = _first_sheet(path, "学校标识码", "补充表")
     header = {c: CANONICAL.get(normalise_header(v)) for c, v in enumerate(grid[0])}
     id_col = next(c for c, col in header.items() if col is not None and col.key == "school_id")
-    columns = {c: col for c, col in header.items() if col is not None and col.numeric}
+    columns = {c: col for c, col in header.items()
+               if col is not None and (col.numeric or col.key in FLAG_COLUMNS or col.key in ("sponsor", "urban_rural"))}
     values, rows, cells = {}, {}, {}
     for r in range(1, len(grid)):
         row = grid[r]
@@ -354,7 +401,16 @@ def read_supplement(path: Path) -> Supplement:
             continue
         figures = {}
         for c, col in columns.items():
+            if not col.numeric:  # 是/否, 举办者, 城乡分类: from the dropdown, optional
+                text = normalise_plain(_cell(row, c))
+                if text and text not in CHOICES[col.key]:
+                    ctx.error(SUPPLEMENT_SHEET, cell_ref(r, c), f"{col.header}“{text}”不是可选值（{'/'.join(CHOICES[col.key])}）")
+                elif text:
+                    figures[col.key] = _FLAGS[text] if col.key in FLAG_COLUMNS else text
+                continue
             value = parse_number(_cell(row, c))
+            if value is None and not col.required:
+                continue  # an optional school column left blank: the district value decides
             if value is None:
                 ctx.error(SUPPLEMENT_SHEET, cell_ref(r, c), f"{col.header}未填写（没有请填0）")
             elif number_problem(col, value):
@@ -430,11 +486,13 @@ def write_supplements(folder: Path, sheets: list[ExportSheet], plan_of, district
 
 
 def write_supplement(target: Path, sheets: list[ExportSheet], plan: Plan, mapping: ExportMapping | None = None) -> Path:
-    """A supplement pre-filled with the exports' schools and only the figures they lack; its
-    title and 填报说明 state the district and year (the first the sheets name)."""
+    """A supplement pre-filled with the exports' schools and only the figures they lack (then, in
+    grey and optional, the school columns the plan's measures can count per school); its title
+    and 填报说明 state the district and year (the first the sheets name)."""
     from excel_balance.census.supplement_info import write_supplement_info
-    from excel_balance.census.template import write_district_sheet
+    from excel_balance.census.template import validate_column, write_district_sheet
     from excel_balance.xlsx.book import document_time, new_workbook
+    from excel_balance.xlsx.fit import fit_width, line_count, row_height
     from excel_balance.xlsx.formats import Formats
 
     mapping = mapping or load_mapping()
@@ -445,6 +503,7 @@ def write_supplement(target: Path, sheets: list[ExportSheet], plan: Plan, mappin
                 schools.setdefault(row["school_id"], {"name": row["name"], "types": set()})["types"].add(row["school_type"])
     found = {k for s in sheets for k in s.found}
     wanted = [k for k in mapping.supplement if k not in found]
+    wanted += [k for k in needed_columns(plan.measures) if k not in found]
     year = sheets[0].year
     district = next((r["district"] for s in sheets for r in s.rows if r["district"]), plan.district)
     title = f"{district}{year}年统计数据补充表"
@@ -453,16 +512,28 @@ def write_supplement(target: Path, sheets: list[ExportSheet], plan: Plan, mappin
         formats = Formats(workbook)
         sheet = workbook.add_worksheet(SUPPLEMENT_SHEET)
         sheet.set_header(f"&C{title}")
-        titles = ["学校标识码", "学校名称", *[COLUMNS_BY_KEY[k].title for k in wanted]]
-        for col, text in enumerate(titles):
+        optional = formats.make(**{**formats.header_properties, "bg_color": "#EDEDED"})
+        for col, text in enumerate(["学校标识码", "学校名称"]):
             sheet.write_string(0, col, text, formats.header)
-            sheet.set_column(col, col, 14 if col != 1 else 28)
-        sheet.set_row(0, 30)  # the figures' titles take two lines
+        sheet.set_column(0, 0, 14)
+        sheet.set_column(1, 1, 28)
+        lines = 2
+        for col, column in enumerate((COLUMNS_BY_KEY[k] for k in wanted), start=2):
+            sheet.write_string(0, col, column.title, formats.header if column.required else optional)
+            if column.note or not column.required:
+                sheet.write_comment(0, col, column.note + ("" if column.required else "（选填）"),
+                                    {"x_scale": 2, "font_name": "宋体"})
+            width = 14 if column.required else fit_width([column.title], 14, 18)
+            sheet.set_column(col, col, width)
+            lines = max(lines, line_count(column.title, width))
+            validate_column(sheet, column, col, len(schools))
+        sheet.set_row(0, row_height(lines))
         for r, (school_id, school) in enumerate(sorted(schools.items()), start=1):
             sheet.write_string(r, 0, school_id, formats.centre)
             sheet.write_string(r, 1, school["name"], formats.text)
             for col, key in enumerate(wanted, start=2):
-                if not any(COLUMNS_BY_KEY[key].applies_to(t) for t in school["types"]):
+                column = COLUMNS_BY_KEY[key]
+                if column.required and not any(column.applies_to(t) for t in school["types"]):
                     sheet.write_number(r, col, 0, formats.integer)  # not this school's level
         sheet.freeze_panes(1, 2)
         sheet.repeat_rows(0)
@@ -636,9 +707,11 @@ def _combine_group(district, year, parts, given: _Given, campuses: list[CampusEn
         sources[key] = f"{'、'.join(sorted(names))} {SUPPLEMENT_SHEET}"
     rows: list[SchoolRow] = []
     for school_id, school in schools.items():
-        row = school["row"]
-        rows.append(SchoolRow(school_id, row["name"], row["school_type"], _complete(school["values"], mapping),
-                              counted=True, row=row["_row"]))
+        row, values = school["row"], dict(school["values"])
+        # 举办者 and 城乡分类 (G13's scope): the supplement's, else the export's
+        sponsor, urban_rural = (values.pop(k, row.get(k, "")) for k in ("sponsor", "urban_rural"))
+        rows.append(SchoolRow(school_id, row["name"], row["school_type"], _complete(values, mapping), sponsor,
+                              urban_rural, counted=True, row=row["_row"]))
     for part, row in campus_rows:
         parent = row["parent_id"] or (row["school_id"] if row["school_id"] in schools else "") or _parent(
             row, campuses, schools)
@@ -673,7 +746,7 @@ def _lacking_rows(schools: dict, given: _Given) -> list[Problem]:
     row left out): an error, not a silent 0."""
     problems = []
     for school_id, school in schools.items():
-        lacking = [k for k in given.sources if k not in school["values"]]
+        lacking = [k for k in given.sources if k not in school["values"] and COLUMNS_BY_KEY[k].required]
         if lacking:
             row, part = school["row"], school["part"]
             names = "、".join(COLUMNS_BY_KEY[k].header for k in lacking)

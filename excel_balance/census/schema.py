@@ -232,6 +232,10 @@ SCHOOL_COLUMNS: tuple[Column, ...] = (
            note="安排的教师培训经费，应不低于公用经费预算的5%"),
     Column("district", "区县", Kind.TEXT, required=False, note="全市、全省汇总的报表按区县拆分；只有一个区县时可不填"),
 )
+# The school-level elements above (and who is in G13's scope): optional wherever they are read.
+SCHOOL_INPUT_KEYS = frozenset(
+    [f"{key}_{suffix}" for key in ("teachers", "certified", "trained", "hours", "local") for suffix in ("primary", "junior")]
+    + ["boarding", "charter", "informatized", "public_funds", "training_funds"])
 # Figures only a census-system export gives (never a template column): 体育 and all 艺术 teachers
 # as one sum, when the export has 艺术/计 (its 音乐 and 美术 are only part of it).
 EXPORT_COLUMNS: tuple[Column, ...] = tuple(

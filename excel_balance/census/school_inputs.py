@@ -13,7 +13,7 @@ from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal
 
 from excel_balance.census.model import Census, RecordedValue, SchoolRow
-from excel_balance.census.schema import COLUMNS_BY_KEY, SCHOOL_SHEET, SchoolType, normalise_plain
+from excel_balance.census.schema import COLUMNS_BY_KEY, SCHOOL_COLUMNS, SCHOOL_SHEET, SchoolType, normalise_plain
 from excel_balance.measures import Input, Measure
 from excel_balance.problems import Problem, Severity
 
@@ -100,22 +100,37 @@ def _kind(school: SchoolRow) -> tuple:
     return school.school_type, school.sponsor == "公办", school.urban_rural in CATCHMENT_AREAS, answered
 
 
+# The 学校 columns each source reads ("{}": the level's suffix); G13's also need 举办者 and 城乡分类.
+SOURCE_COLUMNS = {"teachers": ("teachers_{}",), "certified": ("certified_{}",), "trained": ("trained_{}",),
+                  "training_hours": ("hours_{}", "teachers_{}"), "catchment_students": ("boarding",),
+                  "catchment_local": ("boarding", "local_{}"), "schools": (),
+                  "schools_charter_it": ("charter", "informatized"),
+                  "schools_training_funds": ("public_funds", "training_funds")}
+
+
+def needed_columns(measures: dict[str, Measure]) -> list[str]:
+    """Every 学校 column the measures' school-sourced inputs read, in the template's column order
+    (what a supplement offers when an export lacks them)."""
+    wanted = set()
+    for measure in measures.values():
+        for item in _school_inputs(measure):
+            wanted.update(c.format(s) for c in SOURCE_COLUMNS[item.schools] for s in ("primary", "junior"))
+            if item.schools.startswith("catchment"):
+                wanted.update(("sponsor", "urban_rural"))
+    return [c.key for c in SCHOOL_COLUMNS if c.key in wanted]
+
+
 def _columns(source: str, school: SchoolRow, suffix: str) -> tuple[str, ...] | None:
     """The columns a school must fill for `source` at a level; None when the school is outside it."""
     if not _has_level(school.school_type, suffix):
         return None
-    if source in ("teachers", "certified", "trained"):
-        return (f"{source}_{suffix}",)
-    if source == "training_hours":
-        return (f"hours_{suffix}", f"teachers_{suffix}")
     if source in ("catchment_students", "catchment_local"):
         if school.sponsor != "公办" or school.urban_rural not in CATCHMENT_AREAS:
             return None
         if school.values.get("boarding") != 0.0:  # 是, or not yet answered (then asked for)
             return ("boarding",) if "boarding" not in school.values else None
         return (f"local_{suffix}",) if source == "catchment_local" else ()
-    return {"schools": (), "schools_charter_it": ("charter", "informatized"),
-            "schools_training_funds": ("public_funds", "training_funds")}[source]
+    return tuple(c.format(suffix) for c in SOURCE_COLUMNS[source])
 
 
 def _figure(source: str, school: SchoolRow, suffix: str) -> Decimal:
@@ -142,8 +157,9 @@ def _teachers(school: SchoolRow, level: str) -> Decimal:
 
 
 def _mean(hours: Decimal, teachers: Decimal) -> Decimal:
-    """学时 per teacher, shown and compared at one decimal like a typed 年均学时."""
-    return (hours / teachers).quantize(Decimal("0.1"), ROUND_HALF_UP).normalize()
+    """学时 per teacher, shown and compared at one decimal like a typed 年均学时 (90.0 as 90, not 9E+1)."""
+    mean = (hours / teachers).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return mean.quantize(Decimal(1)) if mean == mean.to_integral_value() else mean
 
 
 def _school_inputs(measure: Measure) -> list[Input]:
@@ -246,8 +262,10 @@ def conflicts(measures: dict[str, Measure], census: Census, typed: dict[tuple[st
             for name, value in district_inputs(measure, level, census).items():
                 given = typed.get((measure.indicator_id, level, normalise_plain(name)))
                 if given is not None and given.number is not None and given.number != value.number:
+                    unit = measure.input(name).unit
                     problems.append(Problem(census.file, given.cell, f"{measure.indicator_id}{level}“{name}”填报为"
-                                            f"{given.text}，学校表各校合计为{value.text}，按学校表测算",
+                                            f"{given.number.normalize():f}{unit}，“{SCHOOL_SHEET}”表各校合计为"
+                                            f"{value.number.normalize():f}{unit}，按“{SCHOOL_SHEET}”表测算",
                                             Severity.WARNING))
     return problems
 

@@ -85,7 +85,7 @@ def judged_sections(schools: list[School], settings: Settings) -> tuple[list[tup
             threshold = settings.teaching_point_threshold
             rule = f"不足{threshold}人" if settings.teaching_point_comparator == "<" else f"{threshold}人及以下"
             excluded.append(Exclusion(school.school_id, school.name, PRIMARY,
-                                      f"教学点在校生{school.compulsory_students:g}人（{rule}），不参加测算"))
+                                      f"教学点在校生{school.compulsory_students:g}人（{rule}），不参加资源配置指标测算"))
             continue
         for level, present, key in ((PRIMARY, t.has_primary, "students_primary"), (JUNIOR, t.has_junior, "students_junior")):
             if not present:

@@ -22,6 +22,7 @@ from excel_balance.census.schema import (
     SCHOOL_COLUMNS,
     SCHOOL_SHEET,
     TYPE_NAMES,
+    Column,
     Kind,
     SchoolType,
 )
@@ -119,18 +120,7 @@ def _school_sheet(workbook, formats: Formats, schools: list[Mapping]) -> None:
         numeric = column.kind in (Kind.INT, Kind.NUMBER)
         sheet.set_column(col, col, fit_width([column.title], minimum=10, maximum=16 if numeric else 24),
                          number if numeric else text)
-        if column.kind is Kind.TYPE:
-            # The names and the national codes, as the column's note allows both.
-            types = [*TYPE_NAMES.values(), *(str(t.value) for t in SchoolType)]
-            sheet.data_validation(1, col, last, col, {"validate": "list", "source": types})
-        elif column.kind is Kind.CHOICE:
-            sheet.data_validation(1, col, last, col, {"validate": "list", "source": list(CHOICES[column.key])})
-        elif numeric:
-            sheet.data_validation(1, col, last, col, {
-                "validate": "integer" if column.kind is Kind.INT else "decimal",
-                "criteria": ">=", "value": 0,
-                "error_title": "数值有误", "error_message": f"{column.header}应为不小于0的{'整数' if column.kind is Kind.INT else '数字'}",
-            })
+        validate_column(sheet, column, col, last)
     sheet.set_row(0, 45)
     sheet.freeze_panes(1, 2)
     sheet.repeat_rows(0)
@@ -145,6 +135,22 @@ def _school_sheet(workbook, formats: Formats, schools: list[Mapping]) -> None:
                 sheet.write_number(r, col, value)
             else:
                 sheet.write_string(r, col, str(value))
+
+
+def validate_column(sheet, column: Column, col: int, last: int) -> None:
+    """The column's rows 2..last take only its values: a dropdown of its choices, or a number ≥ 0."""
+    if column.kind is Kind.TYPE:
+        # The names and the national codes, as the column's note allows both.
+        types = [*TYPE_NAMES.values(), *(str(t.value) for t in SchoolType)]
+        sheet.data_validation(1, col, last, col, {"validate": "list", "source": types})
+    elif column.kind is Kind.CHOICE:
+        sheet.data_validation(1, col, last, col, {"validate": "list", "source": list(CHOICES[column.key])})
+    elif column.numeric:
+        sheet.data_validation(1, col, last, col, {
+            "validate": "integer" if column.kind is Kind.INT else "decimal",
+            "criteria": ">=", "value": 0,
+            "error_title": "数值有误", "error_message": f"{column.header}应为不小于0的{'整数' if column.kind is Kind.INT else '数字'}",
+        })
 
 
 def write_district_sheet(workbook, formats: Formats, plan: Plan, recorded: Mapping, legacy: bool = False) -> None:

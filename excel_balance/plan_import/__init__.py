@@ -60,7 +60,10 @@ def _fields(mapping: dict, flow=None) -> str:
         text = _dump(value, flow)
         if text.endswith("\n...\n"):  # a plain scalar document
             text = text[: -len("...\n")]
-        if text.count("\n") == 1:
+        # One line on the key's own line, but never a block list or mapping: "footnotes: - 1.…"
+        # (a plan with one footnote) is not YAML.
+        block = isinstance(value, (list, dict)) and not text.startswith(("[", "{"))
+        if text.count("\n") == 1 and not block:
             out.append(f"{key}: {text}")
         else:
             out.append(f"{key}:\n" + (text if isinstance(value, list) else textwrap.indent(text, "  ")))

@@ -19,6 +19,10 @@ from excel_balance.plan import LEVELS, TargetSyntaxError, parse_target
 from excel_balance.plan_import.tables import Cell, Document
 from excel_balance.resources import template_path
 
+NOT_APPLICABLE = "不适用"  # what the plan form prints in a cell the national plan leaves blank
+# A target of each kind of evaluation, as the plan form's messages and instructions show them.
+TARGET_EXAMPLES = {"school_count": "43/71", "paired_count": "音乐30/71，美术26/71", "percent": "95%",
+                   "number": "年均90学时以上", "qualitative": "达标"}
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _YEAR_COLUMN = re.compile(r"\s*((?:19|20)\d{2})\s*年?(?:度)?\s*")
 _NUMBER = re.compile(r"^\s*(\d+)\s*[.．、]\s*")
@@ -77,7 +81,7 @@ def build_plan(document: Document, baseline_year: int | None = None) -> Imported
     years = sorted(columns.years)
     _check_years(year, years, header, result)
     rows = _body_rows(body, columns)
-    indicators, areas, measures = _indicators(rows, columns, national, result)
+    indicators, areas, measures = _indicators(rows, columns, national, result, document.form)
     result.recognised[:0] = [f"区县：{district or '（未找到）'}；标题：{title or '（未找到）'}",
                              f"现状年度：{year or '（未找到）'}；规划年度：{'、'.join(map(str, years))}",
                              f"识别指标 {len(indicators)} 项（共 {len(national['indicators'])} 项国家指标），各项责任单位："]
@@ -243,7 +247,7 @@ def _score(row_text: str, row_area: str, indicator: dict, position: int) -> floa
     return ratio + bonus + (0.15 if row_area.startswith(indicator["area"]) else 0.0)
 
 
-def _indicators(rows, columns: Columns, national: dict, result: Imported):
+def _indicators(rows, columns: Columns, national: dict, result: Imported, form: bool = False):
     positions, counts = {}, {}  # each indicator's number within its area, as printed (G9 → 9)
     for ind in national["indicators"]:
         counts[ind["area"]] = positions[ind["id"]] = counts.get(ind["area"], 0) + 1
@@ -262,7 +266,7 @@ def _indicators(rows, columns: Columns, national: dict, result: Imported):
             continue
         base = by_id[chosen[r]]
         areas.setdefault(base["area"], row[columns.area].text or base["area"])
-        indicator, measure = _indicator(row, columns, base, result)
+        indicator, measure = _indicator(row, columns, base, result, form)
         indicators.append(indicator)
         if measure:
             measures[base["id"]] = measure
@@ -275,10 +279,13 @@ def _pair(row: list[Cell], cols: tuple[int, int]) -> tuple[bool, dict[str, str |
     return merged, {LEVELS[0]: first.text or None, LEVELS[1]: None if merged else second.text or None}
 
 
-def _indicator(row: list[Cell], columns: Columns, base: dict, result: Imported) -> tuple[dict, dict | None]:
+def _indicator(row: list[Cell], columns: Columns, base: dict, result: Imported,
+               form: bool = False) -> tuple[dict, dict | None]:
     ident = base["id"]
     text = row[columns.text].text
     pairs = {year: _pair(row, cols) for year, cols in [(None, columns.baseline), *columns.years.items()]}
+    if form:
+        _form_cells(row, columns, base, pairs, result)
     merged = all(m for m, _ in pairs.values())
     if not merged and any(m for m, _ in pairs.values()):
         result.problem(row[columns.text].where, f"{ident} 有的年度两学段合并、有的分开：请统一")
@@ -299,6 +306,27 @@ def _indicator(row: list[Cell], columns: Columns, base: dict, result: Imported) 
     measure = _standard_from_text(indicator, base, result)
     measure = _evaluation_from_targets(indicator, row, columns, result) or measure
     return _ordered(indicator), measure
+
+
+def _form_cells(row: list[Cell], columns: Columns, base: dict, pairs, result: Imported) -> None:
+    """The plan form's cells are all to be filled, but for the level the national plan leaves blank
+    (G6 初中, Q1 小学), printed 不适用, and the 初中 half of a merged row: those are None."""
+    national = base["baseline"] if isinstance(base["baseline"], dict) else {}
+    for year, cols in [(None, columns.baseline), *columns.years.items()]:
+        merged, texts = pairs[year]
+        what = f"{year}年目标" if year else "现状"
+        for level, col in zip(LEVELS[:1] if merged else LEVELS, cols):
+            text, where = texts[level], row[col].where
+            name = f"{base['id']} {what}{'' if merged else level}"
+            if level in national and national[level] is None:
+                if text not in (None, NOT_APPLICABLE):
+                    result.problem(where, f"{name}应为“{NOT_APPLICABLE}”：该项不涉及{level}")
+                texts[level] = None
+            elif text is None:
+                how = f"例如 {TARGET_EXAMPLES[base['evaluation']]}" if year else "按实际情况"
+                result.problem(where, f"{name}未填写：请填写（{how}，见“填报说明”）")
+            elif text == NOT_APPLICABLE:
+                result.problem(where, f"{name}不能填“{NOT_APPLICABLE}”：该项小学、初中都要填写")
 
 
 def _ordered(indicator: dict) -> dict:

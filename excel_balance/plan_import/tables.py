@@ -7,7 +7,12 @@ the reader of the table can tell a cell merged over 小学 and 初中 from two e
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+
+# The custom document property `plan --form` sets: the workbook is the plan form, whose blank cells
+# are cells not yet filled in, not the blank (不适用) cells of a printed plan table.
+FORM_PROPERTY = "excel-balance-plan-form"
 
 UNSUPPORTED = {
     ".doc": "旧版 Word 文档（.doc）",
@@ -36,6 +41,7 @@ class Document:
     before: list[str] = field(default_factory=list)
     tables: list[list[list[Cell]]] = field(default_factory=list)
     after: list[str] = field(default_factory=list)
+    form: bool = False  # the plan form (FORM_PROPERTY)
 
 
 def read_document(path: Path) -> Document:
@@ -101,14 +107,13 @@ def _read_xlsx(path: Path) -> Document:
             for col in range(merged.min_col, merged.max_col + 1):
                 origin[row, col] = (merged.min_row, merged.min_col)
     header = _header_row(sheet)
-    out = Document()
+    out = Document(form=any(p.name == FORM_PROPERTY for p in book.custom_doc_props))
     table: list[list[Cell]] = []
     for r in range(1, sheet.max_row + 1):
         cells = []
         for c in range(1, sheet.max_column + 1):
             top = origin.get((r, c), (r, c))
-            value = sheet.cell(*top).value
-            cells.append(Cell(_clean("" if value is None else str(value)), top,
+            cells.append(Cell(_clean(_xlsx_text(sheet.cell(*top))), top,
                               f"工作表“{sheet.title}” {get_column_letter(c)}{r}"))
         texts = [cell.text for cell in cells if cell.text]
         if r < header:
@@ -122,6 +127,18 @@ def _read_xlsx(path: Path) -> Document:
     out.tables.append(table)
     out.after = [text for text in out.after if text]
     return out
+
+
+def _xlsx_text(cell) -> str:
+    """A cell's text as shown: a number formatted as a percentage (Excel turns a typed 95% into
+    0.95 unless the cell is text) reads as the percentage."""
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in cell.number_format:
+        decimals = len(cell.number_format.partition(".")[2].partition("%")[0])
+        return f"{(Decimal(str(value)) * 100).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)}%"
+    return str(value)
 
 
 def _header_row(sheet) -> int | None:

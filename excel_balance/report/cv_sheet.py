@@ -14,10 +14,14 @@ from excel_balance.xlsx.formats import ClassicFormulaSheet, Formats
 SHEET_NAME = "差异系数"
 HEADERS = ["年度", "学段", "指标", "标准", "全区值", "差异系数", "阈值", "差异系数达标", "达标学校"]
 WIDTHS = [7, 7, 40, 11, 11, 11, 11, 11, 11]
+DISTRICT_COL, CV_COL, THRESHOLD_COL, CV_MARK_COL = 4, 5, 6, 7
+CvRows = dict[tuple[int, str, str], int]
 
 
-def write_cv_sheet(workbook, evaluation: Evaluation, layout: SchoolSheetLayout, formats: Formats) -> None:
+def write_cv_sheet(workbook, evaluation: Evaluation, layout: SchoolSheetLayout, formats: Formats) -> CvRows:
+    """Returns the row (0-based) of each (year, level, indicator id), for the overview's references."""
     plan = evaluation.plan
+    rows: CvRows = {}
     sheet = workbook.add_worksheet(SHEET_NAME, worksheet_class=ClassicFormulaSheet)
     for col, text in enumerate(HEADERS):
         sheet.write_string(0, col, text, formats.header)
@@ -36,11 +40,12 @@ def write_cv_sheet(workbook, evaluation: Evaluation, layout: SchoolSheetLayout, 
                 value = result.resources[(level, indicator.id)]
                 measure = MEASURES[indicator.measure]
                 row += 1
-                rows = layout.rows_of(year, level)
+                rows[(year, level, indicator.id)] = row
+                picked = layout.rows_of(year, level)
                 num = layout.column(layout.numerator_cols[indicator.id])
                 students = layout.column(layout.students_col)
                 factor = measure.scale * measure.per
-                total_num, total_students = f"SUMPRODUCT({rows},{num})", f"SUMPRODUCT({rows},{students})"
+                total_num, total_students = f"SUMPRODUCT({picked},{num})", f"SUMPRODUCT({picked},{students})"
                 mean = f"({total_num}/{total_students})"
                 sheet.write_number(row, 0, year, formats.integer)
                 sheet.write_string(row, 1, level, formats.centre)
@@ -52,7 +57,7 @@ def write_cv_sheet(workbook, evaluation: Evaluation, layout: SchoolSheetLayout, 
                     sheet.write_string(row, 5, "无数据", formats.status(Status.NO_DATA))
                     sheet.write_string(row, 7, "—", formats.status(Status.NO_DATA))
                 else:
-                    cv = f"SQRT(SUMPRODUCT({rows}*{students}*({num}/{students}-{mean})^2)/{total_students})/{mean}"
+                    cv = f"SQRT(SUMPRODUCT({picked}*{students}*({num}/{students}-{mean})^2)/{total_students})/{mean}"
                     cv = cv if decimals is None else f"ROUND({cv},{decimals})"
                     status = formats.status(Status.TARGET_MET if value.cv_ok else Status.BEHIND)
                     sheet.write_formula(row, 5, "=" + cv, formats.number, float(value.cv_shown))
@@ -63,3 +68,4 @@ def write_cv_sheet(workbook, evaluation: Evaluation, layout: SchoolSheetLayout, 
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(row, 1), len(HEADERS) - 1)
     sheet.repeat_rows(0)
+    return rows

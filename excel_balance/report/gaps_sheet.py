@@ -14,7 +14,9 @@ from excel_balance.xlsx.formats import Formats
 GAPS_SHEET = "缺口测算"
 SCHOOL_GAPS_SHEET = "各校缺口"
 GAP_WIDTH = 13
+OWN_WIDTH = 24  # what a school lacks for G9–Q4, in words
 TODO_SHEET = "攻坚清单"
+COUNT_COL, TOTAL_COL, LEAD_COL = 2, 3, 5
 
 
 def _headers(sheet, row: int, headers: list[str], formats: Formats) -> None:
@@ -54,8 +56,10 @@ def gap_label(evaluation: Evaluation, indicator_id: str) -> str:
     return f"{indicator.id} {evaluation.plan.measures[indicator.id].headline.label}（各校）"
 
 
-def write_gaps_sheet(workbook, evaluation: Evaluation, formats: Formats) -> None:
+def write_gaps_sheet(workbook, evaluation: Evaluation, formats: Formats) -> dict[tuple[str, str], int]:
+    """Returns the row (0-based) of each (level, indicator id), for the overview's references."""
     plan = evaluation.plan
+    rows = {}
     sheet = workbook.add_worksheet(GAPS_SHEET)
     headers = ["学段", "指标", "未达标学校数", "缺口合计", "单位", "牵头单位", "配合单位"]
     _headers(sheet, 0, headers[:6], formats)
@@ -65,6 +69,7 @@ def write_gaps_sheet(workbook, evaluation: Evaluation, formats: Formats) -> None
         indicator = plan.indicator(indicator_id)
         helpers = "、".join(indicator.units[1:]) or "—"
         row += 1
+        rows[(level, indicator_id)] = row
         sheet.write_string(row, 0, level, formats.centre)
         sheet.write_string(row, 1, gap_label(evaluation, indicator_id), formats.text)
         sheet.write_number(row, 2, count, formats.integer)
@@ -78,11 +83,14 @@ def write_gaps_sheet(workbook, evaluation: Evaluation, formats: Formats) -> None
         sheet.set_row(row, row_height(line_count(helpers, 4 * GAP_WIDTH)))
     _page(sheet, [8, 36, 12, 12, 8, 16, *[GAP_WIDTH] * 4])
     sheet.freeze_panes(1, 0)
+    return rows
 
 
 def write_school_gaps_sheet(workbook, evaluation: Evaluation, formats: Formats) -> None:
-    """Each short section's gaps, on a sheet of its own so that every printed page carries this
-    table's header (not the totals' one)."""
+    """Each short school's gaps, on a sheet of its own so that every printed page carries this
+    table's header (not the totals' one): the sections' resource gaps, then what each school lacks
+    for G9, G12, G13, Q3, Q4 where the 学校 sheet decides them — small teaching points included,
+    which count there but have no section (no 学校明细 row)."""
     plan, latest = evaluation.plan, evaluation.latest
     sheet = workbook.add_worksheet(SCHOOL_GAPS_SHEET)
     sheet.write_string(0, 0, f"{latest.year}年各校缺口（空白 = 已达标；每项缺口由该指标的牵头单位统筹，配合单位分担，不重复计入）",
@@ -90,26 +98,43 @@ def write_school_gaps_sheet(workbook, evaluation: Evaluation, formats: Formats) 
     indicators = [i for i in plan.indicators if i.evaluation == "school_count"]
     units = [MEASURES[i.measure].gap_unit for i in indicators]
     gap_headers = [f"{i.id}缺口（{unit}）" for i, unit in zip(indicators, units)]
-    _headers(sheet, 1, ["学段", "学校标识码", "学校名称", *gap_headers], formats)
-    sheet.set_row(1, 30)
+    by_schools = {(level, i.id): m for i, level, m in measured_by_schools(plan, latest.cells)}
+    codes = list(dict.fromkeys(code for _, code in by_schools))
+    own_headers = [f"{code} {plan.measures[code].headline.label}" for code in codes]
+    _headers(sheet, 1, ["学段", "学校标识码", "学校名称", *gap_headers, *own_headers], formats)
+    sheet.set_row(1, row_height(max(line_count(h, OWN_WIDTH) for h in own_headers)) if own_headers else 30)
     whole = [formats.integer if unit in ("人", "间") else formats.number for unit in units]
     row = 1
     for level in LEVELS:
-        for section in sorted(latest.sections_of(level), key=lambda s: s.section.school_id):
-            values = [section.values[i.id] for i in indicators]
-            if all(v.met for v in values):
-                continue
+        sections = {s.section.school_id: s for s in latest.sections_of(level)}
+        shorts = {(code, s.school_id): s for (lvl, code), m in by_schools.items() if lvl == level for s in m.below}
+        names = {school_id: s.name for (_, school_id), s in shorts.items()}
+        names |= {i: s.section.name for i, s in sections.items() if not all(v.met for v in s.values.values())}
+        for school_id in sorted(names):
             row += 1
             sheet.write_string(row, 0, level, formats.centre)
-            sheet.write_string(row, 1, section.section.school_id, formats.centre)
-            sheet.write_string(row, 2, section.section.name, formats.text)
-            for col, (value, fmt) in enumerate(zip(values, whole), start=3):
-                if value.met:
+            sheet.write_string(row, 1, school_id, formats.centre)
+            sheet.write_string(row, 2, names[school_id], formats.text)
+            section = sections.get(school_id)
+            for col, (indicator, fmt) in enumerate(zip(indicators, whole), start=3):
+                value = section.values[indicator.id] if section else None
+                if value is None or value.met:
                     sheet.write_blank(row, col, None, formats.centre)
                 else:
                     sheet.write_number(row, col, value.gap, fmt)
-    _page(sheet, [8, 13, 26, *[fit_width([h], GAP_WIDTH) for h in gap_headers]], header_row=1)
-    sheet.freeze_panes(2, 0)
+            lines = 1
+            for col, code in enumerate(codes, start=3 + len(indicators)):
+                short = shorts.get((code, school_id))
+                if short is None:
+                    sheet.write_blank(row, col, None, formats.text)
+                else:
+                    sheet.write_string(row, col, short.lacks, formats.text)
+                    lines = max(lines, line_count(short.lacks, OWN_WIDTH))
+            if lines > 1:
+                sheet.set_row(row, row_height(lines))
+    _page(sheet, [8, 13, 26, *[fit_width([h], GAP_WIDTH) for h in gap_headers], *[OWN_WIDTH] * len(codes)],
+          header_row=1)
+    sheet.freeze_panes(2, 3)
 
 
 def write_todo_sheet(workbook, evaluation: Evaluation, formats: Formats) -> None:

@@ -90,10 +90,12 @@ def write_plan_sheet(
     extra_rows: ExtraRows | None = None,
     height_above: float = 0.0,
     with_label: bool = True,
+    min_row_height: float = MIN_ROW_HEIGHT,
 ) -> int:
     """Write the plan table from `first_row`; returns the first row after the footnotes.
 
-    `height_above` is the height of what the caller printed above `first_row` on page one.
+    `height_above` is the height of what the caller printed above `first_row` on page one;
+    `min_row_height` the least height of a plan row (a form leaves room to fill in).
     """
     columns = Columns(plan.plan_years)
     for col in range(columns.last + 1):
@@ -115,7 +117,7 @@ def write_plan_sheet(
     heights: dict[int, float] = {}
     for indicator in plan.indicators:
         start = row
-        heights[row] = max(_write_plan_row(sheet, row, indicator, columns, formats), MIN_ROW_HEIGHT)
+        heights[row] = max(_write_plan_row(sheet, row, indicator, columns, formats), min_row_height)
         row += 1
         for height in extra_rows(sheet, row, indicator) if extra_rows else []:
             heights[row] = height

@@ -80,16 +80,23 @@ def section_count_notes(evaluation: Evaluation) -> list[str]:
     return notes
 
 
+def verdict_headline(evaluation: Evaluation) -> str:
+    """The verdict against the standards without its list of obstacles (the overview's)."""
+    verdict = evaluation.verdict
+    if verdict.certified:
+        return f"总体判断（{verdict.year}年，对照国家标准）：已达到义务教育优质均衡发展各项要求"
+    return f"总体判断（{verdict.year}年，对照国家标准）：尚未达到优质均衡发展要求，{gaps_text(gaps_count(evaluation))}"
+
+
 def verdict_text(evaluation: Evaluation) -> str:
     """The verdict against the standards, then the year's standing against the plan: each count
     with its label, so that neither is taken for the other."""
     verdict = evaluation.verdict
     on_plan = f"对照{verdict.year}年度目标：{off_plan_text(len(off_plan_cells(evaluation)))}。"
     if verdict.certified:
-        return f"总体判断（{verdict.year}年，对照国家标准）：已达到义务教育优质均衡发展各项要求。{on_plan}"
+        return f"{verdict_headline(evaluation)}。{on_plan}"
     items = "；".join(f"{n}. {o}" for n, o in enumerate(verdict.obstacles, start=1))
-    return (f"总体判断（{verdict.year}年，对照国家标准）：尚未达到优质均衡发展要求，"
-            f"{gaps_text(gaps_count(evaluation))}：{items}。{on_plan}")
+    return f"{verdict_headline(evaluation)}：{items}。{on_plan}"
 
 
 def write_progress_sheet(sheet, evaluation: Evaluation, formats: Formats, title: str | None = None,

@@ -38,6 +38,7 @@ class SchoolSheetLayout:
     last_row: int  # 0-based last row of the school table
     groups: frozenset[tuple[int, str]]  # the (year, level) pairs that have rows
     numerator_cols: dict[str, int]  # indicator id → column
+    result_col: int  # 资源配置: √ when the section meets it as a whole
     students_col: int = STUDENTS_COL
 
     def column(self, col: int) -> str:
@@ -192,7 +193,7 @@ def write_school_sheet(workbook, evaluation: Evaluation, formats: Formats) -> Sc
         sheet.set_column(col, col, widths[col] if col < len(widths) else 10 if col < own_col else OWN_WIDTH)
     _print_setup(sheet)
     groups = frozenset((year, e.section.level) for year, e in entries)
-    return SchoolSheetLayout(last_row, groups, {i.id: FIRST_NUMERATOR + k for k, i in enumerate(indicators)})
+    return SchoolSheetLayout(last_row, groups, {i.id: FIRST_NUMERATOR + k for k, i in enumerate(indicators)}, result_col)
 
 
 def _print_setup(sheet) -> None:

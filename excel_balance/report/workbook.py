@@ -13,8 +13,9 @@ from excel_balance.report.cv_sheet import write_cv_sheet
 from excel_balance.report.gaps_sheet import write_gaps_sheet, write_school_gaps_sheet, write_todo_sheet
 from excel_balance.report.measures_sheet import write_measures_sheet
 from excel_balance.report.notes_sheet import CorrectionNotes, write_notes_sheet
+from excel_balance.report.overview_sheet import Sources, add_overview_sheet, write_overview_sheet
 from excel_balance.report.plan_sheet import SHEET_NAME as PLAN_SHEET
-from excel_balance.report.progress_sheet import report_title, write_progress_sheet
+from excel_balance.report.progress_sheet import report_title, verdict_headline, write_progress_sheet
 from excel_balance.report.school_sheet import write_school_sheet
 from excel_balance.report.trend_sheet import write_trend_sheet
 from excel_balance.report.units_sheet import write_units_sheet
@@ -39,16 +40,19 @@ def write_report(evaluation: Evaluation, target: str | Path, generated_at: dt.da
     with atomic_path(target) as tmp:
         workbook = new_workbook(tmp, report_title(evaluation), created)
         formats = Formats(workbook)
+        overview = add_overview_sheet(workbook)
         write_progress_sheet(workbook.add_worksheet(PLAN_SHEET), evaluation, formats)
         layout = write_school_sheet(workbook, evaluation, formats)
-        write_cv_sheet(workbook, evaluation, layout, formats)
+        cv_rows = write_cv_sheet(workbook, evaluation, layout, formats)
         write_measures_sheet(workbook, evaluation, formats)
-        write_gaps_sheet(workbook, evaluation, formats)
+        gap_rows = write_gaps_sheet(workbook, evaluation, formats)
         write_school_gaps_sheet(workbook, evaluation, formats)
         write_todo_sheet(workbook, evaluation, formats)
         write_changes_sheet(workbook, evaluation, formats)
         write_units_sheet(workbook, evaluation, formats)
         write_trend_sheet(workbook, evaluation, formats)
         write_notes_sheet(workbook, evaluation, formats, corrections, created.strftime("%Y-%m-%d %H:%M:%S"))
+        write_overview_sheet(workbook, overview, evaluation, formats, report_title(evaluation), verdict_headline(evaluation),
+                             Sources(gap_rows, cv_rows, layout))
         workbook.close()
     return target

@@ -16,10 +16,12 @@ class Formats:
         self._workbook = workbook
         self._cache: dict[tuple, object] = {}
         cell = {**FONT, "border": 1, "valign": "vcenter", "text_wrap": True}
+        self.cell_style = cell  # for a writer's own variants of a table cell
         heading = {**FONT, **HEADING_FONT}
         self.title = self.make(**{**heading, "font_size": 18}, align="center", valign="vcenter")
         self.label = self.make(**{**heading, "font_size": 12}, valign="vcenter")
-        self.header = self.make(**{**cell, **HEADING_FONT}, align="center", bg_color="#D9E1F2")
+        self.header_properties = {**cell, **HEADING_FONT, "align": "center"}
+        self.header = self.make(**self.header_properties, bg_color="#D9E1F2")
         self.text = self.make(**cell, align="left")
         self.centre = self.make(**cell, align="center")
         self.area = self.make(**{**cell, **HEADING_FONT}, align="center")
