@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from xlsxwriter.workbook import Workbook
-from xlsxwriter.worksheet import Worksheet
+
+from excel_balance.xlsx.sheet import FastSheet
 
 FONT = {"font_name": "宋体", "font_charset": 134, "font_size": 10.5}
 HEADING_FONT = {"font_name": "黑体", "font_charset": 134}
@@ -49,7 +50,7 @@ class Formats:
         return self._cache[key]
 
 
-class ClassicFormulaSheet(Worksheet):
+class ClassicFormulaSheet(FastSheet):
     """A worksheet whose formulas use only classic functions (ROUND, IF, SUM, SUMPRODUCT, …).
 
     XlsxWriter rewrites every formula through some thirty regular expressions to prefix Excel
