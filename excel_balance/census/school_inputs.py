@@ -38,7 +38,23 @@ def _has_level(school_type: SchoolType, suffix: str) -> bool:
     return school_type.has_primary if suffix == "primary" else school_type.has_junior
 
 
-def _folded(rows: tuple[SchoolRow, ...]) -> list[SchoolRow]:
+class _Last:
+    """The census last asked about: its folded schools and which (measure, level) its 学校 sheet
+    decides. One district's evaluation asks dozens of times (checks, conflicts, judgements, the
+    report); a province run has 150 districts. Held by identity, so a new census replaces it."""
+
+    rows: tuple[SchoolRow, ...] | None = None
+    folded: tuple[SchoolRow, ...] = ()
+    decides: dict[tuple[int, str], tuple[Measure, bool]] = {}
+
+
+def _folded(rows: tuple[SchoolRow, ...]) -> tuple[SchoolRow, ...]:
+    if _Last.rows is not rows:
+        _Last.rows, _Last.folded, _Last.decides = rows, tuple(_fold(rows)), {}
+    return _Last.folded
+
+
+def _fold(rows: tuple[SchoolRow, ...]) -> list[SchoolRow]:
     """Counted schools, each campus's counts added (yes/no, 学时: the parent's own)."""
     own = ("hours_", "boarding", "charter", "informatized")
     schools = {r.school_id: dict(r.values) for r in rows if r.counted}
@@ -109,10 +125,15 @@ def uses_schools(measure: Measure, level: str, census: Census) -> bool:
     if not inputs:
         return False
     schools = _folded(census.schools)
+    known = _Last.decides.get((id(measure), level))
+    if known is not None and known[0] is measure:
+        return known[1]
     wanted = {c for item in inputs for s in schools for suffix in SUFFIXES[level]
               for c in (_columns(item.schools, s, suffix) or ())}
     # No column wanted: no school in scope (G13 without 城区/镇区 public schools), nothing to add up.
-    return bool(wanted) and all(any(c in s.values for s in schools) for c in wanted)
+    decides = bool(wanted) and all(any(c in s.values for s in schools) for c in wanted)
+    _Last.decides[(id(measure), level)] = (measure, decides)
+    return decides
 
 
 def school_figures(measure: Measure, level: str, census: Census) -> list[SchoolFigures]:
