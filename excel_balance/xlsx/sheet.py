@@ -22,6 +22,25 @@ def _escape(text: str) -> str:
 
 
 class FastSheet(Worksheet):
+    def _write_rows(self) -> None:
+        # XlsxWriter's loop, each row's attributes looked up once.
+        if self.constant_memory:
+            super()._write_rows()
+            return
+        self._calculate_spans()
+        table, info, spans, comments = self.table, self.row_info, self.row_spans, self.comments
+        low, high = self.dim_colmin, self.dim_colmax
+        for row in range(self.dim_rowmin, self.dim_rowmax + 1):
+            cells = table.get(row)
+            if cells:
+                self._write_row(row, spans.get(row // 16), info.get(row))
+                for col in sorted(cells):
+                    if low <= col <= high:
+                        self._write_cell(row, col, cells[col])
+                self.fh.write("</row>")
+            elif row in info or row in comments:
+                self._write_empty_row(row, spans.get(row // 16), info.get(row))
+
     def _write_cell(self, row: int, col: int, cell) -> None:
         kind = type(cell)
         if cell.format is None or self.constant_memory or kind not in (CellNumberTuple, CellStringTuple,
