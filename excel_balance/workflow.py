@@ -298,30 +298,40 @@ def _process(tasks: list[DistrictTask], progress) -> list[DistrictResult]:
     if len(tasks) < PARALLEL_FROM or workers < 2:
         done = [process_district(task, keep=True) for task in (progress(tasks, "测算区县") if progress else tasks)]
         return done
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    chunks = [tasks[i::workers * 4] for i in range(workers * 4)]  # small groups, spread evenly
-    chunks = [c for c in chunks if c]
+    context = multiprocessing.get_context()
+    # Forked workers find the tasks in the heap they inherit: sending them would pickle every
+    # school row of the province once more. Spawned ones (Windows, macOS) are sent their own.
+    forked = context.get_start_method() == "fork"
+    chunks = [range(i, len(tasks), workers * 4) for i in range(min(workers * 4, len(tasks)))]  # small groups, spread evenly
     results: dict[int, DistrictResult] = {}
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(process_districts, chunk) for chunk in chunks]
-        order = {id(t): n for n, t in enumerate(tasks)}
-        iterator = progress(futures, "测算区县") if progress else futures
-        for chunk, future in zip(chunks, iterator):
-            for task, result in zip(chunk, future.result()):
-                results[order[id(task)]] = result
+    _INHERITED[:] = tasks if forked else []
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = [pool.submit(process_districts, list(chunk) if forked else [tasks[n] for n in chunk])
+                       for chunk in chunks]
+            iterator = progress(futures, "测算区县") if progress else futures
+            for chunk, future in zip(chunks, iterator):
+                results.update(zip(chunk, future.result()))
+    finally:
+        _INHERITED.clear()
     return [results[n] for n in range(len(tasks))]
 
 
-def process_districts(tasks: list[DistrictTask]) -> list[DistrictResult]:
-    """A worker's group of districts. A forked worker inherits the parent's whole heap (every
-    school row of the province); frozen, the garbage collector stops walking it again and again
-    while the workbooks are written."""
+_INHERITED: list[DistrictTask] = []  # the tasks of the run that forked this worker
+
+
+def process_districts(chunk: list[DistrictTask] | list[int]) -> list[DistrictResult]:
+    """A worker's group of districts: the tasks, or their places in _INHERITED. A forked worker
+    inherits the parent's whole heap (every school row of the province); frozen, the garbage
+    collector stops walking it again and again while the workbooks are written."""
     gc.freeze()
     done = []
-    for task in tasks:
+    for task in chunk:
         with gc_paused():
-            done.append(process_district(task))
+            done.append(process_district(_INHERITED[task] if isinstance(task, int) else task))
     return done
 
 

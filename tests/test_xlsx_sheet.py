@@ -2,14 +2,16 @@
 
 The same cells — every kind the fast path takes (formatted numbers, shared strings, formulas with
 a number, bool, text, error or blank result, XML-special characters) and every kind it hands
-back to XlsxWriter (unformatted cells, blanks, booleans, dates, rich strings, array formulas,
-row formats, comments) — written once through each class; each sheet's XML part must be equal.
+back to XlsxWriter (NaN and infinity, unformatted cells, blanks, booleans, dates, rich strings,
+array formulas, row formats, comments) — written once through each class; each sheet's XML part
+must be equal.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import zipfile
+from decimal import Decimal
 
 import pytest
 import xlsxwriter
@@ -28,6 +30,9 @@ def _fill(workbook, sheet) -> None:
     sheet.write_number(0, 3, -2.5e-7, bold)
     sheet.write_number(0, 4, 12345678901234567, bold)
     sheet.write_number(0, 5, 7)  # unformatted
+    sheet.write_number(0, 6, float("nan"), bold)
+    sheet.write_number(0, 7, float("-inf"), money)
+    sheet.write_number(0, 8, Decimal("2.50"), money)
     sheet.write_string(1, 0, "学校 & <名称> \"引号\"", bold)
     sheet.write_string(1, 1, " 前后空格 ", bold)
     sheet.write_string(1, 2, "控制\x07字符_x0041_", money)
@@ -60,7 +65,7 @@ def _fill(workbook, sheet) -> None:
 
 def _sheet_xml(tmp_path, name: str, worksheet_class) -> bytes:
     path = tmp_path / f"{name}.xlsx"
-    workbook = xlsxwriter.Workbook(str(path), {"in_memory": True})
+    workbook = xlsxwriter.Workbook(str(path), {"in_memory": True, "nan_inf_to_errors": True})
     _fill(workbook, workbook.add_worksheet("表", worksheet_class=worksheet_class))
     workbook.close()
     with zipfile.ZipFile(path) as archive:

@@ -45,12 +45,16 @@ class _Last:
 
     rows: tuple[SchoolRow, ...] | None = None
     folded: tuple[SchoolRow, ...] = ()
+    kinds: tuple[SchoolRow, ...] = ()  # one school of each kind _columns tells apart
     decides: dict[tuple[int, str], tuple[Measure, bool]] = {}
 
 
 def _folded(rows: tuple[SchoolRow, ...]) -> tuple[SchoolRow, ...]:
     if _Last.rows is not rows:
-        _Last.rows, _Last.folded, _Last.decides = rows, tuple(_fold(rows)), {}
+        folded = tuple(_fold(rows))
+        kinds = {(s.school_type, s.sponsor, s.urban_rural, "boarding" in s.values, s.values.get("boarding")): s
+                 for s in folded}
+        _Last.rows, _Last.folded, _Last.kinds, _Last.decides = rows, folded, tuple(kinds.values()), {}
     return _Last.folded
 
 
@@ -128,7 +132,8 @@ def uses_schools(measure: Measure, level: str, census: Census) -> bool:
     known = _Last.decides.get((id(measure), level))
     if known is not None and known[0] is measure:
         return known[1]
-    wanted = {c for item in inputs for s in schools for suffix in SUFFIXES[level]
+    # The columns some school must fill: _columns looks at what `kinds` tells apart, nothing else.
+    wanted = {c for item in inputs for s in _Last.kinds for suffix in SUFFIXES[level]
               for c in (_columns(item.schools, s, suffix) or ())}
     # No column wanted: no school in scope (G13 without 城区/镇区 public schools), nothing to add up.
     decides = bool(wanted) and all(any(c in s.values for s in schools) for c in wanted)

@@ -10,6 +10,8 @@ mode) goes to XlsxWriter's own writer. tests/test_xlsx_sheet.py compares both on
 
 from __future__ import annotations
 
+from math import isfinite
+
 from xlsxwriter.utility import xl_rowcol_to_cell_fast
 from xlsxwriter.worksheet import CellFormulaTuple, CellNumberTuple, CellStringTuple, Worksheet
 
@@ -22,6 +24,13 @@ def _escape(text: str) -> str:
 
 
 class FastSheet(Worksheet):
+    def _write_number(self, row, col, number, cell_format=None):
+        # Stored as XlsxWriter stores a finite number; NaN, infinity and constant-memory mode its way.
+        if self.constant_memory or not isfinite(number) or self._check_dimensions(row, col):
+            return super()._write_number(row, col, number, cell_format)
+        self.table[row][col] = CellNumberTuple(number, cell_format)
+        return 0
+
     def _write_rows(self) -> None:
         # XlsxWriter's loop, each row's attributes looked up once.
         if self.constant_memory:
