@@ -305,7 +305,8 @@ def _process(tasks: list[DistrictTask], progress) -> list[DistrictResult]:
     # Forked workers find the tasks in the heap they inherit: sending them would pickle every
     # school row of the province once more. Spawned ones (Windows, macOS) are sent their own.
     forked = context.get_start_method() == "fork"
-    chunks = [range(i, len(tasks), workers * 4) for i in range(min(workers * 4, len(tasks)))]  # small groups, spread evenly
+    count = min(workers * 4, len(tasks))
+    chunks = [range(i, len(tasks), count) for i in range(count)]  # small groups, spread evenly
     results: dict[int, DistrictResult] = {}
     _INHERITED[:] = tasks if forked else []
     try:

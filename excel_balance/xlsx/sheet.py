@@ -3,9 +3,10 @@
 A province run writes some two million cells; XlsxWriter's generic cell writer spent most of that
 time building attribute lists and escaping integers and cell references through a regular
 expression (raising and catching a TypeError for each number). Formatted numbers, shared
-strings and formulas — nearly every cell this tool writes — are written here directly; any
-other cell (blank, boolean, date, rich string, array formula, unformatted, constant-memory
-mode) goes to XlsxWriter's own writer. tests/test_xlsx_sheet.py compares both on every kind.
+strings and formulas — nearly every cell this tool writes — are stored and written here
+directly; any other cell (blank, boolean, date, rich string, array formula, NaN, unformatted,
+constant-memory mode) goes to XlsxWriter's own code. tests/test_xlsx_sheet.py compares both on
+every kind.
 """
 
 from __future__ import annotations
