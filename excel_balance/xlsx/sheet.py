@@ -11,9 +11,10 @@ every kind.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from math import isfinite
 
-from xlsxwriter.utility import xl_rowcol_to_cell_fast
+from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import CellFormulaTuple, CellNumberTuple, CellStringTuple, Worksheet
 
 ERROR_CODES = frozenset(("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"))
@@ -33,40 +34,48 @@ class FastSheet(Worksheet):
         return 0
 
     def _write_rows(self) -> None:
-        # XlsxWriter's loop, each row's attributes looked up once.
+        # XlsxWriter's loop, each row's attributes and number looked up once.
         if self.constant_memory:
             super()._write_rows()
             return
         self._calculate_spans()
-        table, info, spans, comments = self.table, self.row_info, self.row_spans, self.comments
+        table, info, spans, comments, write = self.table, self.row_info, self.row_spans, self.comments, self.fh.write
         low, high = self.dim_colmin, self.dim_colmax
         for row in range(self.dim_rowmin, self.dim_rowmax + 1):
             cells = table.get(row)
             if cells:
                 self._write_row(row, spans.get(row // 16), info.get(row))
+                number = str(row + 1)
                 for col in sorted(cells):
                     if low <= col <= high:
-                        self._write_cell(row, col, cells[col])
-                self.fh.write("</row>")
+                        cell = cells[col]
+                        xml = _cell_xml(_column_name(col) + number, cell)
+                        if xml is None:
+                            self._write_cell(row, col, cell)
+                        else:
+                            write(xml)
+                write("</row>")
             elif row in info or row in comments:
                 self._write_empty_row(row, spans.get(row // 16), info.get(row))
 
-    def _write_cell(self, row: int, col: int, cell) -> None:
-        kind = type(cell)
-        if cell.format is None or self.constant_memory or kind not in (CellNumberTuple, CellStringTuple,
-                                                                       CellFormulaTuple):
-            super()._write_cell(row, col, cell)
-            return
-        head = f'<c r="{xl_rowcol_to_cell_fast(row, col)}" s="{cell.format._get_xf_index()}"'
-        if kind is CellNumberTuple:
-            self.fh.write(f"{head}><v>{cell.number:.16G}</v></c>")
-        elif kind is CellStringTuple:  # the shared string's index
-            self.fh.write(f'{head} t="s"><v>{cell.string}</v></c>')
-        else:
-            value, kind_attr = cell.value, ""
-            if isinstance(value, bool):
-                value, kind_attr = int(value), ' t="b"'
-            elif isinstance(value, str):
-                kind_attr = "" if value == "" else ' t="e"' if value in ERROR_CODES else ' t="str"'
-                value = _escape(value)
-            self.fh.write(f"{head}{kind_attr}><f>{_escape(cell.formula)}</f><v>{value}</v></c>")
+
+_column_name = lru_cache(maxsize=None)(xl_col_to_name)
+
+
+def _cell_xml(ref: str, cell) -> str | None:
+    """A formatted number's, shared string's or formula's <c> element; None for any other cell."""
+    kind = type(cell)
+    if cell.format is None or kind not in (CellNumberTuple, CellStringTuple, CellFormulaTuple):
+        return None
+    head = f'<c r="{ref}" s="{cell.format._get_xf_index()}"'
+    if kind is CellNumberTuple:
+        return f"{head}><v>{cell.number:.16G}</v></c>"
+    if kind is CellStringTuple:  # the shared string's index
+        return f'{head} t="s"><v>{cell.string}</v></c>'
+    value, kind_attr = cell.value, ""
+    if isinstance(value, bool):
+        value, kind_attr = int(value), ' t="b"'
+    elif isinstance(value, str):
+        kind_attr = "" if value == "" else ' t="e"' if value in ERROR_CODES else ' t="str"'
+        value = _escape(value)
+    return f"{head}{kind_attr}><f>{_escape(cell.formula)}</f><v>{value}</v></c>"
