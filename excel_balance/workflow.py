@@ -305,8 +305,10 @@ def _process(tasks: list[DistrictTask], progress) -> list[DistrictResult]:
     # Forked workers find the tasks in the heap they inherit: sending them would pickle every
     # school row of the province once more. Spawned ones (Windows, macOS) are sent their own.
     forked = context.get_start_method() == "fork"
-    count = min(workers * 4, len(tasks))
-    chunks = [range(i, len(tasks), count) for i in range(count)]  # small groups, spread evenly
+    # Groups of two or three districts, spread evenly: the last ones to finish keep one core
+    # busy for a few seconds at most while the other waits.
+    count = min(workers * 32, len(tasks))
+    chunks = [range(i, len(tasks), count) for i in range(count)]
     results: dict[int, DistrictResult] = {}
     _INHERITED[:] = tasks if forked else []
     try:
