@@ -15,6 +15,7 @@ import json
 import os
 import traceback
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -218,8 +219,9 @@ def _run_locked(inputs, outputs, given: list[Plan], force, year, progress, only_
     reading_plan = given[0] if given else load_plan(default_plan_path())
     candidates, skipped = discover(inputs)
     report.files += skipped
-    reading = read_inputs(candidates, reading_plan, year, district=only_district, progress=progress,
-                          on_bug=lambda path: incident.record(outputs, path.name))
+    with gc_paused():
+        reading = read_inputs(candidates, reading_plan, year, district=only_district, progress=progress,
+                              on_bug=lambda path: incident.record(outputs, path.name))
     report.files += reading.files
     report.reading = reading
     report.applied, report.refused_corrections = reading.applied, reading.refused_corrections
@@ -322,27 +324,60 @@ def _process(tasks: list[DistrictTask], progress) -> list[DistrictResult]:
     if len(tasks) < PARALLEL_FROM or workers < 2:
         done = [process_district(task, keep=True) for task in (progress(tasks, "测算区县") if progress else tasks)]
         return done
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    chunks = [tasks[i::workers * 4] for i in range(workers * 4)]  # small groups, spread evenly
-    chunks = [c for c in chunks if c]
+    context = multiprocessing.get_context()
+    # Forked workers find the tasks in the heap they inherit: sending them would pickle every
+    # school row of the province once more. Spawned ones (Windows, macOS) are sent their own.
+    forked = context.get_start_method() == "fork"
+    # Groups of two or three districts, spread evenly: the last ones to finish keep one core
+    # busy for a few seconds at most while the other waits.
+    count = min(workers * 32, len(tasks))
+    chunks = [range(i, len(tasks), count) for i in range(count)]
     results: dict[int, DistrictResult] = {}
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(process_districts, chunk) for chunk in chunks]
-        order = {id(t): n for n, t in enumerate(tasks)}
-        iterator = progress(futures, "测算区县") if progress else futures
-        for chunk, future in zip(chunks, iterator):
-            for task, result in zip(chunk, future.result()):
-                results[order[id(task)]] = result
+    _INHERITED[:] = tasks if forked else []
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = [pool.submit(process_districts, list(chunk) if forked else [tasks[n] for n in chunk])
+                       for chunk in chunks]
+            iterator = progress(futures, "测算区县") if progress else futures
+            for chunk, future in zip(chunks, iterator):
+                results.update(zip(chunk, future.result()))
+    finally:
+        _INHERITED.clear()
     return [results[n] for n in range(len(tasks))]
 
 
-def process_districts(tasks: list[DistrictTask]) -> list[DistrictResult]:
-    """A worker's group of districts. A forked worker inherits the parent's whole heap (every
-    school row of the province); frozen, the garbage collector stops walking it again and again
-    while the workbooks are written."""
+_INHERITED: list[DistrictTask] = []  # the tasks of the run that forked this worker
+
+
+def process_districts(chunk: list[DistrictTask] | list[int]) -> list[DistrictResult]:
+    """A worker's group of districts: the tasks, or their places in _INHERITED. A forked worker
+    inherits the parent's whole heap (every school row of the province); frozen, the garbage
+    collector stops walking it again and again while the workbooks are written."""
     gc.freeze()
-    return [process_district(task) for task in tasks]
+    done = []
+    for task in chunk:
+        with gc_paused():
+            done.append(process_district(_INHERITED[task] if isinstance(task, int) else task))
+    return done
+
+
+@contextmanager
+def gc_paused():
+    """No garbage collection inside (then one): reading a province or writing a report allocates
+    millions of objects that live until the end, and each automatic collection walked them all
+    again (a tenth of the time). What cycles they leave are collected on the way out."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect()
 
 
 def process_district(task: DistrictTask, keep: bool = False) -> DistrictResult:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
 from decimal import Decimal
 from pathlib import Path
@@ -102,6 +103,24 @@ def test_three_districts_give_three_reports_and_a_summary(city, tmp_path, qianji
     assert sheet.auto_filter.ref.startswith("A1:")
     link = sheet.cell(2, len(header)).hyperlink
     assert link.target == "彭水县义务教育优质均衡推进情况_2022.xlsx"
+
+
+def test_spawned_workers_write_what_forked_ones_write(city, tmp_path, monkeypatch):
+    """Forked workers find their districts in the heap they inherit; workers started afresh
+    (Windows, macOS) are sent them: the same reports, byte for byte."""
+    monkeypatch.setattr(workflow, "PARALLEL_FROM", 2)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    inputs = city / "city" / "inputs"
+    forked = workflow.run(inputs, tmp_path / "forked")
+    real = multiprocessing.get_context
+    monkeypatch.setattr(multiprocessing, "get_context", lambda method=None: real("spawn"))
+    spawned = workflow.run(inputs, tmp_path / "spawned")
+    assert not forked.failed and not spawned.failed and not workflow._INHERITED
+    names = sorted(p.name for p in (tmp_path / "forked").glob("*.xlsx"))
+    assert len(names) == len(DISTRICTS) + 1  # the reports and the summary
+    assert names == sorted(p.name for p in (tmp_path / "spawned").glob("*.xlsx"))
+    for name in names:
+        assert (tmp_path / "forked" / name).read_bytes() == (tmp_path / "spawned" / name).read_bytes(), name
 
 
 def test_districts_without_a_plan_are_judged_on_the_national_standard(city):

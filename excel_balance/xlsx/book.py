@@ -10,13 +10,17 @@ import xlsxwriter
 
 from excel_balance import __version__
 from excel_balance.xlsx.page import page_setup
+from excel_balance.xlsx.sheet import FastSheet
 
 # in_memory: XlsxWriter otherwise writes every XML part to a temporary file before zipping it.
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False, "in_memory": True}
 
 
 class Workbook(xlsxwriter.Workbook):
-    """An XlsxWriter workbook whose every new sheet already has the shared print setup."""
+    """An XlsxWriter workbook whose every new sheet already has the shared print setup (and
+    writes its cells fast)."""
+
+    worksheet_class = FastSheet
 
     def add_worksheet(self, name=None, worksheet_class=None):
         sheet = super().add_worksheet(name, worksheet_class)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from xlsxwriter.workbook import Workbook
-from xlsxwriter.worksheet import Worksheet
+from xlsxwriter.worksheet import CellFormulaTuple
+
+from excel_balance.xlsx.sheet import FastSheet
 
 FONT = {"font_name": "宋体", "font_charset": 134, "font_size": 10.5}
 HEADING_FONT = {"font_name": "黑体", "font_charset": 134}
@@ -51,16 +53,28 @@ class Formats:
         return self._cache[key]
 
 
-class ClassicFormulaSheet(Worksheet):
+class ClassicFormulaSheet(FastSheet):
     """A worksheet whose formulas use only classic functions (ROUND, IF, SUM, SUMPRODUCT, …).
 
     XlsxWriter rewrites every formula through some thirty regular expressions to prefix Excel
     365 functions (FILTER, XLOOKUP, …); with thousands of formulas that dominated writing the
     report. None of those functions is used here (a test checks every formula of a report), so
-    only the leading "=" is removed.
+    only the leading "=" (and an array formula's braces) is removed.
     """
 
     FUTURE = ("FILTER(", "XLOOKUP(", "LAMBDA(", "LET(", "SORT(", "UNIQUE(", "SEQUENCE(", "SWITCH(", "IFS(")
 
     def _prepare_formula(self, formula, expand_future_functions=False):
-        return formula[1:] if formula.startswith("=") else formula
+        if formula.startswith("{"):
+            formula = formula[1:]
+        if formula.startswith("="):
+            formula = formula[1:]
+        return formula[:-1] if formula.endswith("}") else formula
+
+    def _write_formula(self, row, col, formula, cell_format=None, value=0):
+        # Stored as XlsxWriter stores it, without its search for dynamic-array functions (the
+        # same test checks none is used): one more regular expression per formula.
+        if self.constant_memory or not formula or formula.startswith("{") or self._check_dimensions(row, col):
+            return super()._write_formula(row, col, formula, cell_format, value)
+        self.table[row][col] = CellFormulaTuple(self._prepare_formula(formula), cell_format, value)
+        return 0
