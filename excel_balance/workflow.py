@@ -15,7 +15,6 @@ import json
 import os
 import traceback
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -23,6 +22,7 @@ from typing import Callable, Iterable
 from filelock import FileLock, Timeout
 
 from excel_balance import __version__, incident
+from excel_balance.gcpause import gc_paused
 from excel_balance.atomic import remove_stale, write_failure
 from excel_balance.census.campuses import UnplacedCampus
 from excel_balance.census.corrections import Correction
@@ -219,7 +219,7 @@ def _run_locked(inputs, outputs, given: list[Plan], force, year, progress, only_
     reading_plan = given[0] if given else load_plan(default_plan_path())
     candidates, skipped = discover(inputs)
     report.files += skipped
-    with gc_paused():
+    with gc_paused(collect_after=True):
         reading = read_inputs(candidates, reading_plan, year, district=only_district, progress=progress,
                               on_bug=lambda path: incident.record(outputs, path.name))
     report.files += reading.files
@@ -359,25 +359,9 @@ def process_districts(chunk: list[DistrictTask] | list[int]) -> list[DistrictRes
     gc.freeze()
     done = []
     for task in chunk:
-        with gc_paused():
+        with gc_paused(collect_after=True):
             done.append(process_district(_INHERITED[task] if isinstance(task, int) else task))
     return done
-
-
-@contextmanager
-def gc_paused():
-    """No garbage collection inside (then one): reading a province or writing a report allocates
-    millions of objects that live until the end, and each automatic collection walked them all
-    again (a tenth of the time). What cycles they leave are collected on the way out."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-        gc.collect()
 
 
 def process_district(task: DistrictTask, keep: bool = False) -> DistrictResult:

@@ -7,11 +7,12 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterator
 
-from excel_balance.census.folder import gc_paused, read_inputs
+from excel_balance.census.folder import read_inputs
 from excel_balance.census.inputs import check_inputs
 from excel_balance.census.model import Census
 from excel_balance.census.scope import fold_campuses, judged_sections
 from excel_balance.census.sniff import is_ignored
+from excel_balance.gcpause import gc_paused
 from excel_balance.plan import Plan, Settings
 from excel_balance.problems import errors
 

@@ -10,8 +10,6 @@ conflicts.py; the corrections are applied.
 from __future__ import annotations
 
 import dataclasses
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -38,6 +36,7 @@ from excel_balance.census.exports import (
 from excel_balance.census.model import Census
 from excel_balance.census.reader import BlankTemplate, NotACensus, read_census
 from excel_balance.census.schema import SCHOOL_SHEET
+from excel_balance.gcpause import gc_paused
 from excel_balance.names import district_key
 from excel_balance.plan import Plan
 from excel_balance.problems import Problem, ProblemsError, Severity
@@ -102,19 +101,6 @@ def read_inputs(paths: Iterable[Path], plan: Plan, year: int | None = None, *, d
         reading.groups = {d: g for d, g in reading.groups.items() if d == district_key(district)}
     _apply_corrections(reading)
     return reading
-
-
-@contextmanager
-def gc_paused():
-    """Reading a large workbook builds millions of objects and no reference cycles: the cyclic
-    collector would walk them all again and again (a third of the time of 200,000 rows)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _guarded(read: Callable[[], FileOutcome], path: Path, on_bug: OnBug | None) -> FileOutcome:
