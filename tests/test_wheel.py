@@ -200,8 +200,11 @@ def test_watch_from_the_wheel_starts_and_stops(environment, tmp_path):
 
     (tmp_path / "inputs").mkdir()
     shutil.copy(SAMPLES[0], tmp_path / "inputs" / SAMPLES[0].name)
+    # Ctrl-C as in a terminal: a test run started in the background (`cmd &` in a script) would
+    # otherwise hand the child an ignored SIGINT, and Python then never raises KeyboardInterrupt.
     process = subprocess.Popen([str(_bin(environment, "excel-balance")), "watch", "--interval", "0.3"], cwd=tmp_path,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env())
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(),
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     lines: queue.Queue = queue.Queue()
     reader = threading.Thread(target=lambda: [lines.put(line.rstrip("\n")) for line in process.stdout], daemon=True)
     reader.start()
