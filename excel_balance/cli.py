@@ -200,6 +200,8 @@ def plan_form_file(output: Path | None, district: str | None, span: str | None, 
     if baseline >= years[0]:
         raise Failure(f"现状年度 {baseline} 应早于第一个规划年度 {years[0]}")
     target = output or child(Path("."), file_name(district, "规划填写.xlsx"))
+    if target.suffix.lower() != ".xlsx":  # the import takes .xlsx (and .docx) by their names
+        raise Failure(f"规划填写表是 Excel 工作簿，-o 应以 .xlsx 结尾（而不是“{target.name}”）")
     if target.exists() and not force:  # it may be filled in already
         raise Failure(f"{target} 已存在，未覆盖：如需重新生成请加 --force，或用 -o 指定另一个文件")
     try:
@@ -207,7 +209,7 @@ def plan_form_file(output: Path | None, district: str | None, span: str | None, 
     except OSError as exc:
         raise Failure(f"无法写入 {target}：{exc.strerror or exc}（文件是否正在 Excel 中打开？）")
     say(f"已生成规划填写表：{target}（{years[0]}—{years[-1]}年，现状{baseline}年；"
-        f"按“填报说明”填写后运行 excel-balance plan --import {target.name}）")
+        f"按“填报说明”填写后运行 excel-balance plan --import {target}）")
 
 
 def import_plan_file(source: Path, output: Path | None, baseline_year: int | None, force: bool) -> None:

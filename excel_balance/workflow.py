@@ -273,8 +273,7 @@ def _run_locked(inputs, outputs, given: list[Plan], force, year, progress, only_
 def _print_pdfs(report: RunReport) -> None:
     """Each report's PDF, printed again when the report was (or the PDF is missing or older)."""
     outcomes = [d for d in report.districts if not d.problems and d.output is not None and d.output.exists()]
-    stale = [d.output for d in outcomes if d.written or not pdf_path(d.output).exists()
-             or pdf_path(d.output).stat().st_mtime < d.output.stat().st_mtime]
+    stale = [d.output for d in outcomes if d.written or not pdf_path(d.output).exists() or _outdated_pdf(d.output)]
     try:
         printed = write_pdfs(stale)
     except NoLibreOffice:
@@ -286,6 +285,14 @@ def _print_pdfs(report: RunReport) -> None:
             outcome.pdf = result
         else:
             report.problems.append(Problem(pdf_path(outcome.output).name, "", str(result)))
+
+
+def _outdated_pdf(report: Path | None) -> bool:
+    """A PDF beside the report, printed before the report was last written."""
+    if report is None or not report.exists():
+        return False
+    pdf = pdf_path(report)
+    return pdf.exists() and pdf.stat().st_mtime < report.stat().st_mtime
 
 
 @dataclass
@@ -502,6 +509,8 @@ def summary_lines(report: RunReport) -> list[str]:
         lines.append(f"  各责任单位的工作簿：{district.unit_folder}/")
         if district.pdf:
             lines.append(f"  PDF：{district.pdf}")
+        elif _outdated_pdf(district.output):  # staff might submit it: say so
+            lines.append(f"  注意：{pdf_path(district.output)} 是旧报告打印的 PDF，已过时：运行 excel-balance run --pdf 重新生成")
         summary = district.summary
         counts = summary.counts
         lines.append(

@@ -7,6 +7,7 @@ Figures of the sample the overview must show (also in 推进规划's verdict): �
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -345,3 +346,18 @@ def test_a_failed_conversion_fails_the_run_and_names_the_pdf(one_year, monkeypat
     assert (f"错误：{REPORT[:-5]}.pdf：LibreOffice 转换失败（退出码 3：Error: source file could not be loaded）"
             in result.output.splitlines())
     assert (one_year / "outputs" / REPORT).exists() and not list((one_year / "outputs").glob("*.pdf"))
+
+
+def test_a_pdf_older_than_its_rewritten_report_is_called_outdated(one_year, no_libreoffice):
+    assert CliRunner().invoke(cli, ["run"]).exit_code == 0
+    report = one_year / "outputs" / REPORT
+    old = report.with_suffix(".pdf")
+    old.write_text("an earlier run's PDF")
+    os.utime(old, (report.stat().st_mtime - 60,) * 2)
+    notice = f"  注意：outputs/{old.name} 是旧报告打印的 PDF，已过时：运行 excel-balance run --pdf 重新生成"
+    for args in (["run", "--force"], ["run", "--force", "--pdf"]):  # rewritten; LibreOffice missing for --pdf
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0 and notice in result.output.splitlines(), result.output
+    assert old.read_text() == "an earlier run's PDF"  # staff's file: said, not deleted
+    os.utime(old, None)  # newer than the report: nothing to say
+    assert "已过时" not in CliRunner().invoke(cli, ["run"]).output

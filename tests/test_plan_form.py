@@ -243,6 +243,8 @@ def test_blank_cells_of_a_form_are_asked_for_by_cell(form, tmp_path):
     (["--years", "2025-2027"], "错误：生成规划填写表需要区县和规划年度，例如 --district 某某县 --years 2025-2027"),
     (["--district", "青山", "--years", "2025-2027"], "错误：区县名称“青山”应以“县”“区”“市”或“旗”结尾（导入时从标题中读出区县）"),
     (["--district", "青山县", "--years", "2025-2027", "--baseline-year", "2025"], "错误：现状年度 2025 应早于第一个规划年度 2025"),
+    (["-o", "规划.yaml", "--district", "青山县", "--years", "2025-2027"],
+     "错误：规划填写表是 Excel 工作簿，-o 应以 .xlsx 结尾（而不是“规划.yaml”）"),
 ])
 def test_form_options_are_checked(tmp_path, args, message):
     result = invoke(tmp_path, "--form", *args)
@@ -293,3 +295,11 @@ def test_libreoffice_prints_the_filled_form_on_a3_with_its_instructions(form, so
     for text in ("县发展改革委", "县教育督导室", "音乐60/60，美术60/60", "保持85%以上",
                  "全县达标46/60", NATIONAL_FOOTNOTE):
         assert norm(text) in table, text
+
+
+def test_form_in_a_folder_names_the_folder_in_the_next_command(tmp_path):
+    (tmp_path / "规划").mkdir()
+    result = invoke(tmp_path, "--form", "-o", "规划/填写.xlsx", "--district", COUNTY, "--years", "2025")
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith("按“填报说明”填写后运行 excel-balance plan --import 规划/填写.xlsx）\n")
+    assert (tmp_path / "规划" / "填写.xlsx").is_file()
