@@ -325,7 +325,8 @@ def check_command(plan_file: Path | None, year: int | None, files: tuple[Path, .
 @click.argument("exports", nargs=-1, required=True, type=click.Path(path_type=Path))
 def supplement_command(plan_file, folder, district, year, exports) -> None:
     """为统计系统导出的基层表生成补充表：每个区县、每个年度一个，列出该区县导出中的学校，只含导出缺少的
-    数据（骨干教师、大班额、达标音乐美术教室）和该区县的区级指标。填好后与导出一起放进 inputs/。
+    数据（骨干教师、大班额、达标音乐美术教室；灰色选填列：持证、培训、就近划片、章程与信息化、培训经费等各校数据）
+    和该区县的区级指标。填好后与导出一起放进 inputs/。
 
     \b
     示例：

@@ -87,10 +87,17 @@ class QualitativeTarget:
 
 Target = CountTarget | PairedCountTarget | PercentTarget | NumberTarget | QualitativeTarget
 
-_COUNT = re.compile(r"^(\d+)\s*/\s*(\d+)$")
-_PAIRED = re.compile(r"^音乐\s*(\d+\s*/\s*\d+)\s*[，,]\s*美术\s*(\d+\s*/\s*\d+)$")
+_COUNT = re.compile(r"^(\d+)\s*[/／]\s*(\d+)$")  # ／: a Chinese input method's slash
+_PAIRED = re.compile(r"^音乐\s*(\d+\s*[/／]\s*\d+)\s*[，,]\s*美术\s*(\d+\s*[/／]\s*\d+)$")
+# A qualitative "target" that says the opposite: read as 达标 it would expect what the plan does not.
+_NEGATION = re.compile(r"^(?:未|不|没有?|尚未)(?:达标|达到|合格|完成)|^(?:否|true|false)$", re.IGNORECASE)
 _PERCENT = re.compile(r"^(?:保持)?(\d+(?:\.(\d+))?)\s*[%％](?:以上)?$")
 _NUMBER = re.compile(r"^(\D*?)(\d+(?:\.\d+)?)\s*(\D+?)(?:以上)?$")
+
+
+def expects_nothing(text: str) -> bool:
+    """An indicator asking that something be absent (8.无过重课业负担): its targets read 无, not 达标."""
+    return re.match(r"^\s*\d*\s*[.．、]?\s*无", text) is not None
 
 
 class TargetSyntaxError(ValueError):
@@ -130,6 +137,8 @@ def parse_target(evaluation: str, text: str) -> Target:
     if evaluation == "qualitative":
         if not text:
             raise TargetSyntaxError("目标为空")
+        if _NEGATION.match(text):
+            raise TargetSyntaxError(f"“{text}”不是要达到的目标：定性指标的目标写“达标”（或按规划原文写要达到的状态；无过重课业负担写“无”）")
         return QualitativeTarget("无" if text == "无" else "达标")
     raise TargetSyntaxError(f"未知的评估方式“{evaluation}”")
 

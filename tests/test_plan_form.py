@@ -151,8 +151,8 @@ def test_instructions_explain_every_kind_of_target_with_examples(form):
     rows = {sheet.cell(r, 1).value: sheet.cell(r, 2).value for r in range(1, sheet.max_row + 1)}
     assert rows["区县"] == COUNTY
     assert rows["年度"] == "现状为2024年，规划年度2025—2027年（表头“2024年现状”和各年度列）。"
-    assert rows["目标：达标"].endswith("本表中：G1、G2、G6、G7、G8、G10、G11、Q5、Q6、Q7、Q8、Q9、S1。")
-    assert rows["目标：无"] == "要求“没有”某种情形的指标填“无”，例如“无过重课业负担”各年度填“无”。"
+    assert rows["目标：达标"].endswith("本表中：G1、G2、G6、G7、G8、G10、G11、Q5、Q6、Q7、Q9、S1。")
+    assert rows["目标：无"] == "要求“没有”某种情形的指标填“无”，例如“无过重课业负担”各年度填“无”。\n本表中：Q8。"
     assert "43/71 表示71所小学中43所达到标准" in rows["目标：学校数"] and rows["目标：学校数"].endswith("R1、R2、R3、R4、R5、R6、R7。")
     assert rows["目标：音乐、美术"].startswith("音乐、美术专用教室分别按学校数填写，例如 音乐30/71，美术26/71。")
     assert rows["目标：百分比"].startswith("填写百分比，例如 95%、95.50%、保持95%以上")
@@ -216,7 +216,7 @@ def test_blank_cells_of_a_form_are_asked_for_by_cell(form, tmp_path):
     fill(form, values)
     book = openpyxl.load_workbook(form)
     sheet = book["推进规划"]
-    for cell in ("E6", f"C{ROW['G1']}", f"G{ROW['G3']}", f"K{ROW['G8']}"):
+    for cell in ("E6", f"C{ROW['G1']}", f"G{ROW['G3']}", f"K{ROW['G8']}", f"F{ROW['Q8']}"):
         sheet[cell] = None
     sheet[f"F{ROW['G6']}"] = "达标"  # G6 has no junior level
     sheet[f"F{ROW['Q5']}"] = "不适用"  # Q5 has both
@@ -226,14 +226,15 @@ def test_blank_cells_of_a_form_are_asked_for_by_cell(form, tmp_path):
     result = invoke(tmp_path, "--import", "规划填写.xlsx")
     assert result.exit_code == 1
     where = "  错误：规划填写.xlsx 工作表“推进规划” "
-    assert result.output.splitlines()[-7:] == [
-        "规划填写.xlsx 有 6 处无法识别，未生成规划文件：",
+    assert result.output.splitlines()[-8:] == [
+        "规划填写.xlsx 有 7 处无法识别，未生成规划文件：",
         f"{where}E6：R1 2025年目标小学未填写：请填写（例如 43/71，见“填报说明”）",
         f"{where}C{ROW['G1']}：G1 现状未填写：请填写（按实际情况，见“填报说明”）",
         f"{where}G{ROW['G3']}：G3 2026年目标小学未填写：请填写（例如 音乐30/71，美术26/71，见“填报说明”）",
         f"{where}F{ROW['G6']}：G6 2025年目标初中应为“不适用”：该项不涉及初中",
         f"{where}K{ROW['G8']}：G8 没有责任单位",
         f"{where}F{ROW['Q5']}：Q5 2025年目标初中不能填“不适用”：该项小学、初中都要填写",
+        f"{where}F{ROW['Q8']}：Q8 2025年目标初中未填写：请填写（例如 无，见“填报说明”）",
     ]
     assert not (tmp_path / "templates").exists() and form.read_bytes() == before
 
@@ -303,3 +304,34 @@ def test_form_in_a_folder_names_the_folder_in_the_next_command(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.output.endswith("按“填报说明”填写后运行 excel-balance plan --import 规划/填写.xlsx）\n")
     assert (tmp_path / "规划" / "填写.xlsx").is_file()
+
+
+def test_what_people_type_into_a_form(form, tmp_path):
+    """A Chinese input method's ／ is a slash; 未达标, a ticked box (TRUE) or a formula is no target."""
+    fill(form, filled_values())
+    book = openpyxl.load_workbook(form)
+    sheet = book["推进规划"]
+    sheet["E6"] = "43／71"
+    book.save(form)
+    result = invoke(tmp_path, "--import", "规划填写.xlsx", "-o", "青山县.yaml")
+    assert result.exit_code == 0, result.output
+    assert load_plan(tmp_path / "青山县.yaml").indicator("R1").targets[2025]["小学"].target.met == 43
+
+    sheet[f"E{ROW['G2']}"] = "未达标"
+    sheet[f"G{ROW['G2']}"] = True
+    book.save(form)
+    result = invoke(tmp_path, "--import", "规划填写.xlsx", "-o", "青山县2.yaml")
+    assert result.exit_code == 1 and not (tmp_path / "青山县2.yaml").exists()
+    where = "  错误：规划填写.xlsx 工作表“推进规划” "
+    advice = "定性指标的目标写“达标”（或按规划原文写要达到的状态；无过重课业负担写“无”）"
+    assert f"{where}E{ROW['G2']}：G2 2025年目标无法识别：“未达标”不是要达到的目标：{advice}" in result.output.splitlines()
+
+    sheet[f"E{ROW['G2']}"] = "达标"
+    sheet[f"G{ROW['G2']}"] = "达标"
+    sheet["E7"] = "=43/71"
+    sheet["F7"] = "=SUM(1,2)"
+    book.save(form)
+    result = invoke(tmp_path, "--import", "规划填写.xlsx", "-o", "青山县3.yaml")
+    assert result.exit_code == 1 and not (tmp_path / "青山县3.yaml").exists()
+    assert ("规划填写.xlsx 工作表“推进规划” E7、F7 是公式：规划表的目标、现状请直接填写文字（例如 43/71、95%、达标），"
+            "不要用公式") in result.output

@@ -15,7 +15,7 @@ from decimal import Decimal
 from difflib import SequenceMatcher
 
 from excel_balance import yamltext
-from excel_balance.plan import LEVELS, TargetSyntaxError, parse_target
+from excel_balance.plan import LEVELS, TargetSyntaxError, expects_nothing, parse_target
 from excel_balance.plan_import.tables import Cell, Document
 from excel_balance.resources import template_path
 
@@ -323,7 +323,8 @@ def _form_cells(row: list[Cell], columns: Columns, base: dict, pairs, result: Im
                     result.problem(where, f"{name}应为“{NOT_APPLICABLE}”：该项不涉及{level}")
                 texts[level] = None
             elif text is None:
-                how = f"例如 {TARGET_EXAMPLES[base['evaluation']]}" if year else "按实际情况"
+                example = "无" if expects_nothing(base["text"]) else TARGET_EXAMPLES[base["evaluation"]]
+                how = f"例如 {example}" if year else "按实际情况"
                 result.problem(where, f"{name}未填写：请填写（{how}，见“填报说明”）")
             elif text == NOT_APPLICABLE:
                 result.problem(where, f"{name}不能填“{NOT_APPLICABLE}”：该项小学、初中都要填写")

@@ -108,6 +108,7 @@ def _read_xlsx(path: Path) -> Document:
                 origin[row, col] = (merged.min_row, merged.min_col)
     header = _header_row(sheet)
     out = Document(form=any(p.name == FORM_PROPERTY for p in book.custom_doc_props))
+    _refuse_formulas(path, sheet.title, header)
     table: list[list[Cell]] = []
     for r in range(1, sheet.max_row + 1):
         cells = []
@@ -127,6 +128,18 @@ def _read_xlsx(path: Path) -> Document:
     out.tables.append(table)
     out.after = [text for text in out.after if text]
     return out
+
+
+def _refuse_formulas(path: Path, title: str, header: int) -> None:
+    """A plan's cells are texts as printed. A formula reads as its cached value (=43/71 as
+    0.6056), or as blank when the file was never opened in Excel: neither is what was meant."""
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(path)[title]
+    found = [c.coordinate for row in sheet.iter_rows(min_row=header) for c in row if c.data_type == "f"]
+    if found:
+        shown = "、".join(found[:10]) + (f" 等 {len(found)} 格" if len(found) > 10 else "")
+        raise DocumentError(f"{path.name} 工作表“{title}” {shown} 是公式：规划表的目标、现状请直接填写文字（例如 43/71、95%、达标），不要用公式")
 
 
 def _xlsx_text(cell) -> str:

@@ -3,7 +3,7 @@ indicators take which kind of target (from the plan the form was made from)."""
 
 from __future__ import annotations
 
-from excel_balance.plan import LEVELS, Plan
+from excel_balance.plan import LEVELS, Plan, expects_nothing
 from excel_balance.xlsx.fit import line_count, row_height
 from excel_balance.xlsx.formats import Formats
 
@@ -14,7 +14,7 @@ ROW_SPACING = 6.0  # points between two instructions
 KINDS = (
     ("qualitative", "目标：达标", "定性指标填“达标”，表示当年达到该项标准（下拉列表可选）；也可按规划原文写一句话，"
                                   "例如“学校规划布局合理，符合国家规定要求”，按“达标”判断。"),
-    (None, "目标：无", "要求“没有”某种情形的指标填“无”，例如“无过重课业负担”各年度填“无”。"),
+    ("nothing", "目标：无", "要求“没有”某种情形的指标填“无”，例如“无过重课业负担”各年度填“无”。"),
     ("school_count", "目标：学校数", "按校评估的指标填“达标学校数/学校总数”，例如 43/71 表示71所小学中43所达到标准；"
                                     "学校总数为规划时的学校数，最后一年一般为全部达标（71/71）。"),
     ("paired_count", "目标：音乐、美术", "音乐、美术专用教室分别按学校数填写，例如 音乐30/71，美术26/71。"),
@@ -30,8 +30,9 @@ def own_note_example(plan: Plan) -> str:
 def info_rows(plan: Plan) -> list[tuple[str, str]]:
     """(label, text) rows of the instructions."""
     kinds: dict[str, list[str]] = {}
-    for indicator in plan.indicators:
-        kinds.setdefault(indicator.evaluation, []).append(indicator.id)
+    for indicator in plan.indicators:  # 无过重课业负担: its targets are 无, not 达标
+        nothing = indicator.evaluation == "qualitative" and expects_nothing(indicator.text)
+        kinds.setdefault("nothing" if nothing else indicator.evaluation, []).append(indicator.id)
     one_level = [f"{i.id}只有{next(lv for lv in LEVELS if i.baseline.get(lv) != '不适用')}"
                  for i in plan.indicators if not i.merged and "不适用" in i.baseline.values()]
     merged = [i.id for i in plan.indicators if i.merged]
