@@ -79,6 +79,7 @@ class DistrictOutcome:
     summary: DistrictSummary | None = None
     censuses: list[Census] = field(default_factory=list)
     pdf: Path | None = None  # the report printed to PDF (run --pdf)
+    exclusions: list[str] = field(default_factory=list)  # exclusion_lines, worked out where it was evaluated
 
     def evaluated(self) -> Evaluation:
         return self.evaluation or evaluate(self.plan, self.censuses)
@@ -252,7 +253,7 @@ def _run_locked(inputs, outputs, given: list[Plan], force, year, progress, only_
             result.problems = [incident.record(outputs, task.target.name, result.trace)]
         outcome = DistrictOutcome(task.district, [c.year for c in task.censuses], task.plan, result.output or task.target,
                                   task.units, result.written, result.note, result.evaluation, result.problems,
-                                  result.summary, task.censuses)
+                                  result.summary, task.censuses, exclusions=result.exclusions)
         report.districts.append(outcome)
         if result.written:
             manifest[task.target.name] = task.fingerprint
@@ -319,6 +320,7 @@ class DistrictResult:
     problems: list[Problem] = field(default_factory=list)
     evaluation: Evaluation | None = None  # kept only when evaluated in this process
     trace: str = ""  # an unexpected error's traceback, logged by the parent process
+    exclusions: list[str] = field(default_factory=list)
 
 
 PARALLEL_FROM = 4  # districts; fewer are not worth starting processes for
@@ -388,6 +390,7 @@ def _process_district(task: DistrictTask, keep: bool) -> DistrictResult:
         result.problems = exc.problems
         return result
     result.summary = summarise_district(evaluation, task.target.name)
+    result.exclusions = exclusion_lines(task.censuses[-1], task.plan)  # in the worker: 150 districts add up
     result.evaluation = evaluation if keep else None
     if not task.write:
         result.note = "输入未变化，未重写（需要重写请加 --force）"
@@ -519,7 +522,7 @@ def summary_lines(report: RunReport) -> list[str]:
             f"按规划推进 {counts[Status.MET] + counts[Status.TARGET_MET]} 项，无数据 {counts[Status.NO_DATA]} 项")
         lines.append("  总体判断（对照国家标准）：" + (
             "已达到优质均衡标准" if summary.certified else f"{gaps_text(summary.obstacles)}，详见报告“推进规划”表"))
-        lines += exclusion_lines(district.censuses[-1], district.plan)
+        lines += district.exclusions
     if report.summary_workbook:
         lines.append(f"各区县汇总：{report.summary_workbook}")
     if report.pdf_unavailable:

@@ -345,7 +345,11 @@ class Supplement:
     district: str = ""  # the district and year its 填报说明 states: its 区级指标 sheet's
     year: int = 0
     stated: str = ""  # the 填报说明 cell naming the district, for messages
-    cells: dict[str, dict[str, str]] = field(default_factory=dict)  # school ID → field → cell (补充数据!C5)
+    at: dict[str, int] = field(default_factory=dict)  # field → its column (0-based), for messages
+
+    def cell(self, school_id: str, key: str) -> str:
+        """Where a school's figure is: 补充数据!C5 (worked out when a message needs it)."""
+        return f"{SUPPLEMENT_SHEET}!{cell_ref(self.rows[school_id] - 1, self.at[key])}"
 
 
 def sheet_names(path: Path) -> list[str]:
@@ -390,7 +394,7 @@ def read_supplement(path: Path) -> Supplement:
     id_col = next(c for c, col in header.items() if col is not None and col.key == "school_id")
     columns = {c: col for c, col in header.items()
                if col is not None and (col.numeric or col.key in FLAG_COLUMNS or col.key in ("sponsor", "urban_rural"))}
-    values, rows, cells = {}, {}, {}
+    values, rows = {}, {}
     for r in range(1, len(grid)):
         row = grid[r]
         school_id = _id_text(_cell(row, id_col))
@@ -419,7 +423,6 @@ def read_supplement(path: Path) -> Supplement:
                 figures[col.key] = value
         values[school_id] = figures
         rows[school_id] = r + 1
-        cells[school_id] = {col.key: f"{SUPPLEMENT_SHEET}!{cell_ref(r, c)}" for c, col in columns.items()}
     year = resolve_year(path, info, [], SUPPLEMENT_SHEET, None, ctx)
     district, stated = info.get("区县", ("", ""))
     recorded, inputs = read_district_values(path, fmt, district_sheet, district_grid, ctx)
@@ -427,7 +430,7 @@ def read_supplement(path: Path) -> Supplement:
         raise ProblemsError(ctx.problems)
     return Supplement(path.name, hashlib.sha256(path.read_bytes()).hexdigest(), values,
                       tuple(col.key for col in columns.values()), recorded, rows, inputs, path.stat().st_mtime,
-                      district, year, stated, cells)
+                      district, year, stated, {col.key: c for c, col in columns.items()})
 
 
 @dataclass(frozen=True)
@@ -620,7 +623,7 @@ def _apply_supplements(supplements: list[Supplement], groups) -> tuple[dict[tupl
             matched.add(key)
             mine = given[key]
             for field_, value in figures.items():
-                copy = Copy(supplement.file, supplement.cells[school_id][field_], supplement.mtime)
+                copy = Copy(supplement.file, supplement.cell(school_id, field_), supplement.mtime)
                 what = f"学校标识码{school_id}的{COLUMNS_BY_KEY[field_].header}（{supplement.year}年）"
                 if duplicates.take((key, school_id, field_), what, copy, value, mine):
                     mine.values.setdefault(school_id, {})[field_] = value
