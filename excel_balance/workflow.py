@@ -22,7 +22,6 @@ from typing import Callable, Iterable
 from filelock import FileLock, Timeout
 
 from excel_balance import __version__, incident
-from excel_balance.gcpause import gc_paused
 from excel_balance.atomic import remove_stale, write_failure
 from excel_balance.census.campuses import UnplacedCampus
 from excel_balance.census.corrections import Correction
@@ -37,6 +36,7 @@ from excel_balance.evaluate.rules import Status
 from excel_balance.evaluate.school_conditions import campus_folds
 from excel_balance.evaluate.sections import build_sections
 from excel_balance.evaluate.units import UNITS_FOLDER, unit_workbook_name
+from excel_balance.gcpause import gc_paused
 from excel_balance.names import child, district_key, safe_name
 from excel_balance.plan import Plan, load_plan
 from excel_balance.problems import Problem, ProblemsError

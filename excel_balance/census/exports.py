@@ -570,12 +570,15 @@ class _Duplicates:
         self.copies: dict[tuple, tuple[Copy, object]] = {}  # key → the copy used and its value
         self.identical: dict[tuple, list[Problem]] = defaultdict(list)
 
-    def take(self, key: tuple, what: str, mine: Copy, value, given: _Given) -> bool:
-        """Whether `mine` (giving `value`) is used for `key` (its district and year first)."""
+    def take(self, key: tuple, what, mine, value, given: _Given) -> bool:
+        """Whether `mine` (giving `value`) is used for `key` (its district and year first).
+        `what` and `mine` may be functions giving the text and the Copy: a province's supplements
+        give 200,000 figures, and only a figure given twice needs them."""
         if key not in self.copies:
             self.copies[key] = (mine, value)
             return True
         theirs, their_value = self.copies[key]
+        theirs, mine, what = (x() if callable(x) else x for x in (theirs, mine, what))
         decision = decide(what, theirs, mine, value == their_value)
         if decision.problem.severity is Severity.NOTE:
             self.identical[(key[0], *sorted((theirs.file, mine.file)))].append(decision.problem)
@@ -623,8 +626,9 @@ def _apply_supplements(supplements: list[Supplement], groups) -> tuple[dict[tupl
             matched.add(key)
             mine = given[key]
             for field_, value in figures.items():
-                copy = Copy(supplement.file, supplement.cell(school_id, field_), supplement.mtime)
-                what = f"学校标识码{school_id}的{COLUMNS_BY_KEY[field_].header}（{supplement.year}年）"
+                copy = lambda s=supplement, i=school_id, f=field_: Copy(s.file, s.cell(i, f), s.mtime)  # noqa: E731
+                what = lambda s=supplement, i=school_id, f=field_: (  # noqa: E731
+                    f"学校标识码{i}的{COLUMNS_BY_KEY[f].header}（{s.year}年）")
                 if duplicates.take((key, school_id, field_), what, copy, value, mine):
                     mine.values.setdefault(school_id, {})[field_] = value
                 mine.sources[field_].add(supplement.file)
