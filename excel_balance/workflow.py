@@ -31,10 +31,9 @@ from excel_balance.census.schema import COLUMNS_BY_KEY
 from excel_balance.census.sniff import workbooks_in
 from excel_balance.evaluate import evaluate
 from excel_balance.evaluate.figures import gaps_text, off_plan_text
-from excel_balance.evaluate.model import Evaluation
+from excel_balance.evaluate.model import Evaluation, YearResult
 from excel_balance.evaluate.rules import Status
 from excel_balance.evaluate.school_conditions import campus_folds
-from excel_balance.evaluate.sections import build_sections
 from excel_balance.evaluate.units import UNITS_FOLDER, unit_workbook_name
 from excel_balance.gcpause import gc_paused
 from excel_balance.names import child, district_key, safe_name
@@ -390,7 +389,7 @@ def _process_district(task: DistrictTask, keep: bool) -> DistrictResult:
         result.problems = exc.problems
         return result
     result.summary = summarise_district(evaluation, task.target.name)
-    result.exclusions = exclusion_lines(task.censuses[-1], task.plan)  # in the worker: 150 districts add up
+    result.exclusions = exclusion_lines(evaluation.latest, task.plan)  # from the sections the evaluation built
     result.evaluation = evaluation if keep else None
     if not task.write:
         result.note = "输入未变化，未重写（需要重写请加 --force）"
@@ -533,11 +532,11 @@ def summary_lines(report: RunReport) -> list[str]:
     return lines
 
 
-def exclusion_lines(census: Census, plan: Plan) -> list[str]:
+def exclusion_lines(latest: YearResult, plan: Plan) -> list[str]:
     """How many schools (sections) the latest census leaves out and how many campuses it folds
     in, listed in the report's 数据说明; a fold that changes its school's G4 result named here."""
-    _, excluded, schools = build_sections(census.schools, plan.settings)
-    folds = campus_folds(schools, census.schools, plan.settings)
+    census, excluded = latest.census, latest.excluded
+    folds = campus_folds(latest.schools, census.schools, plan.settings)
     if not excluded and not folds:
         return []
     lines = [f"  {census.year}年：不参加资源配置及G3—G5测算 {len(excluded)} 项（学校或学段），"

@@ -9,8 +9,8 @@ counts add to its parent's; its yes/no answers and 学时 are its parent's.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from excel_balance.census.model import Census, RecordedValue, SchoolRow
 from excel_balance.census.schema import COLUMNS_BY_KEY, SCHOOL_COLUMNS, SCHOOL_SHEET, SchoolType, normalise_plain
