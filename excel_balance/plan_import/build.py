@@ -58,6 +58,11 @@ class Columns:
     baseline_label: str
 
 
+def target_example(text: str, evaluation: str) -> str:
+    """What a target of this indicator looks like, for prompts and messages (无过重课业负担: 无)."""
+    return "无" if evaluation == "qualitative" and expects_nothing(text) else TARGET_EXAMPLES[evaluation]
+
+
 def _national() -> dict:
     path = template_path("plans", "national.yaml")
     return yamltext.load(path.read_text(encoding="utf-8-sig"))
@@ -323,8 +328,7 @@ def _form_cells(row: list[Cell], columns: Columns, base: dict, pairs, result: Im
                     result.problem(where, f"{name}应为“{NOT_APPLICABLE}”：该项不涉及{level}")
                 texts[level] = None
             elif text is None:
-                example = "无" if expects_nothing(base["text"]) else TARGET_EXAMPLES[base["evaluation"]]
-                how = f"例如 {example}" if year else "按实际情况"
+                how = f"例如 {target_example(base['text'], base['evaluation'])}" if year else "按实际情况"
                 result.problem(where, f"{name}未填写：请填写（{how}，见“填报说明”）")
             elif text == NOT_APPLICABLE:
                 result.problem(where, f"{name}不能填“{NOT_APPLICABLE}”：该项小学、初中都要填写")

@@ -13,8 +13,8 @@ from pathlib import Path
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from excel_balance.atomic import atomic_path
-from excel_balance.plan import LEVELS, Indicator, Plan, PlanCell, expects_nothing, load_plan
-from excel_balance.plan_import.build import NOT_APPLICABLE, TARGET_EXAMPLES
+from excel_balance.plan import LEVELS, Indicator, Plan, PlanCell, load_plan
+from excel_balance.plan_import.build import NOT_APPLICABLE, target_example
 from excel_balance.plan_import.tables import FORM_PROPERTY
 from excel_balance.report.plan_form_info import own_note_example, write_form_info
 from excel_balance.report.plan_sheet import SHEET_NAME, Columns, write_plan_sheet
@@ -105,7 +105,7 @@ def _fill_cells(sheet, plan: Plan, formats: FormFormats) -> None:
     header_rows = 1 + 1 + 3  # notice, title, the three header rows
     for r, indicator in enumerate(plan.indicators, start=header_rows):
         choices, formula, message = _KINDS[indicator.evaluation]
-        message = message.format(example="无" if expects_nothing(indicator.text) else TARGET_EXAMPLES[indicator.evaluation])
+        message = message.format(example=target_example(indicator.text, indicator.evaluation))
         skip = {level for level, text in indicator.baseline.items() if text == NOT_APPLICABLE}
         for year, col in columns.value_columns():
             for offset, level in enumerate(indicator.levels):
